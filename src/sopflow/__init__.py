@@ -1,0 +1,3 @@
+"""sopflow: government Standard Operating Procedures (SOP AP) as code."""
+
+__version__ = "0.1.0"
