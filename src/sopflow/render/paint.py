@@ -1,0 +1,253 @@
+"""Paint geometry pages with Graphviz (pygraphviz, ``nop2``): SVG, PNG and PDF.
+
+Graphviz only paints here: every node and edge gets its final position, and the ``nop2``
+layout keeps them. Outlines and rules are edges whose ``pos`` is a B-spline (a straight leg
+``a b`` is written ``a a b b``); text is a plain, fixed-size node; boxes, diamonds and
+off-page pentagons are fixed-size nodes. Graphviz's y axis points up, the geometry's down.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sopflow.render import fonts
+from sopflow.render.geometry import Arrow, Line, Page, Point, Shape, TextBox
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["ARROW_LENGTH", "page_graph", "render_page", "write_pages"]
+
+#: Length of an arrowhead in points (Graphviz ``arrowsize`` 0.6 of its 10 pt default).
+ARROW_LENGTH = 6.0
+_ARROWSIZE = ARROW_LENGTH / 10.0
+_KAPPA = 0.5522847498
+
+
+def _f(v: float) -> str:
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+class _Painter:
+    """Builds one pygraphviz graph for one page (a short-lived helper, not shared)."""
+
+    def __init__(self, page: Page) -> None:
+        import pygraphviz as pgv
+
+        self.page = page
+        self.g: Any = pgv.AGraph(strict=False, directed=True)
+        self.g.graph_attr.update(
+            bb=f"0,0,{_f(page.width)},{_f(page.height)}",
+            pad="0",
+            margin="0",
+            splines="true",
+            outputorder="edgesfirst",
+            bgcolor="white",
+        )
+        self.g.node_attr.update(
+            fontname=fonts.REGULAR, fixedsize="true", margin="0", penwidth="0.9", label=""
+        )
+        self.g.edge_attr.update(arrowhead="none", penwidth="0.75", color="black")
+        # Two invisible anchors at opposite page corners fix the drawing's extent (Graphviz
+        # would otherwise crop to the content) and serve as every edge's endpoints.
+        for name, (x, y) in (("_a0", (0.0, 0.0)), ("_a1", (page.width, page.height))):
+            self.g.add_node(
+                name, shape="point", style="invis", width="0.01", height="0.01", pos=self._pos(x, y)
+            )
+        self.n = 0
+
+    def _y(self, y: float) -> float:
+        return self.page.height - y
+
+    def _pos(self, x: float, y: float) -> str:
+        return f"{_f(x)},{_f(self._y(y))}!"
+
+    def _pt(self, p: Point) -> str:
+        return f"{_f(p[0])},{_f(self._y(p[1]))}"
+
+    def _name(self, prefix: str) -> str:
+        self.n += 1
+        return f"{prefix}{self.n}"
+
+    def spline(self, points: Sequence[Point], **attrs: str) -> None:
+        """Add an edge painting a B-spline (3n+1 points) as given."""
+        pos = " ".join(self._pt(p) for p in points)
+        if "arrowtip" in attrs:
+            pos = f"e,{attrs.pop('arrowtip')} {pos}"
+        self.g.add_edge("_a0", "_a1", key=self._name("e"), pos=pos, **attrs)
+
+    def polyline(self, points: Sequence[Point], **attrs: str) -> None:
+        spline: list[Point] = [points[0]]
+        for a, b in zip(points, points[1:], strict=False):
+            spline.extend((a, b, b))
+        self.spline(spline, **attrs)
+
+    def line(self, line: Line) -> None:
+        attrs = {"penwidth": _f(line.width)}
+        if line.style != "solid":
+            attrs["style"] = line.style
+        self.polyline(line.points, **attrs)
+
+    def arrow(self, arrow: Arrow) -> None:
+        pts = list(arrow.points)
+        tip = pts[-1]
+        before = pts[-2]
+        dx, dy = tip[0] - before[0], tip[1] - before[1]
+        length = math.hypot(dx, dy)
+        cut = min(ARROW_LENGTH, length * 0.9)
+        base = (tip[0] - dx / length * cut, tip[1] - dy / length * cut)
+        pts[-1] = base
+        if len(pts) >= 2 and pts[-2] == base:
+            pts.pop()
+        if len(pts) < 2:
+            pts = [before, base]
+        self.polyline(
+            pts, arrowhead="normal", arrowsize=_f(_ARROWSIZE), arrowtip=self._pt(tip), penwidth="0.8"
+        )
+        if arrow.label is not None:
+            self.text(arrow.label)
+
+    def text(self, box: TextBox) -> None:
+        if not any(box.lines):
+            return
+        end = {"left": "\\l", "center": "\\n", "right": "\\r"}[box.align]
+        label = "".join(_escape(line) + end for line in box.lines)
+        r = box.rect
+        self.g.add_node(
+            self._name("t"),
+            shape="plaintext",
+            label=label,
+            fontsize=_f(box.size),
+            fontname=fonts.BOLD if box.bold else fonts.REGULAR,
+            width=_inch(r.w + 1.0),
+            height=_inch(r.h + 2.0),
+            pos=self._pos(r.cx, r.cy),
+        )
+
+    def shape(self, shape: Shape) -> None:
+        r = shape.rect
+        if shape.kind == "terminator":
+            self.spline(_capsule(r.x, r.y, r.w, r.h), penwidth="0.9")
+            if shape.text:
+                self._inner_text(shape)
+            return
+        gv_shape = {"process": "box", "decision": "diamond", "offpage": "invhouse"}[shape.kind]
+        attrs = {
+            "shape": gv_shape,
+            "width": _inch(r.w),
+            "height": _inch(r.h),
+            "pos": self._pos(r.cx, r.cy),
+            "label": _escape(shape.text),
+            "fontsize": _f(shape.size),
+        }
+        if shape.kind == "offpage":
+            attrs["distortion"] = "0"
+        self.g.add_node(self._name("s"), **attrs)
+
+    def _inner_text(self, shape: Shape) -> None:
+        r = shape.rect
+        h = shape.size * fonts.LINE_SPACING
+        self.text(
+            TextBox(
+                rect=type(r)(x=r.x, y=r.cy - h / 2, w=r.w, h=h),
+                lines=(shape.text,),
+                size=shape.size,
+                align="center",
+            )
+        )
+
+
+def _inch(points: float) -> str:
+    return f"{points / 72:.4f}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _capsule(x: float, y: float, w: float, h: float) -> list[Point]:
+    """B-spline control points of a capsule (a rectangle with semicircular ends)."""
+    r = min(h / 2, w / 2)
+    k = _KAPPA * r
+    left, right, top, bottom, cy = x + r, x + w - r, y, y + h, y + h / 2
+    return [
+        (left, top),
+        (left, top), (right, top), (right, top),
+        (right + k, top), (x + w, cy - k), (x + w, cy),
+        (x + w, cy + k), (right + k, bottom), (right, bottom),
+        (right, bottom), (left, bottom), (left, bottom),
+        (left - k, bottom), (x, cy + k), (x, cy),
+        (x, cy - k), (left - k, top), (left, top),
+    ]  # fmt: skip
+
+
+def page_graph(page: Page) -> Any:
+    """The pygraphviz graph painting ``page``, laid out with ``nop2`` (positions kept)."""
+    fonts.configure_fontconfig()
+    painter = _Painter(page)
+    for line in page.lines:
+        painter.line(line)
+    for shape in page.all_shapes():
+        painter.shape(shape)
+    for box in page.texts:
+        painter.text(box)
+    for arrow in page.arrows:
+        painter.arrow(arrow)
+    painter.g.layout(prog="nop2")
+    return painter.g
+
+
+def render_page(page: Page, fmt: str, dpi: float = 150.0) -> bytes:
+    """Paint one page to ``fmt`` ("svg", "png" or "pdf") and return the bytes."""
+    if fmt not in ("svg", "png", "pdf"):
+        raise ValueError(f"unsupported output format {fmt!r}; use 'svg', 'png' or 'pdf'")
+    g = page_graph(page)
+    g.graph_attr["dpi"] = _f(dpi) if fmt == "png" else "72"
+    data: bytes = g.draw(format=fmt)
+    return data
+
+
+def write_pages(pages: Sequence[Page], path: str | Path, dpi: float = 150.0) -> list[Path]:
+    """Write pages to ``path``; the suffix picks the format.
+
+    ``.pdf`` writes one multi-page file; ``.svg`` and ``.png`` write one file per page,
+    named ``<stem>-1.svg``, ``<stem>-2.svg``, ... (a single page keeps the name as given).
+    Returns the written paths.
+    """
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("svg", "png", "pdf"):
+        raise ValueError(
+            f"cannot tell the output format from {str(path)!r}: use a .pdf, .svg or .png name"
+        )
+    if not pages:
+        raise ValueError("nothing to render: the document has no pages")
+    if fmt == "pdf":
+        path.write_bytes(_merge_pdfs([render_page(p, "pdf") for p in pages]))
+        return [path]
+    if len(pages) == 1:
+        path.write_bytes(render_page(pages[0], fmt, dpi))
+        return [path]
+    written = []
+    for page in pages:
+        target = path.with_name(f"{path.stem}-{page.number}{path.suffix}")
+        target.write_bytes(render_page(page, fmt, dpi))
+        written.append(target)
+    return written
+
+
+def _merge_pdfs(documents: Sequence[bytes]) -> bytes:
+    """Join single-page PDFs (Graphviz writes one page per drawing) into one document."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for doc in documents:
+        for pdf_page in PdfReader(io.BytesIO(doc)).pages:
+            writer.add_page(pdf_page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
