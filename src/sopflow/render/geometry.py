@@ -193,6 +193,7 @@ class Page:
     shapes: tuple[Shape, ...] = ()
     arrows: tuple[Arrow, ...] = ()
     connectors: tuple[Connector, ...] = ()
+    fills: tuple[Rect, ...] = ()
     kind: Literal["identity", "flowchart"] = "flowchart"
     rows: tuple[int, ...] = ()
 

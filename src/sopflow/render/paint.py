@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sopflow.render import fonts
-from sopflow.render.geometry import Arrow, Line, Page, Point, Shape, TextBox
+from sopflow.render.geometry import Arrow, Line, Page, Point, Rect, Shape, TextBox
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -43,7 +43,7 @@ class _Painter:
             pad="0",
             margin="0",
             splines="true",
-            outputorder="edgesfirst",
+            outputorder="nodesfirst",
             bgcolor="white",
         )
         self.g.node_attr.update(
@@ -118,12 +118,27 @@ class _Painter:
         self.g.add_node(
             self._name("t"),
             shape="plaintext",
+            fixedsize="shape",
             label=label,
             fontsize=_f(box.size),
             fontname=fonts.BOLD if box.bold else fonts.REGULAR,
             width=_inch(r.w + 1.0),
             height=_inch(r.h + 2.0),
             pos=self._pos(r.cx, r.cy),
+        )
+
+    def fill(self, rect: Rect) -> None:
+        """A light grey background (the table header), painted below everything else."""
+        self.g.add_node(
+            self._name("f"),
+            shape="box",
+            style="filled",
+            fillcolor="#e6e6e6",
+            color="#e6e6e6",
+            penwidth="0",
+            width=_inch(rect.w),
+            height=_inch(rect.h),
+            pos=self._pos(rect.cx, rect.cy),
         )
 
     def shape(self, shape: Shape) -> None:
@@ -187,6 +202,8 @@ def page_graph(page: Page) -> Any:
     """The pygraphviz graph painting ``page``, laid out with ``nop2`` (positions kept)."""
     fonts.configure_fontconfig()
     painter = _Painter(page)
+    for rect in page.fills:
+        painter.fill(rect)
     for line in page.lines:
         painter.line(line)
     for shape in page.all_shapes():

@@ -1,0 +1,279 @@
+"""Orthogonal arrow routing on a track grid (A* with bend and crossing costs).
+
+Each page gets a grid of horizontal and vertical tracks over the lanes area: every port's x
+and y plus evenly spaced tracks no further apart than the smallest obstacle, so a route that
+would cut a shape must visit a grid point inside it, which is blocked. Routes are found one by
+one; a grid segment used by one arrow is closed to the others (no two arrows share a segment),
+a point where an arrow bends or ends is closed to the others (no T-junction that would read as
+a merge), and two arrows may only cross at right angles.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import itertools
+from typing import TYPE_CHECKING
+
+import attrs
+
+from sopflow.render.geometry import Point, Rect
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+__all__ = ["Port", "RouteError", "Router"]
+
+Dir = tuple[int, int]
+DOWN: Dir = (0, 1)
+UP: Dir = (0, -1)
+LEFT: Dir = (-1, 0)
+RIGHT: Dir = (1, 0)
+_DIRS = (DOWN, UP, LEFT, RIGHT)
+
+
+class RouteError(RuntimeError):
+    """No clear orthogonal route exists for an arrow (the page is too crowded)."""
+
+
+@attrs.frozen(kw_only=True)
+class Port:
+    """Where an arrow leaves or enters a shape, and the direction of travel there.
+
+    For an exit ``direction`` is the way the arrow moves away from the shape; for an entry it
+    is the way the arrow moves into the shape. ``shape`` is the rectangle the port sits on.
+    """
+
+    point: Point
+    direction: Dir
+    shape: Rect
+
+
+def _lines(lo: float, hi: float, step: float, special: Iterable[float],
+           avoid: Sequence[float], avoid_gap: float) -> list[float]:
+    """Sorted track coordinates: the special ones plus even fill, clear of ``avoid`` rules."""
+    specials = sorted({round(v, 3) for v in special if lo - 1e-6 <= v <= hi + 1e-6})
+    avoid_sorted = sorted(avoid)
+
+    def near_rule(v: float) -> bool:
+        i = bisect.bisect_left(avoid_sorted, v)
+        for j in (i - 1, i):
+            if 0 <= j < len(avoid_sorted) and abs(avoid_sorted[j] - v) < avoid_gap:
+                return True
+        return False
+
+    result = list(specials)
+    n = max(1, int((hi - lo) / step))
+    fill = [lo + (hi - lo) * i / n for i in range(n + 1)]
+    for v in fill:
+        if near_rule(v):
+            continue
+        i = bisect.bisect_left(specials, v)
+        if any(0 <= j < len(specials) and abs(specials[j] - v) < step * 0.4 for j in (i - 1, i)):
+            continue
+        result.append(round(v, 3))
+    return sorted(set(result))
+
+
+class Router:
+    """Routes the arrows of one page; remembers the routes already laid.
+
+    ``obstacles`` are rectangles no arrow may touch (shapes, labels, text), given already
+    inflated by the wanted clearance. ``bands`` are y-ranges (the rows' shape bands) where a
+    horizontal run costs more, so lane changes happen in the gutters between rows.
+    """
+
+    def __init__(
+        self,
+        *,
+        area: Rect,
+        obstacles: Sequence[Rect],
+        ports: Iterable[Point],
+        rules_x: Sequence[float],
+        rules_y: Sequence[float],
+        bands: Sequence[tuple[float, float]] = (),
+        step: float = 5.0,
+    ) -> None:
+        pts = list(ports)
+        self.xs = _lines(area.x, area.right, step, (p[0] for p in pts), rules_x, 2.5)
+        self.ys = _lines(area.y, area.bottom, step, (p[1] for p in pts), rules_y, 2.5)
+        self.xi = {x: i for i, x in enumerate(self.xs)}
+        self.yi = {y: i for i, y in enumerate(self.ys)}
+        nx_, ny_ = len(self.xs), len(self.ys)
+        self.blocked = bytearray(nx_ * ny_)
+        for rect in obstacles:
+            for i, j in self._inside(rect):
+                self.blocked[j * nx_ + i] = 1
+        self.obstacles = list(obstacles)
+        self.band_rows = bytearray(ny_)
+        for lo, hi in bands:
+            for j in range(bisect.bisect_left(self.ys, lo), bisect.bisect_right(self.ys, hi)):
+                self.band_rows[j] = 1
+        # usage: node -> 1 horizontal pass, 2 vertical pass, 3 bend/end/port
+        self.usage: dict[int, int] = {}
+        self.used_edges: set[tuple[int, int]] = set()
+
+    def _inside(self, rect: Rect) -> list[tuple[int, int]]:
+        i0 = bisect.bisect_left(self.xs, rect.x)
+        i1 = bisect.bisect_right(self.xs, rect.right)
+        j0 = bisect.bisect_left(self.ys, rect.y)
+        j1 = bisect.bisect_right(self.ys, rect.bottom)
+        return [(i, j) for j in range(j0, j1) for i in range(i0, i1)]
+
+    def reserve_line(self, points: Sequence[Point]) -> None:
+        """Mark a drawn line (a joint-activity link) so arrows cross it but never run on it."""
+        for a, b in itertools.pairwise(points):
+            horizontal = a[1] == b[1]
+            if horizontal:
+                j = self._nearest(self.ys, a[1])
+                lo, hi = sorted((a[0], b[0]))
+                idx = [i for i, x in enumerate(self.xs) if lo <= x <= hi]
+                for i in idx:
+                    self.usage.setdefault(j * len(self.xs) + i, 1)
+                for i0, i1 in itertools.pairwise(idx):
+                    self._use_edge(j * len(self.xs) + i0, j * len(self.xs) + i1)
+
+    @staticmethod
+    def _nearest(values: Sequence[float], v: float) -> int:
+        i = bisect.bisect_left(values, v)
+        if i == len(values) or (i > 0 and abs(values[i - 1] - v) < abs(values[i] - v)):
+            return i - 1
+        return i
+
+    def _use_edge(self, a: int, b: int) -> None:
+        self.used_edges.add((a, b) if a < b else (b, a))
+
+    def route(self, src: Port, dst: Port) -> list[Point]:
+        """Find and lay the cheapest clear route from ``src`` to ``dst``."""
+        nx_ = len(self.xs)
+        try:
+            s = self.yi[round(src.point[1], 3)] * nx_ + self.xi[round(src.point[0], 3)]
+            t = self.yi[round(dst.point[1], 3)] * nx_ + self.xi[round(dst.point[0], 3)]
+        except KeyError as exc:  # pragma: no cover - ports are always grid points
+            raise RouteError(f"port {exc} is not on the routing grid") from None
+        if self.usage.get(s) or self.usage.get(t):
+            raise RouteError("a port is already used by another arrow")
+        allowed = self._ray(src, outward=True) | self._ray(dst, outward=False)
+        path = self._search(s, t, src.direction, dst.direction, allowed)
+        if path is None:
+            raise RouteError(
+                f"no clear route from {src.point} to {dst.point}: the page is too crowded"
+            )
+        self._lay(path)
+        return self._points(path)
+
+    def _ray(self, port: Port, outward: bool) -> set[int]:
+        """Grid points on the straight run from a port out of its own inflated shape."""
+        nx_ = len(self.xs)
+        own = [r for r in self.obstacles if r.contains(port.shape)]
+        dx, dy = port.direction if outward else (-port.direction[0], -port.direction[1])
+        i, j = self.xi[round(port.point[0], 3)], self.yi[round(port.point[1], 3)]
+        out = {j * nx_ + i}
+        while True:
+            i, j = i + dx, j + dy
+            if not (0 <= i < nx_ and 0 <= j < len(self.ys)):
+                break
+            x, y = self.xs[i], self.ys[j]
+            if not any(r.x <= x <= r.right and r.y <= y <= r.bottom for r in own):
+                break
+            out.add(j * nx_ + i)
+        return out
+
+    def _search(self, s: int, t: int, d0: Dir, d1: Dir, allowed: set[int]) -> list[int] | None:
+        nx_, ny_ = len(self.xs), len(self.ys)
+        xs, ys = self.xs, self.ys
+        tx, ty = xs[t % nx_], ys[t // nx_]
+        blocked, usage, used_edges, band = self.blocked, self.usage, self.used_edges, self.band_rows
+        bend_cost, cross_cost = 24.0, 10.0
+
+        def h(n: int) -> float:
+            return abs(xs[n % nx_] - tx) + abs(ys[n // nx_] - ty)
+
+        start = (s, d0)
+        best: dict[tuple[int, Dir], float] = {start: 0.0}
+        prev: dict[tuple[int, Dir], tuple[int, Dir] | None] = {start: None}
+        counter = itertools.count()
+        heap: list[tuple[float, int, int, Dir]] = [(h(s), next(counter), s, d0)]
+        # The first move must follow the exit direction.
+        while heap:
+            _, _, n, d = heapq.heappop(heap)
+            g = best[(n, d)]
+            if n == t and d == d1:
+                return self._unwind(prev, (n, d))
+            i, j = n % nx_, n // nx_
+            for nd in _DIRS:
+                if nd == (-d[0], -d[1]):
+                    continue
+                if n == s and nd != d0:
+                    continue
+                bend = nd != d
+                if n != s:
+                    use = usage.get(n, 0)
+                    if bend and use:
+                        continue
+                    if not bend and use:
+                        if use == 3 or use == (1 if nd[1] == 0 else 2):
+                            continue
+                ni, nj = i + nd[0], j + nd[1]
+                if not (0 <= ni < nx_ and 0 <= nj < ny_):
+                    continue
+                m = nj * nx_ + ni
+                if blocked[m] and m not in allowed:
+                    continue
+                key = (n, m) if n < m else (m, n)
+                if key in used_edges:
+                    continue
+                if m == t and nd != d1:
+                    continue
+                step = abs(xs[ni] - xs[i]) + abs(ys[nj] - ys[j])
+                if nd[1] == 0 and band[j]:
+                    step *= 2.0
+                cost = g + step + (bend_cost if bend else 0.0)
+                if usage.get(m) and m != t:
+                    cost += cross_cost
+                state = (m, nd)
+                if cost < best.get(state, float("inf")):
+                    best[state] = cost
+                    prev[state] = (n, d)
+                    heapq.heappush(heap, (cost + h(m), next(counter), m, nd))
+        return None
+
+    @staticmethod
+    def _unwind(
+        prev: dict[tuple[int, Dir], tuple[int, Dir] | None], state: tuple[int, Dir]
+    ) -> list[int]:
+        path = []
+        cur: tuple[int, Dir] | None = state
+        while cur is not None:
+            path.append(cur[0])
+            cur = prev[cur]
+        path.reverse()
+        return path
+
+    def _lay(self, path: list[int]) -> None:
+        nx_ = len(self.xs)
+        for k, n in enumerate(path):
+            if k == 0 or k == len(path) - 1:
+                self.usage[n] = 3
+                continue
+            a, b = path[k - 1], path[k + 1]
+            if (a % nx_ == n % nx_) and (b % nx_ == n % nx_):
+                self.usage[n] = 2 if not self.usage.get(n) else 3
+            elif a // nx_ == n // nx_ and b // nx_ == n // nx_:
+                self.usage[n] = 1 if not self.usage.get(n) else 3
+            else:
+                self.usage[n] = 3
+        for a, b in itertools.pairwise(path):
+            self._use_edge(a, b)
+
+    def _points(self, path: list[int]) -> list[Point]:
+        nx_ = len(self.xs)
+        pts = [(self.xs[n % nx_], self.ys[n // nx_]) for n in path]
+        out: list[Point] = [pts[0]]
+        for k in range(1, len(pts) - 1):
+            a, b, c = out[-1], pts[k], pts[k + 1]
+            if (a[0] == b[0] == c[0]) or (a[1] == b[1] == c[1]):
+                continue
+            out.append(b)
+        out.append(pts[-1])
+        return out
