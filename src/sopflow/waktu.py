@@ -1,6 +1,6 @@
 """Read the Waktu (time standard) column of an SOP AP into a value object.
 
-Real SOPs write the time standard freely: "15 menit", "1 – 20 Hari Kerja", "1 (satu) hari",
+Real SOPs write the time standard freely: "15 menit", "1-20 Hari Kerja", "1 (satu) hari",
 "2x24 jam", "5 s.d. 10 menit", "setengah jam", "1 jam 30 menit", "3 working days".
 `parse_waktu` reads such text into a range (low, high) in one unit, with a basis (working or
 calendar time), and keeps the literal text. It never raises on text it cannot read: the result
@@ -55,15 +55,9 @@ class Basis(enum.Enum):
 
 
 # Seconds in one unit of calendar time (seconds keep the conversions exact in floats).
-_CALENDAR_SECONDS = types.MappingProxyType({
-    TimeUnit.SECOND: 1,
-    TimeUnit.MINUTE: 60,
-    TimeUnit.HOUR: 3600,
-    TimeUnit.DAY: 86400,
-    TimeUnit.WEEK: 7 * 86400,
-    TimeUnit.MONTH: 30 * 86400,
-    TimeUnit.YEAR: 365 * 86400,
-})
+_CALENDAR_SECONDS = types.MappingProxyType(
+    dict(zip(TimeUnit, (1, 60, 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400), strict=True))
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -78,15 +72,16 @@ class Waktu:
     bare_hari: bool = False  # the text used bare "hari" (no "kerja"/"kalender")
 
     def __attrs_post_init__(self) -> None:
-        values = (self.low, self.high, self.unit, self.basis)
-        if all(v is None for v in values):
+        if all(v is None for v in (self.low, self.high, self.unit, self.basis)):
             return
         if self.low is None or self.high is None or self.unit is None or self.basis is None:
             raise ValueError(
                 f"Waktu {self.text!r}: low, high, unit and basis must all be set or all be None"
             )
-        if not 0 <= self.low <= self.high:
-            raise ValueError(f"Waktu {self.text!r}: need 0 <= low <= high, got {self.low}..{self.high}")
+        if not (0 <= self.low <= self.high and math.isfinite(self.high)):
+            raise ValueError(
+                f"Waktu {self.text!r}: need finite 0 <= low <= high, got {self.low}..{self.high}"
+            )
 
     @property
     def readable(self) -> bool:
@@ -99,8 +94,8 @@ class Waktu:
         year 365 days. Raises ValueError (naming the text) if not readable."""
         if self.low is None or self.high is None or self.unit is None or self.basis is None:
             raise ValueError(f"Waktu {self.text!r} cannot be read, so it has no duration")
-        if not working_day_hours > 0:
-            raise ValueError(f"working_day_hours must be positive, got {working_day_hours}")
+        if not (0 < working_day_hours <= 24):
+            raise ValueError(f"working_day_hours must be in (0, 24], got {working_day_hours}")
         seconds = float(_CALENDAR_SECONDS[self.unit])
         if self.basis is Basis.WORKING:
             if self.unit is TimeUnit.DAY:
@@ -134,19 +129,21 @@ _UNIT_TABLE: tuple[tuple[str, TimeUnit, Basis | None, int], ...] = (
     ("menit|mnt|min|mins|minute|minutes", TimeUnit.MINUTE, _W, 1),
     ("jam|jam kerja|hour|hours|hr|hrs", TimeUnit.HOUR, _W, 1),
     ("x 24 jam", TimeUnit.HOUR, _C, 24),
-    ("hari kerja|hr kerja|hk|working day|working days|business day|business days|workday"
-     "|workdays", TimeUnit.DAY, _W, 1),
+    ("hari kerja|hr kerja|hk|working day|working days|workday|workdays", TimeUnit.DAY, _W, 1),
+    ("business day|business days", TimeUnit.DAY, _W, 1),
     ("hari kalender|hr kalender|calendar day|calendar days", TimeUnit.DAY, _C, 1),
     ("hari|day|days", TimeUnit.DAY, None, 1),
     ("minggu|pekan|week|weeks|wk|wks", TimeUnit.WEEK, _C, 1),
     ("bulan|bln|month|months", TimeUnit.MONTH, _C, 1),
     ("tahun|thn|year|years|yr|yrs", TimeUnit.YEAR, _C, 1),
 )
-_UNITS = types.MappingProxyType({
-    tuple(spelling.split()): _UnitSpec(unit, basis, multiplier)
-    for spellings, unit, basis, multiplier in _UNIT_TABLE
-    for spelling in spellings.split("|")
-})
+_UNITS = types.MappingProxyType(
+    {
+        tuple(spelling.split()): _UnitSpec(unit, basis, multiplier)
+        for spellings, unit, basis, multiplier in _UNIT_TABLE
+        for spelling in spellings.split("|")
+    }
+)
 _LONGEST_UNIT = max(len(phrase) for phrase in _UNITS)
 
 
@@ -159,23 +156,25 @@ _UPPER_BOUND = _phrases(
     "maksimal|maksimum|maks|max|maximum|paling lama|paling lambat|selambat - lambatnya"
     "|selambatnya|tidak lebih dari|at most|up to|no more than"
 )
-_ABOUT = _phrases("±|kurang lebih|lebih kurang|kurang - lebih|sekitar|kira - kira|about|approx"
-                  "|approximately|around")
+_ABOUT = _phrases(
+    "±|kurang lebih|lebih kurang|kurang - lebih|sekitar|kira - kira|about|approx"
+    "|approximately|around"
+)
 _RANGE_SEPARATORS = _phrases("-|sd|sampai|sampai dengan|hingga|to|until")
 
 # Numbers in words. A number is a sequence of pieces, each (value, top slot, bottom slot):
 # "seratus dua puluh satu" is 100 (slots 100..100), 20 (10..10), 1 (1..1). Each piece must
 # start below where the previous one ended, which rejects "sepuluh dua" or "dua puluh sebelas".
-_DIGIT_WORDS = types.MappingProxyType({
-    w: i for i, w in enumerate(["satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"], 1)
-})
-_SE_WORDS = types.MappingProxyType({
-    "sepuluh": (10.0, 10.0, 1.0),
-    "sebelas": (11.0, 10.0, 1.0),
-    "seratus": (100.0, 100.0, 100.0),
-    "setengah": (0.5, 0.1, 0.1),  # also after a whole number: "satu setengah" is 1.5
-    "seperempat": (0.25, 0.1, 0.1),
-})
+_DIGIT_WORDS = ("satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
+_SE_WORDS = types.MappingProxyType(
+    {
+        "sepuluh": (10.0, 10.0, 1.0),
+        "sebelas": (11.0, 10.0, 1.0),
+        "seratus": (100.0, 100.0, 100.0),
+        "setengah": (0.5, 0.1, 0.1),  # also after a whole number: "satu setengah" is 1.5
+        "seperempat": (0.25, 0.1, 0.1),
+    }
+)
 _SCALE_WORDS = frozenset({"belas", "puluh", "ratus"})
 _NUMBER_WORDS = frozenset(_DIGIT_WORDS) | frozenset(_SE_WORDS) | _SCALE_WORDS
 
@@ -188,7 +187,7 @@ def _words_value(words: Sequence[str]) -> float | None:
             value, top, bottom = _SE_WORDS[word]
             i += 1
         elif word in _DIGIT_WORDS and following in _SCALE_WORDS:
-            digit = _DIGIT_WORDS[word]
+            digit = _DIGIT_WORDS.index(word) + 1
             if digit == 1:  # the language says "sebelas", "sepuluh", "seratus"
                 return None
             value, top, bottom = {
@@ -198,7 +197,7 @@ def _words_value(words: Sequence[str]) -> float | None:
             }[following]
             i += 2
         elif word in _DIGIT_WORDS:
-            value, top, bottom = float(_DIGIT_WORDS[word]), 1.0, 1.0
+            value, top, bottom = _DIGIT_WORDS.index(word) + 1.0, 1.0, 1.0
             i += 1
         else:  # a scale word without its digit: "puluh"
             return None
@@ -212,7 +211,8 @@ def _digits_value(token: str) -> float | None:
     whole, _, fraction = token.replace(",", ".").partition(".")
     if len(fraction) == 3:  # "1.000": thousands separator or decimal point? Do not guess.
         return None
-    return float(f"{whole}.{fraction}" if fraction else whole)
+    value = float(f"{whole}.{fraction}" if fraction else whole)
+    return value if math.isfinite(value) else None  # 400 digits overflow to inf
 
 
 def _tokenize(text: str) -> list[str]:
@@ -229,7 +229,7 @@ def _tokenize(text: str) -> list[str]:
           | \S                    # any other character stands alone (-, parentheses, ±, ...)
         """,
         s,
-        re.VERBOSE,
+        re.VERBOSE | re.ASCII,  # ASCII digits only: float() rejects "²"
     )
 
 
@@ -263,7 +263,7 @@ class _Reader:
         return None
 
     def _numeral(self) -> float | None:
-        if self._ahead(1) and self.tokens[self.pos][0].isdigit():
+        if self._ahead(1) and self.tokens[self.pos][0] in "0123456789":
             self.pos += 1
             return _digits_value(self.tokens[self.pos - 1])
         words = []
@@ -304,12 +304,14 @@ class _Amount:
 
 
 # Each unit that splits into a fixed number of smaller ones (weeks here are always calendar).
-_SUBDIVISION = types.MappingProxyType({
-    TimeUnit.HOUR: (TimeUnit.MINUTE, 60),
-    TimeUnit.MINUTE: (TimeUnit.SECOND, 60),
-    TimeUnit.WEEK: (TimeUnit.DAY, 7),
-    TimeUnit.YEAR: (TimeUnit.MONTH, 12),
-})
+_SUBDIVISION = types.MappingProxyType(
+    {
+        TimeUnit.HOUR: (TimeUnit.MINUTE, 60),
+        TimeUnit.MINUTE: (TimeUnit.SECOND, 60),
+        TimeUnit.WEEK: (TimeUnit.DAY, 7),
+        TimeUnit.YEAR: (TimeUnit.MONTH, 12),
+    }
+)
 _SIZE_RANK = types.MappingProxyType({unit: rank for rank, unit in enumerate(TimeUnit)})
 
 
@@ -334,8 +336,9 @@ def _combine(terms: list[tuple[float, _UnitSpec | None]], bare_hari: Basis) -> _
     for value, spec in terms:
         if spec is None:
             return None
-        part = _Amount(value * spec.multiplier, spec.unit, spec.basis or bare_hari,
-                       spec.basis is None)
+        part = _Amount(
+            value * spec.multiplier, spec.unit, spec.basis or bare_hari, spec.basis is None
+        )
         if total is not None:
             common = _in_common_unit(total, part)
             if common is None or _SIZE_RANK[part.unit] >= _SIZE_RANK[total.unit]:
