@@ -139,7 +139,7 @@ READABLE = [
     ("10 mnt", 10, 10, MIN, W, False),
     ("10 mnt.", 10, 10, MIN, W, False),
     ("45 dtk", 45, 45, S, W, False),
-    ("3 hr", 3, 3, H, W, False),
+    ("3 hr", 3, 3, D, W, True),  # Indonesian: hr = hari
     ("3 hrs", 3, 3, H, W, False),
     ("3 hr kerja", 3, 3, D, W, False),
     ("5 min", 5, 5, MIN, W, False),
@@ -272,7 +272,7 @@ UNIT_SPELLINGS = [
     ("{} jam", H, W, 1, False),
     ("{} hours", H, W, 1, False),
     ("{} hrs", H, W, 1, False),
-    ("{} hr", H, W, 1, False),
+    ("{} hr", D, W, 1, True),
     ("{} x 24 jam", H, C, 24, False),
     ("{} X 24 jam", H, C, 24, False),
     ("{} hari kerja", D, W, 1, False),

@@ -17,7 +17,8 @@ Reading rules:
 - Compounds ("1 jam 30 menit", "1 tahun 6 bulan") and ranges whose ends use different units
   ("30 menit - 1 jam") are converted to the smaller unit, only where the factor is fixed (60
   between hours, minutes and seconds, 7 days in a calendar week, 12 months in a year).
-- "hr"/"hrs" is the English hour; "hr kerja"/"hr kalender" is the Indonesian day abbreviation.
+- "hr" is the Indonesian abbreviation of hari (as in "3 hr", "hr kerja"); "hrs" is the English
+  hour.
 - A dot or comma before exactly three digits ("1.000") may be a thousands separator or a
   decimal point, so such a number is unreadable; "1,5" and "1.5" are 1.5.
 """
@@ -127,12 +128,12 @@ _W, _C = Basis.WORKING, Basis.CALENDAR
 _UNIT_TABLE: tuple[tuple[str, TimeUnit, Basis | None, int], ...] = (
     ("detik|dtk|second|seconds|sec|secs", TimeUnit.SECOND, _W, 1),
     ("menit|mnt|min|mins|minute|minutes", TimeUnit.MINUTE, _W, 1),
-    ("jam|jam kerja|hour|hours|hr|hrs", TimeUnit.HOUR, _W, 1),
+    ("jam|jam kerja|hour|hours|hrs", TimeUnit.HOUR, _W, 1),
     ("x 24 jam", TimeUnit.HOUR, _C, 24),
     ("hari kerja|hr kerja|hk|working day|working days|workday|workdays", TimeUnit.DAY, _W, 1),
     ("business day|business days", TimeUnit.DAY, _W, 1),
     ("hari kalender|hr kalender|calendar day|calendar days", TimeUnit.DAY, _C, 1),
-    ("hari|day|days", TimeUnit.DAY, None, 1),
+    ("hari|hr|day|days", TimeUnit.DAY, None, 1),
     ("minggu|pekan|week|weeks|wk|wks", TimeUnit.WEEK, _C, 1),
     ("bulan|bln|month|months", TimeUnit.MONTH, _C, 1),
     ("tahun|thn|year|years|yr|yrs", TimeUnit.YEAR, _C, 1),
