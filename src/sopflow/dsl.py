@@ -9,6 +9,7 @@ remembers the file and line where it was written, so every finding can point the
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 
 import attrs
 
+from sopflow._gcpause import gc_paused
 from sopflow.model import (
     END,
     START,
@@ -44,12 +46,17 @@ NEXT: Final = "@next"
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
+@functools.lru_cache(maxsize=256)
+def _inside_package(filename: str) -> bool:
+    return os.path.abspath(filename).startswith(_PACKAGE_DIR + os.sep)
+
+
 def caller_location() -> SourceLocation:
     """The first stack frame outside the sopflow package: where the user wrote the call."""
     frame = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not os.path.abspath(filename).startswith(_PACKAGE_DIR + os.sep):
+        if not _inside_package(filename):
             return SourceLocation(file=filename, line=frame.f_lineno)
         frame = frame.f_back  # type: ignore[assignment]
     return SourceLocation(file="<unknown>", line=0)  # pragma: no cover - always a caller
@@ -256,6 +263,10 @@ class SOP:
 
     def definition(self) -> SOPDefinition:
         """Freeze the SOP as written: the ``NEXT`` targets become the next row's id."""
+        with gc_paused():
+            return self._freeze()
+
+    def _freeze(self) -> SOPDefinition:
         steps: list[Step] = []
         for row, step in enumerate(self._steps):
             following = self._steps[row + 1].id if row + 1 < len(self._steps) else END

@@ -7,12 +7,12 @@ reported by :mod:`sopflow.validate`, so one report can list everything that is w
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import networkx as nx
 
 from sopflow.model import END, START, SOPDefinition, StepKind
-from sopflow.waktu import parse_waktu
+from sopflow.waktu import Waktu, parse_waktu
 
 __all__ = ["END_PREFIX", "START_NODE", "SOPGraph", "compile_graph", "end_node"]
 
@@ -39,24 +39,35 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
         labels=definition.labels,
     )
     rows: dict[str, int] = {}
+    # Real SOPs repeat their Waktu texts ("15 menit"): parse each distinct text once.
+    waktu: dict[str, Waktu] = {}
+    nodes = []
     for row, step in enumerate(definition.steps, start=1):
         if step.id in rows:
             continue  # a duplicate id: validation reports it; the first row keeps the id
         rows[step.id] = row
-        graph.add_node(
-            step.id,
-            kind=step.kind.value,
-            row=row,
-            text=step.text,
-            question=step.question if step.kind is StepKind.DECISION else None,
-            lanes=step.actors,
-            lane=step.actors[0] if step.actors else "",
-            inputs=step.inputs,
-            waktu=parse_waktu(step.time, bare_hari=definition.bare_hari),
-            output=step.output,
-            note=step.note,
-            location=step.location,
+        parsed = waktu.get(step.time)
+        if parsed is None:
+            parsed = waktu[step.time] = parse_waktu(step.time, bare_hari=definition.bare_hari)
+        nodes.append(
+            (
+                step.id,
+                {
+                    "kind": step.kind.value,
+                    "row": row,
+                    "text": step.text,
+                    "question": step.question if step.kind is StepKind.DECISION else None,
+                    "lanes": step.actors,
+                    "lane": step.actors[0] if step.actors else "",
+                    "inputs": step.inputs,
+                    "waktu": parsed,
+                    "output": step.output,
+                    "note": step.note,
+                    "location": step.location,
+                },
+            )
         )
+    graph.add_nodes_from(nodes)
     first = definition.start_step
     if first is not None and first in rows:
         data = graph.nodes[first]
@@ -68,8 +79,18 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
             lanes=data["lanes"],
             lane=data["lane"],
         )
-        graph.add_edge(START_NODE, first, label=None, labels=(None,), order=0, kind="flow",
-                       back=False, location=None)
+        graph.add_edge(
+            START_NODE,
+            first,
+            label=None,
+            labels=(None,),
+            order=0,
+            kind="flow",
+            back=False,
+            location=None,
+        )
+    edges = []
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
     for source_row, step in enumerate(definition.steps, start=1):
         if rows[step.id] != source_row:
             continue  # the duplicate of an earlier id
@@ -78,9 +99,14 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
                 target = end_node(step.id)
                 if target not in graph:
                     data = graph.nodes[step.id]
-                    graph.add_node(target, kind="end", row=source_row,
-                                   text=definition.labels.end, lanes=(data["lane"],),
-                                   lane=data["lane"])
+                    graph.add_node(
+                        target,
+                        kind="end",
+                        row=source_row,
+                        text=definition.labels.end,
+                        lanes=(data["lane"],),
+                        lane=data["lane"],
+                    )
                 back = False
             elif exit_.target == START:
                 if START_NODE not in graph:
@@ -92,10 +118,19 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
             else:
                 continue  # unknown target: reported by validation
             kind = "exit" if step.kind is StepKind.DECISION else "flow"
-            if graph.has_edge(step.id, target):
-                edge = graph.edges[step.id, target]
+            edge = merged.get((step.id, target))
+            if edge is not None:  # a second exit to the same target: one edge, both labels
                 edge["labels"] = (*edge["labels"], exit_.label)
                 continue
-            graph.add_edge(step.id, target, label=exit_.label, labels=(exit_.label,),
-                           order=order, kind=kind, back=back, location=exit_.location)
+            edge = {
+                "label": exit_.label,
+                "labels": (exit_.label,),
+                "order": order,
+                "kind": kind,
+                "back": back,
+                "location": exit_.location,
+            }
+            merged[step.id, target] = edge
+            edges.append((step.id, target, edge))
+    graph.add_edges_from(edges)
     return graph

@@ -8,6 +8,7 @@ graph (:mod:`sopflow.graph`), never the DSL.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date
 
 import attrs
@@ -35,9 +36,21 @@ START = "@start"
 
 
 def _tuple_of_str(value: object) -> tuple[str, ...]:
+    """Accept one string or an iterable of strings; refuse anything else by name."""
     if isinstance(value, str):
         return (value,)
-    return tuple(str(v) for v in value)  # type: ignore[attr-defined]
+    if type(value) is tuple and all(type(v) is str for v in value):
+        return value  # the common case, already right: no copy
+    if not isinstance(value, Iterable):
+        raise TypeError(f"expected a string or a list of strings, got {value!r}")
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise TypeError(f"expected a string or a list of strings, got {value!r}") from None
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"expected a string or a list of strings, got {value!r}")
+    return items
 
 
 @attrs.frozen(kw_only=True, slots=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 import attrs
 
+from sopflow._gcpause import gc_paused
 from sopflow.graph import END_PREFIX, START_NODE, SOPGraph, compile_graph
 from sopflow.model import Actor, SOPDefinition, Step
 from sopflow.validate import Report, SOPValidationError, validate
@@ -73,8 +74,9 @@ class Procedure:
 
 def compile_definition(definition: SOPDefinition, *, strict: bool = True) -> Procedure:
     """Compile and validate ``definition``; with ``strict`` raise on any error."""
-    graph = compile_graph(definition)
-    report = validate(definition, graph)
+    with gc_paused():
+        graph = compile_graph(definition)
+        report = validate(definition, graph)
     if strict and not report.ok:
         raise SOPValidationError(report)
     return Procedure(definition=definition, graph=graph, report=report)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import functools
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -115,13 +116,34 @@ class SOPValidationError(ValueError):
         super().__init__("\n".join(lines))
 
 
-@attrs.frozen(kw_only=True, slots=True)
 class _Context:
-    """What every rule reads: the definition, its graph and quick look-ups."""
+    """What every rule reads: the definition, its graph, and look-ups computed once."""
 
-    definition: SOPDefinition
-    graph: SOPGraph
-    rows: dict[str, int]
+    def __init__(self, definition: SOPDefinition, graph: SOPGraph) -> None:
+        self.definition = definition
+        self.graph = graph
+        self.rows: dict[str, int] = {}
+        for row, step in enumerate(definition.steps, start=1):
+            self.rows.setdefault(step.id, row)
+        # (row, step), skipping rows whose id repeats an earlier one
+        self.unique = tuple(
+            (row, step)
+            for row, step in enumerate(definition.steps, start=1)
+            if self.rows[step.id] == row
+        )
+        self.ends = [n for n in graph.nodes if str(n).startswith(END_PREFIX)]
+
+    @functools.cached_property
+    def reached(self) -> set[str]:
+        """Nodes reachable from the start."""
+        if START_NODE not in self.graph:
+            return set()
+        return _reachable(self.graph, [START_NODE], reverse=False)
+
+    @functools.cached_property
+    def finishing(self) -> set[str]:
+        """Nodes from which an end can be reached."""
+        return _reachable(self.graph, self.ends, reverse=True)
 
 
 RuleFunc = Callable[[_Context], Iterable[Finding]]
@@ -160,11 +182,9 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _steps(ctx: _Context) -> Iterator[tuple[int, Step]]:
+def _steps(ctx: _Context) -> tuple[tuple[int, Step], ...]:
     """Steps with their row, skipping rows whose id repeats an earlier one."""
-    for row, step in enumerate(ctx.definition.steps, start=1):
-        if ctx.rows[step.id] == row:
-            yield row, step
+    return ctx.unique
 
 
 # -- errors -------------------------------------------------------------------------------------
@@ -180,9 +200,7 @@ def _no_start(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _no_end(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    if ctx.definition.steps and not any(
-        str(n).startswith(END_PREFIX) for n in ctx.graph.nodes
-    ):
+    if ctx.definition.steps and not ctx.ends:
         yield rule.finding(
             f"no step leads to the end ({ctx.definition.labels.end}): the last row has no "
             "way out and no exit goes to END",
@@ -266,7 +284,7 @@ def _reachable(graph: SOPGraph, sources: Iterable[str], reverse: bool) -> set[st
 def _unreachable(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     if START_NODE not in ctx.graph:
         return
-    seen = _reachable(ctx.graph, [START_NODE], reverse=False)
+    seen = ctx.reached
     for row, step in _steps(ctx):
         if step.id not in seen:
             yield rule.finding(
@@ -278,11 +296,9 @@ def _unreachable(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _no_way_out(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    ends = [n for n in ctx.graph.nodes if str(n).startswith(END_PREFIX)]
-    if not ends or START_NODE not in ctx.graph:
+    if not ctx.ends or START_NODE not in ctx.graph:
         return  # no end at all is reported once, by E002
-    reached = _reachable(ctx.graph, [START_NODE], reverse=False)
-    finishing = _reachable(ctx.graph, ends, reverse=True)
+    reached, finishing = ctx.reached, ctx.finishing
     for row, step in _steps(ctx):
         if step.id in reached and step.id not in finishing:
             yield rule.finding(
@@ -391,8 +407,13 @@ def _verb_first(text: str) -> bool:
 
 
 def _not_verb_first(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    actors = [a.name for a in ctx.definition.actors]
-    patterns = [(n, re.compile(rf"\b{re.escape(n)}\b", re.IGNORECASE)) for n in actors]
+    by_lower = {a.name.lower(): a.name for a in ctx.definition.actors if a.name.strip()}
+    names = sorted(by_lower, key=len, reverse=True)  # longest first: "Kepala Bagian" wins
+    pattern = (
+        re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+        if names
+        else None
+    )
     for row, step in _steps(ctx):
         if not step.text.strip():
             continue
@@ -406,15 +427,15 @@ def _not_verb_first(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 step.id,
                 step.location,
             )
-        for name, pattern in patterns:
-            if pattern.search(step.text):
-                yield rule.finding(
-                    f"{_step_name(step, row)} names the actor {name!r} in its text; the actor "
-                    "belongs in the lane, not in the sentence",
-                    step.id,
-                    step.location,
-                )
-                break
+        match = pattern.search(step.text) if pattern is not None else None
+        if match is not None:
+            name = by_lower[match.group(1).lower()]
+            yield rule.finding(
+                f"{_step_name(step, row)} names the actor {name!r} in its text; the actor "
+                "belongs in the lane, not in the sentence",
+                step.id,
+                step.location,
+            )
 
 
 _QUESTION_WORDS = frozenset({"apakah", "apa", "bagaimana", "berapa", "siapa", "kapan", "mana"})
@@ -496,11 +517,16 @@ def _scale(waktu: Waktu) -> float | None:
 
 
 def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    timed = [
-        (row, step, size)
-        for row, step in _steps(ctx)
-        if (size := _scale(ctx.graph.nodes[step.id]["waktu"])) is not None
-    ]
+    sizes: dict[int, float | None] = {}  # by id(): compile shares one Waktu per distinct text
+    timed = []
+    for row, step in _steps(ctx):
+        waktu = ctx.graph.nodes[step.id]["waktu"]
+        key = id(waktu)
+        if key not in sizes:
+            sizes[key] = _scale(waktu)
+        size = sizes[key]
+        if size is not None:
+            timed.append((row, step, size))
     factor = OUT_OF_LINE_FACTOR
     for i, (row, step, size) in enumerate(timed):
         # Both neighbours; at either end of the table, the two nearest on the one side.
@@ -526,9 +552,9 @@ _DRAFT = re.compile(r"\b(draft|draf|konsep|rancangan)\b", re.IGNORECASE)
 
 
 def _draft_output(rule: Rule, ctx: _Context) -> Iterator[Finding]:
+    last = {source for end in ctx.ends for source in ctx.graph.pred[end]}
     for row, step in _steps(ctx):
-        ends = any(str(t).startswith(END_PREFIX) for t in ctx.graph.succ[step.id])
-        if ends and _DRAFT.search(step.output):
+        if step.id in last and _DRAFT.search(step.output):
             yield rule.finding(
                 f"{_step_name(step, row)} ends the procedure but its output {step.output!r} "
                 "is still a draft",
@@ -682,10 +708,7 @@ def validate(definition: SOPDefinition, graph: SOPGraph | None = None) -> Report
         from sopflow.graph import compile_graph
 
         graph = compile_graph(definition)
-    rows: dict[str, int] = {}
-    for row, step in enumerate(definition.steps, start=1):
-        rows.setdefault(step.id, row)
-    ctx = _Context(definition=definition, graph=graph, rows=rows)
+    ctx = _Context(definition, graph)
     findings = [finding for rule in RULES for finding in rule.check(ctx)]
     errors = [f for f in findings if f.severity is Severity.ERROR]
     warnings = [f for f in findings if f.severity is Severity.WARNING]
