@@ -7,7 +7,6 @@
     by what the document does against Permenpan RB 35/2012 (or its own wording).
 (c) The compiled graph shows the corpus's unusual shapes: loops into the start, several ends,
     joint rows, a decision with exits that merge.
-Tests marked xfail(strict=True) describe what the validator should do and does not yet.
 """
 
 from __future__ import annotations
@@ -280,12 +279,6 @@ def _names_actor(procedure: Procedure, step: str) -> list[str]:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="W101 flags any lane name anywhere in the text, so naming another actor as the "
-    "object ('mengarahkan pengguna layanan') is reported although the guideline only forbids "
-    "the step's own actor as subject",
-)
 def test_rewritten_row_without_subject_is_not_flagged() -> None:
     # bps-346 row 3 as the guideline asks: verb first, the Resepsionis only in the lane. The
     # Pengguna Layanan is the person being directed, not the one acting.
@@ -295,11 +288,6 @@ def test_rewritten_row_without_subject_is_not_flagged() -> None:
     assert _names_actor(procedure, "s3") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="W101 reports the first lane (in lane order) found anywhere in the text, not the "
-    "actor written as the sentence's subject: row 3 is reported as naming 'Pengguna Layanan'",
-)
 def test_names_actor_reports_the_subject() -> None:
     procedure = _compiled("bps-346")
     # "Resepsionis mengarahkan pengguna layanan ...": the subject is the Resepsionis.
@@ -308,11 +296,6 @@ def test_names_actor_reports_the_subject() -> None:
     assert any("'Petugas Layanan'" in m for m in _names_actor(procedure, "s7"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="W101 matches lane names with \\b...\\b, and no word boundary follows a closing "
-    "parenthesis, so lane names like 'Tim Terkait (Operator QG setiap Tim)' are never found",
-)
 def test_names_actor_finds_lane_names_ending_in_a_parenthesis() -> None:
     procedure = _with_text(
         "bps-040", 2, "Tim Terkait (Operator QG setiap Tim) mengisi pelaksana aksi preventif"
@@ -371,11 +354,6 @@ def test_two_exits_to_one_row_keep_both_labels() -> None:
     assert graph.edges["s2", "s3"]["labels"] == ("Rusak Ringan",)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Procedure.summary() prints only an edge's first label, so merged exits lose "
-    "theirs ('Rusak Berat' of bps-050 row 2 is not shown)",
-)
 def test_summary_shows_every_exit_label() -> None:
     summary = _compiled("bps-050").summary()
     assert "Rusak Berat" in summary

@@ -59,7 +59,8 @@ class Procedure:
             arrows = []
             for target in self.graph.succ.get(step.id, {}) if step.id in self.graph else ():
                 edge = self.graph.edges[step.id, target]
-                label = f"{edge['label']}: " if edge["label"] else ""
+                labels = "/".join(lb for lb in edge["labels"] if lb)
+                label = f"{labels}: " if labels else ""
                 shown = self.definition.labels.end if str(target).startswith(END_PREFIX) else (
                     self.definition.labels.start if target == START_NODE else target
                 )

@@ -390,7 +390,7 @@ _BASE_VERBS = frozenset(
     [
         "ajukan", "arsipkan", "buat", "catat", "cek", "cetak", "isi", "kirim", "periksa",
         "rekap", "sampaikan", "serahkan", "susun", "tandatangani", "teliti", "terima",
-        "unggah", "unduh", "input", "upload", "verifikasi",
+        "unggah", "unduh", "input", "upload",
     ]
 )
 _WORD = re.compile(r"[A-Za-z]+")
@@ -407,10 +407,16 @@ def _verb_first(text: str) -> bool:
 
 
 def _not_verb_first(rule: Rule, ctx: _Context) -> Iterator[Finding]:
+    # The actor "in the sentence" is its subject: a lane name that opens the text, or the
+    # agent of a passive ("... oleh Kasubbag"). A lane named as the object ("mengarahkan
+    # pengguna layanan") is fine. Names may end in ")" so no \b: look-arounds instead.
     by_lower = {a.name.lower(): a.name for a in ctx.definition.actors if a.name.strip()}
     names = sorted(by_lower, key=len, reverse=True)  # longest first: "Kepala Bagian" wins
     pattern = (
-        re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+        re.compile(
+            r"(?:^\s*|\boleh\s+)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)",
+            re.IGNORECASE,
+        )
         if names
         else None
     )
