@@ -1,3 +1,104 @@
-"""sopflow: government Standard Operating Procedures (SOP AP) as code."""
+"""sopflow: government Standard Operating Procedures (SOP AP) as code.
+
+Write an SOP with :class:`SOP` (it reads like the official Permenpan RB 35/2012 table),
+compile it to a validated :class:`Procedure` (a networkx graph every consumer reads), then
+render, run or simulate it.
+
+``import sopflow`` stays light: modules that need networkx or heavier libraries load on
+first use of the names they provide.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from sopflow.dsl import NEXT, SOP, StepRef
+from sopflow.model import (
+    END,
+    START,
+    Actor,
+    Exit,
+    Identity,
+    Labels,
+    Signatory,
+    SOPDefinition,
+    SourceLocation,
+    Step,
+    StepKind,
+)
+from sopflow.waktu import Basis, TimeUnit, Waktu, parse_waktu
+
+if TYPE_CHECKING:
+    from sopflow.graph import compile_graph
+    from sopflow.procedure import Procedure, compile_definition
+    from sopflow.validate import (
+        RULES,
+        Finding,
+        Report,
+        Rule,
+        Severity,
+        SOPValidationError,
+        validate,
+    )
 
 __version__ = "0.1.0"
+
+# Names whose modules import networkx (or heavier): loaded on first access.
+_LAZY: dict[str, str] = {
+    "compile_graph": "sopflow.graph",
+    "Procedure": "sopflow.procedure",
+    "compile_definition": "sopflow.procedure",
+    "RULES": "sopflow.validate",
+    "Finding": "sopflow.validate",
+    "Report": "sopflow.validate",
+    "Rule": "sopflow.validate",
+    "Severity": "sopflow.validate",
+    "SOPValidationError": "sopflow.validate",
+    "validate": "sopflow.validate",
+}
+
+__all__ = [
+    "END",
+    "NEXT",
+    "RULES",
+    "SOP",
+    "START",
+    "Actor",
+    "Basis",
+    "Exit",
+    "Finding",
+    "Identity",
+    "Labels",
+    "Procedure",
+    "Report",
+    "Rule",
+    "SOPDefinition",
+    "SOPValidationError",
+    "Severity",
+    "Signatory",
+    "SourceLocation",
+    "Step",
+    "StepKind",
+    "StepRef",
+    "TimeUnit",
+    "Waktu",
+    "__version__",
+    "compile_definition",
+    "compile_graph",
+    "parse_waktu",
+    "validate",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sopflow' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

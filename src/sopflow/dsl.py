@@ -1,0 +1,362 @@
+"""The way a person writes an SOP in Python: it reads like the official table.
+
+An :class:`SOP` object is explicit (there is no hidden "current SOP"): create it, declare its
+lanes with :meth:`SOP.actor`, then write the rows top to bottom with :meth:`SOP.step` and
+:meth:`SOP.decision`. A row flows to the next row unless it says otherwise. References to
+steps written later are plain string ids, checked when the SOP is compiled; every element
+remembers the file and line where it was written, so every finding can point there.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Final, TypeAlias
+
+import attrs
+
+from sopflow._gcpause import gc_paused
+from sopflow.model import (
+    END,
+    START,
+    Actor,
+    Exit,
+    Identity,
+    Labels,
+    Signatory,
+    SOPDefinition,
+    SourceLocation,
+    Step,
+    StepKind,
+)
+from sopflow.waktu import Basis
+
+if TYPE_CHECKING:
+    from sopflow.procedure import Procedure
+    from sopflow.validate import Report
+
+__all__ = ["END", "NEXT", "SOP", "START", "ActorSpec", "StepRef", "Target", "caller_location"]
+
+#: Exit target meaning "the row below" (the end, after the last row).
+NEXT: Final = "@next"
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+@functools.lru_cache(maxsize=256)
+def _inside_package(filename: str) -> bool:
+    return os.path.abspath(filename).startswith(_PACKAGE_DIR + os.sep)
+
+
+def caller_location() -> SourceLocation:
+    """The first stack frame outside the sopflow package: where the user wrote the call."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not _inside_package(filename):
+            return SourceLocation(file=filename, line=frame.f_lineno)
+        frame = frame.f_back  # type: ignore[assignment]
+    return SourceLocation(file="<unknown>", line=0)  # pragma: no cover - always a caller
+
+
+@attrs.frozen(slots=True)
+class StepRef:
+    """What :meth:`SOP.step` returns: a handle to use as a target (``no=rekap``)."""
+
+    id: str
+    owner: int = attrs.field(repr=False, eq=False)
+
+    def __str__(self) -> str:
+        return self.id
+
+
+#: What an exit can point to: a step id, a :class:`StepRef`, ``NEXT``, ``END`` or ``START``.
+Target: TypeAlias = "str | StepRef"
+#: Who does a step: an actor (or its name), or several for a joint activity.
+ActorSpec: TypeAlias = "Actor | str | Sequence[Actor | str]"
+
+
+class SOP:
+    """A mutable SOP under construction; :meth:`definition` freezes it.
+
+    The identity fields follow the SOP AP identity page (Permenpan RB 35/2012):
+    ``number`` is "Nomor SOP", ``created``/``revised``/``effective`` the three dates,
+    ``approved_by`` "Disahkan oleh", ``legal_basis`` "Dasar Hukum", ``qualifications``
+    "Kualifikasi Pelaksana", ``related`` "Keterkaitan", ``equipment``
+    "Peralatan/Perlengkapan", ``warning`` "Peringatan" and ``records`` "Pencatatan dan
+    Pendataan". ``bare_hari`` says whether a bare "hari" in a Waktu means working days
+    (the default) or calendar days.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        number: str | None = None,
+        unit: str | Iterable[str] = (),
+        created: date | None = None,
+        revised: date | None = None,
+        effective: date | None = None,
+        approved_by: Signatory | str | None = None,
+        legal_basis: str | Iterable[str] = (),
+        qualifications: str | Iterable[str] = (),
+        related: str | Iterable[str] = (),
+        equipment: str | Iterable[str] = (),
+        warning: str = "",
+        records: str | Iterable[str] = (),
+        labels: Labels | None = None,
+        bare_hari: Basis | str = Basis.WORKING,
+    ) -> None:
+        self._location = caller_location()
+        if not isinstance(name, str):
+            raise TypeError(f"{self._location}: SOP name must be a string, got {name!r}")
+        if isinstance(approved_by, str):
+            approved_by = Signatory(position=approved_by)
+        self.identity = Identity(
+            unit=unit,
+            number=number,
+            created=created,
+            revised=revised,
+            effective=effective,
+            approved_by=approved_by,
+            name=name,
+            legal_basis=legal_basis,
+            qualifications=qualifications,
+            related=related,
+            equipment=equipment,
+            warning=warning,
+            records=records,
+        )
+        self.labels = labels if labels is not None else Labels()
+        self.bare_hari = Basis(bare_hari)
+        self._actors: list[Actor] = []
+        # Each row: the step with unresolved targets (NEXT is resolved in definition()).
+        self._steps: list[Step] = []
+        self._start: str | None = None
+
+    def __repr__(self) -> str:
+        return f"<SOP {self.identity.name!r}: {len(self._actors)} actors, {len(self._steps)} steps>"
+
+    @property
+    def name(self) -> str:
+        return self.identity.name
+
+    # -- lanes -------------------------------------------------------------------------------
+
+    def actor(self, name: str, *, note: str = "") -> Actor:
+        """Declare a lane ("Pelaksana"). Lanes appear left to right in declaration order."""
+        location = caller_location()
+        if not isinstance(name, str) or not name.strip():
+            raise TypeError(f"{location}: an actor needs a non-empty name, got {name!r}")
+        actor = Actor(name=name, note=note, location=location)
+        self._actors.append(actor)
+        return actor
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def step(
+        self,
+        text: str,
+        *,
+        by: ActorSpec,
+        id: str | None = None,
+        inputs: str | Iterable[str] = (),
+        time: str = "",
+        output: str = "",
+        note: str = "",
+        then: Target | None = NEXT,
+    ) -> StepRef:
+        """Write a process row (a rectangle).
+
+        ``inputs`` is Kelengkapan, ``time`` the Waktu as printed ("15 menit"), ``output`` the
+        Output and ``note`` the Keterangan. ``then`` is where the flow goes: the next row by
+        default, a step id or handle, ``END`` to finish here, ``START`` to return to the start
+        capsule, or ``None`` for a row the flow stops at without an end (validation reports it).
+        """
+        location = caller_location()
+        exits: tuple[Exit, ...] = ()
+        if then is not None:
+            exits = (Exit(label=None, target=self._target(then, location), location=location),)
+        return self._add(
+            Step(
+                id=self._id(id, location),
+                text=self._text(text, location),
+                kind=StepKind.PROCESS,
+                actors=self._actors_of(by, location),
+                exits=exits,
+                inputs=inputs,
+                time=self._time(time, location),
+                output=output,
+                note=note,
+                location=location,
+            )
+        )
+
+    def decision(
+        self,
+        text: str,
+        *,
+        by: ActorSpec,
+        yes: Target | None = None,
+        no: Target | None = None,
+        exits: Mapping[str | None, Target] | Sequence[tuple[str | None, Target]] | None = None,
+        question: str | None = None,
+        id: str | None = None,
+        inputs: str | Iterable[str] = (),
+        time: str = "",
+        output: str = "",
+        note: str = "",
+    ) -> StepRef:
+        """Write a decision row (a diamond) with its labelled exits.
+
+        Either ``yes``/``no`` (labelled with the SOP's words, "Ya"/"Tidak" by default) or
+        ``exits`` mapping each printed label to its target (``None`` for an unlabelled exit);
+        both may be combined. Exits are listed explicitly: nothing is assumed for an exit left
+        out, and a decision with fewer than two exits is reported by validation.
+        ``question`` is the short text inside the diamond ("Sesuai?").
+        """
+        location = caller_location()
+        pairs: list[tuple[str | None, Target]] = []
+        if yes is not None:
+            pairs.append((self.labels.yes, yes))
+        if no is not None:
+            pairs.append((self.labels.no, no))
+        if exits is not None:
+            items = exits.items() if isinstance(exits, Mapping) else exits
+            for pair in items:
+                if not (isinstance(pair, tuple) and len(pair) == 2):
+                    raise TypeError(
+                        f"{location}: exits must map labels to targets or be (label, target) "
+                        f"pairs, got {pair!r}"
+                    )
+                label, target = pair
+                if label is not None and not isinstance(label, str):
+                    raise TypeError(f"{location}: exit label must be a string or None: {label!r}")
+                pairs.append((label, target))
+        return self._add(
+            Step(
+                id=self._id(id, location),
+                text=self._text(text, location),
+                kind=StepKind.DECISION,
+                actors=self._actors_of(by, location),
+                exits=tuple(
+                    Exit(label=label, target=self._target(target, location), location=location)
+                    for label, target in pairs
+                ),
+                question=question,
+                inputs=inputs,
+                time=self._time(time, location),
+                output=output,
+                note=note,
+                location=location,
+            )
+        )
+
+    def start_at(self, step: Target) -> None:
+        """Let the start capsule lead to another step than the first row (rare)."""
+        self._start = self._target(step, caller_location())
+
+    # -- results -----------------------------------------------------------------------------
+
+    def definition(self) -> SOPDefinition:
+        """Freeze the SOP as written: the ``NEXT`` targets become the next row's id."""
+        with gc_paused():
+            return self._freeze()
+
+    def _freeze(self) -> SOPDefinition:
+        steps: list[Step] = []
+        for row, step in enumerate(self._steps):
+            following = self._steps[row + 1].id if row + 1 < len(self._steps) else END
+            if any(e.target == NEXT for e in step.exits):
+                step = attrs.evolve(
+                    step,
+                    exits=tuple(
+                        attrs.evolve(e, target=following) if e.target == NEXT else e
+                        for e in step.exits
+                    ),
+                )
+            steps.append(step)
+        return SOPDefinition(
+            identity=self.identity,
+            actors=tuple(self._actors),
+            steps=tuple(steps),
+            labels=self.labels,
+            start=self._start,
+            bare_hari=self.bare_hari,
+            location=self._location,
+        )
+
+    def compile(self, *, strict: bool = True) -> Procedure:
+        """Compile and validate. With ``strict`` (the default) any error raises one
+        :class:`~sopflow.validate.SOPValidationError` that lists every finding."""
+        from sopflow.procedure import compile_definition
+
+        return compile_definition(self.definition(), strict=strict)
+
+    def validate(self) -> Report:
+        """All findings (errors and warnings), without raising."""
+        return self.compile(strict=False).report
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _add(self, step: Step) -> StepRef:
+        self._steps.append(step)
+        return StepRef(step.id, id(self))
+
+    def _id(self, given: str | None, location: SourceLocation) -> str:
+        if given is None:
+            return f"s{len(self._steps) + 1}"
+        if not isinstance(given, str) or not given or given.startswith("@") or ":" in given:
+            raise TypeError(
+                f"{location}: step id must be a non-empty string without '@' at the start "
+                f"and without ':', got {given!r}"
+            )
+        return given
+
+    @staticmethod
+    def _text(text: object, location: SourceLocation) -> str:
+        if not isinstance(text, str):
+            raise TypeError(f"{location}: the Kegiatan text must be a string, got {text!r}")
+        return text
+
+    @staticmethod
+    def _time(time: object, location: SourceLocation) -> str:
+        if not isinstance(time, str):
+            raise TypeError(
+                f"{location}: Waktu must be the text as printed (e.g. '15 menit'), got {time!r}"
+            )
+        return time
+
+    def _target(self, target: object, location: SourceLocation) -> str:
+        if isinstance(target, StepRef):
+            if target.owner != id(self):
+                raise ValueError(
+                    f"{location}: step {target.id!r} belongs to another SOP; "
+                    f"refer to steps of {self.name!r} only"
+                )
+            return target.id
+        if isinstance(target, str) and target:
+            return target
+        raise TypeError(
+            f"{location}: a target must be a step id, a step handle, NEXT, END or START, "
+            f"got {target!r}"
+        )
+
+    @staticmethod
+    def _actors_of(by: object, location: SourceLocation) -> tuple[str, ...]:
+        items = [by] if isinstance(by, (Actor, str)) else by
+        if not isinstance(items, Iterable):
+            raise TypeError(f"{location}: by= must be an actor, its name or a list, got {by!r}")
+        names: list[str] = []
+        for item in items:
+            if isinstance(item, Actor):
+                names.append(item.name)
+            elif isinstance(item, str):
+                names.append(item)
+            else:
+                raise TypeError(f"{location}: by= must name actors, got {item!r}")
+        return tuple(names)
+

@@ -1,0 +1,179 @@
+"""The SOP as plain, immutable values: identity, actors, steps and their exits.
+
+Nothing here knows about drawing, running or timing. A definition can be built by the DSL
+(:mod:`sopflow.dsl`), loaded from JSON, or written by hand; every consumer reads the compiled
+graph (:mod:`sopflow.graph`), never the DSL.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import date
+
+import attrs
+
+from sopflow.waktu import Basis
+
+__all__ = [
+    "END",
+    "START",
+    "Actor",
+    "Exit",
+    "Identity",
+    "Labels",
+    "SOPDefinition",
+    "Signatory",
+    "SourceLocation",
+    "Step",
+    "StepKind",
+]
+
+#: Exit target meaning "the procedure ends here" (an end capsule, "Selesai").
+END = "@end"
+#: Exit target meaning "back to the start capsule" (seen in real SOPs: a loop into "Mulai").
+START = "@start"
+
+
+def _tuple_of_str(value: object) -> tuple[str, ...]:
+    """Accept one string or an iterable of strings; refuse anything else by name."""
+    if isinstance(value, str):
+        return (value,)
+    if type(value) is tuple and all(type(v) is str for v in value):
+        return value  # the common case, already right: no copy
+    if not isinstance(value, Iterable):
+        raise TypeError(f"expected a string or a list of strings, got {value!r}")
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise TypeError(f"expected a string or a list of strings, got {value!r}") from None
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"expected a string or a list of strings, got {value!r}")
+    return items
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class SourceLocation:
+    """Where an element was written: file and line of the DSL call."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Signatory:
+    """The official who approves the SOP ("Disahkan oleh"): position, name and NIP."""
+
+    position: str
+    name: str | None = None
+    nip: str | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Identity:
+    """The thirteen fields of the SOP AP identity page, in the guideline's order."""
+
+    unit: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    number: str | None = None
+    created: date | None = None
+    revised: date | None = None
+    effective: date | None = None
+    approved_by: Signatory | None = None
+    name: str = ""
+    legal_basis: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    qualifications: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    related: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    equipment: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    warning: str = ""
+    records: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Labels:
+    """The document's words, Indonesian by default; agencies vary them."""
+
+    yes: str = "Ya"
+    no: str = "Tidak"
+    start: str = "Mulai"
+    end: str = "Selesai"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Actor:
+    """A lane of the flowchart table (a "Pelaksana")."""
+
+    name: str
+    note: str = ""
+    location: SourceLocation | None = attrs.field(default=None, eq=False)
+
+
+class StepKind(enum.Enum):
+    """The two symbols a step can have: a process rectangle or a decision diamond."""
+
+    PROCESS = "process"
+    DECISION = "decision"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Exit:
+    """One outgoing arrow of a step: a label (None when unlabelled) and a target.
+
+    ``target`` is a step id, :data:`END` or :data:`START`.
+    """
+
+    label: str | None
+    target: str
+    location: SourceLocation | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Step:
+    """One row of the flowchart table with its Mutu Baku.
+
+    A process has at most one exit (none means the flow stops there, which validation
+    reports); a decision has two or more labelled exits.
+    """
+
+    id: str
+    text: str
+    kind: StepKind
+    actors: tuple[str, ...] = attrs.field(converter=_tuple_of_str)
+    exits: tuple[Exit, ...] = ()
+    question: str | None = None
+    inputs: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    time: str = ""
+    output: str = ""
+    note: str = ""
+    location: SourceLocation | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class SOPDefinition:
+    """A whole SOP: identity, lanes in order, steps in row order, document words.
+
+    ``start`` is the id of the step the start capsule leads to (the first step by default);
+    ``bare_hari`` says how a bare "hari" in a Waktu is read (working days by default).
+    """
+
+    identity: Identity
+    actors: tuple[Actor, ...]
+    steps: tuple[Step, ...]
+    labels: Labels = Labels()
+    start: str | None = None
+    bare_hari: Basis = Basis.WORKING
+    location: SourceLocation | None = attrs.field(default=None, eq=False)
+
+    @property
+    def name(self) -> str:
+        return self.identity.name
+
+    @property
+    def start_step(self) -> str | None:
+        """The step the start capsule leads to, or None for an SOP without steps."""
+        if self.start is not None:
+            return self.start
+        return self.steps[0].id if self.steps else None

@@ -1,0 +1,83 @@
+"""A compiled SOP: its definition, its graph and its validation report, together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from sopflow._gcpause import gc_paused
+from sopflow.graph import END_PREFIX, START_NODE, SOPGraph, compile_graph
+from sopflow.model import Actor, SOPDefinition, Step
+from sopflow.validate import Report, SOPValidationError, validate
+
+__all__ = ["Procedure", "compile_definition"]
+
+
+@attrs.frozen(kw_only=True, slots=True, eq=False)
+class Procedure:
+    """What :meth:`sopflow.SOP.compile` returns; renderers, executor and simulator read it.
+
+    The graph is shared, not copied: treat it as read-only.
+    """
+
+    definition: SOPDefinition
+    graph: SOPGraph = attrs.field(repr=False)
+    report: Report = attrs.field(repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.definition.identity.name
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.definition.steps
+
+    @property
+    def actors(self) -> tuple[Actor, ...]:
+        return self.definition.actors
+
+    @property
+    def start(self) -> str:
+        return START_NODE
+
+    @property
+    def ends(self) -> tuple[str, ...]:
+        return tuple(n for n in self.graph.nodes if str(n).startswith(END_PREFIX))
+
+    def summary(self) -> str:
+        """A short human-readable description: identity, lanes, rows and exits."""
+        identity = self.definition.identity
+        lines = [
+            f"SOP {identity.name!r} (Nomor {identity.number or '-'})",
+            f"  lanes ({len(self.actors)}): " + ", ".join(a.name for a in self.actors),
+            f"  rows: {len(self.steps)}, ends: {len(self.ends)}",
+        ]
+        for row, step in enumerate(self.steps, start=1):
+            node: dict[str, Any] = self.graph.nodes.get(step.id, {})
+            waktu = node.get("waktu")
+            arrows = []
+            for target in self.graph.succ.get(step.id, {}) if step.id in self.graph else ():
+                edge = self.graph.edges[step.id, target]
+                labels = "/".join(lb for lb in edge["labels"] if lb)
+                label = f"{labels}: " if labels else ""
+                shown = self.definition.labels.end if str(target).startswith(END_PREFIX) else (
+                    self.definition.labels.start if target == START_NODE else target
+                )
+                arrows.append(f"{label}{shown}")
+            lanes = " + ".join(step.actors)
+            lines.append(
+                f"  {row:>3}. [{step.id}] {step.text} ({lanes}; {waktu or '-'}) -> "
+                + (", ".join(arrows) or "(stops)")
+            )
+        return "\n".join(lines)
+
+
+def compile_definition(definition: SOPDefinition, *, strict: bool = True) -> Procedure:
+    """Compile and validate ``definition``; with ``strict`` raise on any error."""
+    with gc_paused():
+        graph = compile_graph(definition)
+        report = validate(definition, graph)
+    if strict and not report.ok:
+        raise SOPValidationError(report)
+    return Procedure(definition=definition, graph=graph, report=report)
