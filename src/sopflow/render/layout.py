@@ -280,7 +280,14 @@ class _Columns:
         return self.col(2 + self.n_lanes + k)
 
 
-def _columns(left: float, width: float, n_lanes: int) -> _Columns:
+def _columns(left: float, width: float, n_lanes: int, needs: Sequence[float] = (),
+             minimums: Sequence[float] = ()) -> _Columns:
+    """Column edges: lanes get an equal share, text columns a share that follows their text.
+
+    ``needs`` is each text column's total text length (Kegiatan, Kelengkapan, Waktu, Output,
+    Keterangan): half of the text width is shared out by the usual proportions, half by the
+    square root of the need, so a long Keterangan gets room instead of a row a page tall.
+    """
     no_w = 26.0
     weights = (2.3, 1.3, 0.75, 1.3, 0.75)  # kegiatan, kelengkapan, waktu, output, keterangan
     unit = (width - no_w) / (sum(weights) + n_lanes)
@@ -291,9 +298,26 @@ def _columns(left: float, width: float, n_lanes: int) -> _Columns:
             f"{n_lanes} lanes do not fit the page width: use fewer actors, a wider paper "
             "or landscape orientation"
         )
-    text_unit = rest / sum(weights)
-    widths = [no_w, weights[0] * text_unit, *([lane_w] * n_lanes)]
-    widths += [w * text_unit for w in weights[1:]]
+    base = [w / sum(weights) for w in weights]
+    roots = [math.sqrt(max(n, 0.0)) for n in needs] if needs else []
+    if roots and sum(roots) > 0:
+        share = [0.5 * b + 0.5 * r / sum(roots) for b, r in zip(base, roots, strict=True)]
+    else:
+        share = base
+    mins = list(minimums) if minimums else [0.0] * len(weights)
+    widths_t = [rest * f for f in share]
+    for _ in range(len(widths_t)):
+        low = [i for i, w in enumerate(widths_t) if w < mins[i] - 1e-9]
+        if not low:
+            break
+        fixed = sum(mins[i] for i in low)
+        free = [i for i in range(len(widths_t)) if i not in low]
+        total_free = sum(share[i] for i in free) or 1.0
+        for i in low:
+            widths_t[i] = mins[i]
+        for i in free:
+            widths_t[i] = (rest - fixed) * share[i] / total_free
+    widths = [no_w, widths_t[0], *([lane_w] * n_lanes), *widths_t[1:]]
     xs = [left]
     for w in widths:
         xs.append(xs[-1] + w)
@@ -576,11 +600,13 @@ def _place_labels(flow: _Flow, arrows: list[Arrow], shapes: Sequence[Shape],
         if not e_label or node_page.get(a.edge[0]) != p:
             out.append(a)
             continue
-        w = lm.width(e_label, size) + 1
+        lines = lm.wrap(e_label, 48.0, size) if lm.width(e_label, size) > 52 else (e_label,)
+        w = max(lm.width(line, size) for line in lines) + 1
+        h = len(lines) * lm.line_height(size)
         lane = next((s.lane for s in shapes if s.node == a.edge[0]), 0)
         ll, lr = cols.lane(lane)
         cands: list[Rect] = []
-        for (x0, y0), (x1, y1) in a.segments()[:2]:
+        for (x0, y0), (x1, y1) in a.segments():
             length = abs(x1 - x0) + abs(y1 - y0)
             for t in (2.0, 6.0, 10.0, 16.0, 24.0, 34.0, 46.0):
                 if t > length:
@@ -606,9 +632,23 @@ def _place_labels(flow: _Flow, arrows: list[Arrow], shapes: Sequence[Shape],
             if best is not None:
                 break
         if best is None:
+            # crowded: the free spot nearest to where the arrow leaves its shape
+            (px, py) = a.points[0]
+            spots = sorted(
+                ((dx, dy) for dx in range(-72, 73, 4) for dy in range(-48, 49, 3)),
+                key=lambda d: abs(d[0]) + abs(d[1]),
+            )
+            for dx, dy in spots:
+                c = Rect(x=px + dx - w / 2, y=py + dy - h / 2, w=w, h=h)
+                if c.x >= lanes_l + 1 and c.right <= lanes_r - 1 and not any(
+                    c.overlaps(t) for t in taken
+                ):
+                    best = c
+                    break
+        if best is None:
             best = cands[0]
         taken.append(best.inflate(1.0))
-        out.append(attrs.evolve(a, label=TextBox(rect=best, lines=(e_label,), size=size,
+        out.append(attrs.evolve(a, label=TextBox(rect=best, lines=lines, size=size,
                                                  role="label")))
     return out
 
@@ -624,6 +664,30 @@ def flow_label(flow: _Flow, arrow: Arrow) -> str | None:
     return None
 
 
+def _text_needs(flow: _Flow, opts: LayoutOptions) -> tuple[list[float], list[float]]:
+    """Total text length of each text column, and the narrowest width each can take."""
+    m = fonts.metrics()
+    mb = fonts.metrics(True)
+    size = opts.font_size
+    cols: list[list[str]] = [[], [], [], [], []]
+    for r in flow.rows:
+        cols[0].append(r.text)
+        cols[1].extend(r.inputs)
+        cols[2].append(r.waktu)
+        cols[3].append(r.output)
+        cols[4].append(r.note)
+    needs = [sum(m.width(t, size) for t in texts) for texts in cols]
+    lab = opts.labels
+    heads = (lab.kegiatan, lab.kelengkapan, lab.waktu, lab.output, lab.keterangan)
+    mins = []
+    for texts, head in zip(cols, heads, strict=True):
+        words = [w for t in texts for w in t.split()]
+        longest = max((m.width(w, size) for w in words), default=0.0)
+        head_w = max((mb.width(w, opts.header_font_size) for w in head.split()), default=0.0)
+        mins.append(min(max(longest, head_w, 30.0), 120.0) + 2 * CELL_PAD)
+    return needs, mins
+
+
 def layout_flowchart(graph: nx.DiGraph[Any], options: LayoutOptions | None = None) -> list[Page]:
     """Lay out the flowchart part of the SOP AP document, one :class:`Page` per page."""
     opts = options or LayoutOptions()
@@ -632,7 +696,7 @@ def layout_flowchart(graph: nx.DiGraph[Any], options: LayoutOptions | None = Non
         raise LayoutError("the SOP has no steps: there is no flowchart to draw")
     pw, ph = opts.page_size()
     m = opts.margin
-    cols = _columns(m, pw - 2 * m, len(flow.lanes))
+    cols = _columns(m, pw - 2 * m, len(flow.lanes), *_text_needs(flow, opts))
     ports = _plan_ports(flow)
     rows = _rows(flow, cols, opts, ports)
     hdr = _header(flow, cols, opts)
@@ -810,12 +874,21 @@ def _build_page(
         if b_ is not None:
             side_users.setdefault((b_, sv), []).append((e.u, e.v, "in"))
     port_pts: dict[tuple[str, str, str], tuple[Point, Dir]] = {}
+    port_shape: dict[tuple[str, str, str], Shape] = {}
     for (node, side), users in side_users.items():
+        # a joint activity is left and entered sideways by its outermost boxes
+        shape = node_shapes[node]
+        group = [b for b in shapes if b.node == node] + [shape]
+        if side == "L":
+            shape = min(group, key=lambda b: b.rect.x)
+        elif side == "R":
+            shape = max(group, key=lambda b: b.rect.x)
         for slot, (u_, v_, role) in enumerate(users):
-            pt, d = _port_point(node_shapes[node], side, slot, len(users))
+            pt, d = _port_point(shape, side, slot, len(users))
             if role == "in":
                 d = {"T": DOWN, "B": UP, "L": RIGHT, "R": LEFT}[side]
             port_pts[(u_, v_, role)] = (pt, d)
+            port_shape[(u_, v_, role)] = shape
     # Off-page connectors: in the lane of the shape they attach to, lined up with its port.
     placed: list[Rect] = []
 
@@ -894,8 +967,10 @@ def _build_page(
             (p0, d0) = port_pts[(e.u, e.v, "out")]
             (p1, d1) = port_pts[(e.u, e.v, "in")]
             try:
-                pts = router.route(Port(point=p0, direction=d0, shape=_su.rect),
-                                   Port(point=p1, direction=d1, shape=_sv.rect))
+                s0 = port_shape.get((e.u, e.v, "out"), _su)
+                s1 = port_shape.get((e.u, e.v, "in"), _sv)
+                pts = router.route(Port(point=p0, direction=d0, shape=s0.rect),
+                                   Port(point=p1, direction=d1, shape=s1.rect))
             except RouteError as exc:
                 failed, error = k, exc
                 break
