@@ -16,6 +16,7 @@ __all__ = [
     "PAPERS",
     "Arrow",
     "Connector",
+    "Image",
     "Line",
     "Page",
     "Paper",
@@ -182,6 +183,14 @@ class Connector:
 
 
 @attrs.frozen(kw_only=True)
+class Image:
+    """A raster image (the agency's logo) scaled into ``rect``."""
+
+    rect: Rect
+    path: str
+
+
+@attrs.frozen(kw_only=True)
 class Page:
     """One rendered page: its size and everything drawn on it."""
 
@@ -194,6 +203,7 @@ class Page:
     arrows: tuple[Arrow, ...] = ()
     connectors: tuple[Connector, ...] = ()
     fills: tuple[Rect, ...] = ()
+    images: tuple[Image, ...] = ()
     kind: Literal["identity", "flowchart"] = "flowchart"
     rows: tuple[int, ...] = ()
 

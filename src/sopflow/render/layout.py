@@ -27,6 +27,7 @@ from sopflow.render.geometry import (
     TextBox,
     paper,
 )
+from sopflow.render.identity import IdentityLabels
 from sopflow.render.route import DOWN, LEFT, RIGHT, UP, Dir, Port, RouteError, Router
 
 if TYPE_CHECKING:
@@ -79,7 +80,8 @@ class LayoutOptions:
     ``lettered_connectors`` writes A, B, ... in off-page connectors (blank when False);
     ``start_own_row`` gives the start capsule a row of its own instead of sharing the first
     step's row; ``footer`` is printed small at the bottom of every page (an e-signature
-    notice, for instance).
+    notice, for instance); ``logo`` is an image file (PNG) shown beside the unit names;
+    ``identity_labels`` renames the identity grid's fields.
     """
 
     paper: str = "A4"
@@ -96,6 +98,8 @@ class LayoutOptions:
     start_own_row: bool = False
     footer: str = ""
     first_page_number: int = 1
+    logo: str | None = None
+    identity_labels: IdentityLabels = IdentityLabels()
 
     def page_size(self) -> tuple[float, float]:
         p = paper(self.paper)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sopflow.render import fonts
-from sopflow.render.geometry import Arrow, Line, Page, Point, Rect, Shape, TextBox
+from sopflow.render.geometry import Arrow, Image, Line, Page, Point, Rect, Shape, TextBox
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -141,6 +141,21 @@ class _Painter:
             pos=self._pos(rect.cx, rect.cy),
         )
 
+    def image(self, image: Image) -> None:
+        path = Path(image.path)
+        if not path.is_file():
+            raise FileNotFoundError(f"logo image not found: {image.path}")
+        r = image.rect
+        self.g.add_node(
+            self._name("i"),
+            shape="none",
+            image=str(path.resolve()),
+            imagescale="true",
+            width=_inch(r.w),
+            height=_inch(r.h),
+            pos=self._pos(r.cx, r.cy),
+        )
+
     def shape(self, shape: Shape) -> None:
         r = shape.rect
         if shape.kind == "terminator":
@@ -204,6 +219,8 @@ def page_graph(page: Page) -> Any:
     painter = _Painter(page)
     for rect in page.fills:
         painter.fill(rect)
+    for image in page.images:
+        painter.image(image)
     for line in page.lines:
         painter.line(line)
     for shape in page.all_shapes():

@@ -1,0 +1,95 @@
+"""The one-call API: the official SOP AP document (identity page + flowchart table pages).
+
+``render_document(procedure, "sop.pdf")`` writes a multi-page PDF; with a ``.svg`` or ``.png``
+name it writes one file per page (``sop-1.png``, ``sop-2.png``, ...). The format always
+follows the file name; an unknown suffix is an error, never a silent fallback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from sopflow.render.geometry import Page
+from sopflow.render.identity import layout_identity
+from sopflow.render.layout import LayoutOptions, layout_flowchart
+from sopflow.render.paint import write_pages
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["document_pages", "flowchart_pages", "render_document", "render_table"]
+
+
+def _graph_and_definition(procedure: Any) -> tuple[nx.DiGraph[Any], Any]:
+    graph = getattr(procedure, "graph", None)
+    definition = getattr(procedure, "definition", None)
+    if graph is None or definition is None:
+        kind = type(procedure).__name__
+        hint = " (call .compile() on the SOP first)" if hasattr(procedure, "compile") else ""
+        raise TypeError(f"expected a compiled sopflow.Procedure, got {kind}{hint}")
+    return graph, definition
+
+
+def _options(options: LayoutOptions | None, overrides: dict[str, Any]) -> LayoutOptions:
+    base = options or LayoutOptions()
+    try:
+        return attrs.evolve(base, **overrides)
+    except TypeError:
+        known = ", ".join(a.name for a in attrs.fields(LayoutOptions))
+        bad = ", ".join(sorted(k for k in overrides if k not in attrs.fields_dict(LayoutOptions)))
+        raise TypeError(f"unknown layout option(s) {bad}; known options: {known}") from None
+
+
+def flowchart_pages(procedure: Any, options: LayoutOptions | None = None,
+                    **overrides: Any) -> list[Page]:
+    """The flowchart table pages only, as geometry (see :mod:`sopflow.render.geometry`)."""
+    graph, _ = _graph_and_definition(procedure)
+    return layout_flowchart(graph, _options(options, overrides))
+
+
+def document_pages(procedure: Any, options: LayoutOptions | None = None,
+                   **overrides: Any) -> list[Page]:
+    """All pages of the official document as geometry: identity page(s), then the table."""
+    graph, definition = _graph_and_definition(procedure)
+    opts = _options(options, overrides)
+    identity = layout_identity(definition, opts)
+    table = layout_flowchart(
+        graph, attrs.evolve(opts, first_page_number=opts.first_page_number + len(identity))
+    )
+    return identity + table
+
+
+def render_document(
+    procedure: Any,
+    path: str | Path,
+    *,
+    paper: str = "A4",
+    dpi: float = 150.0,
+    options: LayoutOptions | None = None,
+    **overrides: Any,
+) -> list[Path]:
+    """Write the official SOP AP document of a compiled ``procedure`` and return the paths.
+
+    ``paper`` is A4 (default), F4, Letter or Legal; ``dpi`` applies to PNG output. Any field
+    of :class:`LayoutOptions` can be given as a keyword (``repeat_header=False``,
+    ``logo="logo.png"``, ``footer="Dokumen ini telah ditandatangani secara elektronik"``).
+    """
+    pages = document_pages(procedure, options, paper=paper, **overrides)
+    return write_pages(pages, path, dpi=dpi)
+
+
+def render_table(
+    procedure: Any,
+    path: str | Path,
+    *,
+    paper: str = "A4",
+    dpi: float = 150.0,
+    options: LayoutOptions | None = None,
+    **overrides: Any,
+) -> list[Path]:
+    """Write only the flowchart table pages (no identity page); same conventions."""
+    pages = flowchart_pages(procedure, options, paper=paper, **overrides)
+    return write_pages(pages, path, dpi=dpi)

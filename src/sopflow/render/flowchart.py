@@ -1,0 +1,117 @@
+"""A compact flowchart laid out by Graphviz ``dot``: lanes as clusters, for quick looks.
+
+Unlike the official document (computed geometry, see :mod:`sopflow.render.layout`), this view
+lets ``dot`` place everything. It is meant for notebooks, docs and a first look at an SOP.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sopflow.render import fonts
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["flowchart_graph", "procedure_svg", "render_flowchart"]
+
+
+def _wrap(text: str, width: float, size: float) -> str:
+    return "\n".join(fonts.metrics().wrap(text, width, size))
+
+
+def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
+    """The pygraphviz graph of the compact view (not yet laid out)."""
+    import pygraphviz as pgv
+
+    fonts.configure_fontconfig()
+    g = pgv.AGraph(directed=True, strict=False, name=str(graph.graph.get("name", "SOP")))
+    g.graph_attr.update(
+        rankdir="TB",
+        newrank="true",
+        nodesep="0.3",
+        ranksep="0.35",
+        fontname=fonts.REGULAR,
+        fontsize="10",
+        label=str(graph.graph.get("name", "")),
+        labelloc="t",
+        compound="true",
+    )
+    g.node_attr.update(fontname=fonts.REGULAR, fontsize="9", penwidth="0.9", margin="0.08,0.04")
+    g.edge_attr.update(fontname=fonts.REGULAR, fontsize="8", arrowsize="0.7", penwidth="0.8")
+    lanes = [str(a) for a in graph.graph.get("lanes", ())]
+    members: dict[str, list[str]] = {lane: [] for lane in lanes}
+    for n, d in graph.nodes(data=True):
+        lane = str(d.get("lane") or (lanes[0] if lanes else ""))
+        members.setdefault(lane, []).append(n)
+    for k, lane in enumerate(lanes):
+        sub = g.add_subgraph(
+            name=f"cluster_{k}",
+            label=_wrap(lane, 140, 10),
+            style="rounded",
+            color="#888888",
+            fontname=fonts.BOLD,
+        )
+        for n in members.get(lane, []):
+            sub.add_node(n)
+    for n, d in graph.nodes(data=True):
+        kind = d.get("kind")
+        if kind in ("start", "end"):
+            g.get_node(n).attr.update(label=str(d.get("text", "")), shape="box",
+                                      style="rounded", height="0.3")
+            continue
+        text = f"{d.get('row')}. {d.get('text', '')}"
+        others = [a for a in d.get("lanes", ())[1:]]
+        if others:
+            text += "\n(bersama: " + ", ".join(others) + ")"
+        if kind == "decision":
+            question = d.get("question")
+            g.get_node(n).attr.update(
+                label=_wrap(question, 90, 9) if question else "",
+                xlabel=_wrap(text, 150, 9),
+                shape="diamond",
+                height="0.6",
+                width="0.9",
+            )
+        else:
+            g.get_node(n).attr.update(label=_wrap(text, 150, 9), shape="box")
+    for u, v, d in graph.edges(data=True):
+        labels = [lb for lb in d.get("labels", (d.get("label"),)) if lb]
+        attrs: dict[str, str] = {}
+        if labels:
+            attrs["label"] = "/".join(labels)
+        if d.get("back"):
+            attrs["constraint"] = "false"
+        g.add_edge(u, v, **attrs)
+    return g
+
+
+def _procedure_graph(procedure: Any) -> nx.DiGraph[Any]:
+    graph = getattr(procedure, "graph", None)
+    if graph is None:
+        raise TypeError(f"expected a compiled sopflow.Procedure, got {type(procedure).__name__}")
+    return graph  # type: ignore[no-any-return]
+
+
+def render_flowchart(procedure: Any, path: str | Path, *, dpi: float = 150.0) -> list[Path]:
+    """Write the compact ``dot`` flowchart to ``path`` (.svg, .png or .pdf) and return it."""
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("svg", "png", "pdf"):
+        raise ValueError(
+            f"cannot tell the output format from {str(path)!r}: use a .pdf, .svg or .png name"
+        )
+    g = flowchart_graph(_procedure_graph(procedure))
+    g.graph_attr["dpi"] = f"{dpi:g}" if fmt == "png" else "72"
+    g.layout(prog="dot")
+    path.write_bytes(g.draw(format=fmt))
+    return [path]
+
+
+def procedure_svg(procedure: Any) -> str:
+    """The compact flowchart as SVG text (what ``Procedure._repr_svg_`` shows in Jupyter)."""
+    g = flowchart_graph(_procedure_graph(procedure))
+    g.layout(prog="dot")
+    data: bytes = g.draw(format="svg")
+    return data.decode("utf-8")
