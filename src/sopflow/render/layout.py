@@ -52,6 +52,15 @@ CLEAR = 3.0  # clearance kept between arrows and shapes
 SLOT = 6.0  # spacing of several arrows on one side of a shape
 
 
+@attrs.frozen(kw_only=True)
+class _Room:
+    """Spacing of one layout attempt; a crowded page is laid out again with more room."""
+
+    pad_y: float = PAD_Y
+    side_margin: float = 32.0  # a lane keeps at least this much beside its boxes
+    relaxed: list[int] = attrs.field(factory=lambda: [0])  # routes drawn with a compromise
+
+
 class LayoutError(ValueError):
     """The flowchart cannot be laid out (a missing lane, a row taller than the page, ...)."""
 
@@ -223,6 +232,13 @@ def _plan_ports(flow: _Flow) -> dict[tuple[str, str], tuple[Side, Side]]:
             return "R"
         return "L" if back else "R"
 
+    load: dict[tuple[str, Side], int] = {}
+
+    def take(node: str, side: Side) -> Side:
+        load[(node, side)] = load.get((node, side), 0) + 1
+        return side
+
+    loops: list[_Edge] = []  # same-lane loops back up: their side is balanced later
     for u, edges in by_source.items():
         edges.sort(key=lambda e: e.order)
         src = flow.nodes[u]
@@ -231,19 +247,22 @@ def _plan_ports(flow: _Flow) -> dict[tuple[str, str], tuple[Side, Side]]:
         bottom = to_end[0] if to_end else (forward[0] if forward else None)
         if bottom is None and src.kind != "decision" and edges:
             bottom = edges[0]  # a process looping back still leaves at the bottom
-        used: dict[Side, int] = {}
         for e in edges:
             if e is bottom:
-                out_side[(e.u, e.v)] = "B"
+                out_side[(e.u, e.v)] = take(u, "B")
                 continue
-            side = toward(src, flow.nodes[e.v], _is_back(flow, e))
-            if used.get(side) and not used.get("L" if side == "R" else "R"):
-                side = "L" if side == "R" else "R"
-            used[side] = used.get(side, 0) + 1
-            out_side[(e.u, e.v)] = side
+            dst = flow.nodes[e.v]
+            if _is_back(flow, e) and dst.lanes[0] == src.lanes[0]:
+                loops.append(e)
+                continue
+            side = toward(src, dst, _is_back(flow, e))
+            other: Side = "L" if side == "R" else "R"
+            if load.get((u, side)) and not load.get((u, other)):
+                side = other
+            out_side[(e.u, e.v)] = take(u, side)
     for v, edges in by_target.items():
         dst = flow.nodes[v]
-        fwd = [e for e in edges if not _is_back(flow, e)]
+        fwd = [e for e in edges if not _is_back(flow, e) and (e.u, e.v) in out_side]
         # the top entry goes to the nearest forward arrow leaving a bottom
         fwd.sort(
             key=lambda e: (
@@ -258,9 +277,33 @@ def _plan_ports(flow: _Flow) -> dict[tuple[str, str], tuple[Side, Side]]:
             top = edges[0]
         for e in edges:
             if e is top:
-                in_side[(e.u, e.v)] = "T"
+                in_side[(e.u, e.v)] = take(v, "T")
+            elif (_is_back(flow, e) and flow.nodes[e.u].lanes[0] == dst.lanes[0]
+                  and dst.kind != "start"):
+                if e not in loops:
+                    loops.append(e)
+            elif dst.kind == "start":
+                # loops back to "Mulai": its top is free, and both sides
+                side = min(("T", "L", "R"), key=lambda sd: load.get((v, sd), 0))
+                in_side[(e.u, e.v)] = take(v, side)
             else:
-                in_side[(e.u, e.v)] = toward(dst, flow.nodes[e.u], _is_back(flow, e))
+                in_side[(e.u, e.v)] = take(v, toward(dst, flow.nodes[e.u], _is_back(flow, e)))
+    # a loop within one lane runs up a corridor beside the lane's shapes: use the side
+    # with fewer arrows at both of its ends, so several loops do not crowd one corridor
+    for e in loops:
+        key = (e.u, e.v)
+
+        def cost(side: Side, key: tuple[str, str] = key) -> int:
+            c = load.get((e.v, side), 0)
+            if key not in out_side:
+                c += load.get((e.u, side), 0)
+            return c
+
+        side = min(("L", "R"), key=cost)
+        if key not in out_side:
+            out_side[key] = take(e.u, side)
+        if key not in in_side:
+            in_side[key] = take(e.v, side)
     return {k: (out_side[k], in_side[k]) for k in out_side}
 
 
@@ -294,8 +337,9 @@ def _columns(left: float, width: float, n_lanes: int, needs: Sequence[float] = (
     """
     no_w = 26.0
     weights = (2.3, 1.3, 0.75, 1.3, 0.75)  # kegiatan, kelengkapan, waktu, output, keterangan
-    unit = (width - no_w) / (sum(weights) + n_lanes)
-    lane_w = min(max(unit, 58.0), 110.0)
+    lane_weight = 1.4 if n_lanes <= 3 else 1.0  # few lanes: room for corridors beside boxes
+    unit = lane_weight * (width - no_w) / (sum(weights) + lane_weight * n_lanes)
+    lane_w = min(max(unit, 58.0), 140.0)
     rest = width - no_w - lane_w * n_lanes
     if rest < 200:
         raise LayoutError(
@@ -407,7 +451,7 @@ class _Row:
 
 
 def _rows(flow: _Flow, cols: _Columns, opts: LayoutOptions,
-          ports: dict[tuple[str, str], tuple[Side, Side]]) -> list[_Row]:
+          ports: dict[tuple[str, str], tuple[Side, Side]], room: _Room) -> list[_Row]:
     size = opts.font_size
     start_of: dict[str, str] = {}
     end_of: dict[str, str] = {}
@@ -428,13 +472,13 @@ def _rows(flow: _Flow, cols: _Columns, opts: LayoutOptions,
         node = flow.nodes[rd.step]
         start = start_of.get(rd.step)
         if start is not None and opts.start_own_row:
-            zone = PAD_Y + TERM_H + PAD_Y
+            zone = room.pad_y + TERM_H + room.pad_y
             rows.append(_Row(data=None, cells=(), zone=zone, height=zone, start=start,
                              step=None, end=None))
             start = None
         end = end_of.get(rd.step)
         shape_h = DECISION_H if node.kind == "decision" else PROCESS_H
-        zone = PAD_Y + shape_h + PAD_Y
+        zone = room.pad_y + shape_h + room.pad_y
         if start is not None:
             zone += TERM_H + GAP_Y
         if end is not None:
@@ -560,9 +604,11 @@ def _paginate(rows: list[_Row], first_top: float, top: float, limit: float,
 
 def _port_point(shape: Shape, side: Side, slot: int, n_slots: int) -> tuple[Point, Dir]:
     r = shape.rect
-    offs = (slot - (n_slots - 1) / 2) * SLOT
+    limit = (r.w / 2 - 4) if side in ("T", "B") else (r.h / 2 - 3)
+    # several arrows on one side: SLOT apart, closer if the side is short (never together)
+    step = min(SLOT, 2 * limit / (n_slots - 1)) if n_slots > 1 else 0.0
+    offs = (slot - (n_slots - 1) / 2) * step
     if side in ("T", "B"):
-        limit = r.w / 2 - 4
         dx = max(-limit, min(limit, offs))
         x = r.cx + dx
         if shape.kind == "decision":
@@ -571,7 +617,6 @@ def _port_point(shape: Shape, side: Side, slot: int, n_slots: int) -> tuple[Poin
             dy = r.h / 2
         y = r.cy + dy if side == "B" else r.cy - dy
         return (round(x, 3), round(y, 3)), (DOWN if side == "B" else DOWN)
-    limit = r.h / 2 - 3
     dy = max(-limit, min(limit, offs))
     y = r.cy + dy
     if shape.kind == "decision":
@@ -587,12 +632,12 @@ def _port_point(shape: Shape, side: Side, slot: int, n_slots: int) -> tuple[Poin
 
 def _place_labels(flow: _Flow, arrows: list[Arrow], shapes: Sequence[Shape],
                   opts: LayoutOptions, cols: _Columns, node_page: dict[str, int],
-                  p: int) -> list[Arrow]:
+                  p: int, area: Rect, texts: Sequence[TextBox]) -> list[Arrow]:
     """Write each exit's label beside the first leg of its arrow, clear of everything else."""
     lm = fonts.metrics()
     size = opts.label_font_size
     h = lm.line_height(size)
-    taken = [s.rect.inflate(1.5) for s in shapes]
+    taken = [s.rect.inflate(1.5) for s in shapes] + [t.rect.inflate(1.0) for t in texts]
     for a in arrows:
         for (x0, y0), (x1, y1) in a.segments():
             taken.append(Rect(x=min(x0, x1), y=min(y0, y1), w=abs(x1 - x0),
@@ -630,7 +675,8 @@ def _place_labels(flow: _Flow, arrows: list[Arrow], shapes: Sequence[Shape],
         for strict in (True, False):
             lo, hi = (ll, lr) if strict else (lanes_l, lanes_r)
             for c in cands:
-                if c.x >= lo + 1 and c.right <= hi - 1 and not any(c.overlaps(t) for t in taken):
+                if (c.x >= lo + 1 and c.right <= hi - 1 and area.contains(c)
+                        and not any(c.overlaps(t) for t in taken)):
                     best = c
                     break
             if best is not None:
@@ -644,9 +690,20 @@ def _place_labels(flow: _Flow, arrows: list[Arrow], shapes: Sequence[Shape],
             )
             for dx, dy in spots:
                 c = Rect(x=px + dx - w / 2, y=py + dy - h / 2, w=w, h=h)
-                if c.x >= lanes_l + 1 and c.right <= lanes_r - 1 and not any(
-                    c.overlaps(t) for t in taken
-                ):
+                if area.contains(c) and not any(c.overlaps(t) for t in taken):
+                    best = c
+                    break
+        if best is None:
+            # very crowded: anywhere free on the page's lanes, nearest first
+            (px, py) = a.points[0]
+            spots = sorted(
+                ((x, y) for x in range(int(area.x), int(area.right - w), 6)
+                 for y in range(int(area.y), int(area.bottom - h), 4)),
+                key=lambda q: abs(q[0] - px) + abs(q[1] - py),
+            )
+            for x, y in spots:
+                c = Rect(x=x, y=y, w=w, h=h)
+                if not any(c.overlaps(t) for t in taken):
                     best = c
                     break
         if best is None:
@@ -693,16 +750,47 @@ def _text_needs(flow: _Flow, opts: LayoutOptions) -> tuple[list[float], list[flo
 
 
 def layout_flowchart(graph: nx.DiGraph[Any], options: LayoutOptions | None = None) -> list[Page]:
-    """Lay out the flowchart part of the SOP AP document, one :class:`Page` per page."""
+    """Lay out the flowchart part of the SOP AP document, one :class:`Page` per page.
+
+    When some arrow finds no clean route (a crowded lane full of loops), the table is laid
+    out again with taller gutters and narrower symbols, and the cleaner result is kept.
+    """
     opts = options or LayoutOptions()
     flow = _read(graph)
+    first = _Room()
+    try:
+        pages = _layout(flow, opts, first)
+    except LayoutError as exc:
+        if "off-page connector" in str(exc) or "taller" in str(exc) or "lanes" in str(exc):
+            raise
+        first.relaxed[0] = 10**9
+        pages, error = [], exc
+    if first.relaxed[0] == 0:
+        return pages
+    best, best_relaxed = pages, first.relaxed[0]
+    for room in (_Room(pad_y=PAD_Y * 1.8, side_margin=48.0),
+                 _Room(pad_y=PAD_Y * 2.6, side_margin=60.0)):
+        try:
+            candidate = _layout(flow, opts, room)
+        except LayoutError:
+            continue
+        if room.relaxed[0] < best_relaxed:
+            best, best_relaxed = candidate, room.relaxed[0]
+        if best_relaxed == 0:
+            break
+    if not best:
+        raise error
+    return best
+
+
+def _layout(flow: _Flow, opts: LayoutOptions, room: _Room) -> list[Page]:
     if not flow.rows:
         raise LayoutError("the SOP has no steps: there is no flowchart to draw")
     pw, ph = opts.page_size()
     m = opts.margin
     cols = _columns(m, pw - 2 * m, len(flow.lanes), *_text_needs(flow, opts))
     ports = _plan_ports(flow)
-    rows = _rows(flow, cols, opts, ports)
+    rows = _rows(flow, cols, opts, ports, room)
     hdr = _header(flow, cols, opts)
     top = m + (10.0 if opts.page_numbers else 0.0)
     foot = 12.0 if opts.footer else 0.0
@@ -742,7 +830,7 @@ def layout_flowchart(graph: nx.DiGraph[Any], options: LayoutOptions | None = Non
                 flow, rows, idx, p, opts, cols, hdr, ports,
                 table_top=top, with_header=(p == 0 or opts.repeat_header),
                 top_band=has_top, node_page=node_page, crossing=crossing,
-                letters=letters, keys=keys, size=(pw, ph),
+                letters=letters, keys=keys, size=(pw, ph), room=room,
             )
         )
     return pages
@@ -753,7 +841,7 @@ def _build_page(
     cols: _Columns, hdr: _Header, ports: dict[tuple[str, str], tuple[Side, Side]], *,
     table_top: float, with_header: bool, top_band: bool, node_page: dict[str, int],
     crossing: list[_Edge], letters: dict[tuple[str, str], str],
-    keys: dict[tuple[str, str], int], size: tuple[float, float],
+    keys: dict[tuple[str, str], int], size: tuple[float, float], room: _Room,
 ) -> Page:
     pw, ph = size
     fills: list[Rect] = []
@@ -783,13 +871,14 @@ def _build_page(
             for (ct, numbered), (cl, _cr) in zip(row.cells, spans, strict=True):
                 texts.extend(_place_cell(ct, cl, y + band, row.height, size_, numbered))
         # shapes
-        sy = y + band + (row.height - row.zone) / 2 + PAD_Y
+        sy = y + band + (row.height - row.zone) / 2 + room.pad_y
         top_shape = sy
         if row.start is not None:
             n = flow.nodes[row.start]
             lane = n.lanes[0]
             ll, lr = cols.lane(lane)
-            rect = Rect(x=(ll + lr) / 2 - TERM_W / 2, y=sy, w=TERM_W, h=TERM_H)
+            tw = min(TERM_W, lr - ll - 36)
+            rect = Rect(x=(ll + lr) / 2 - tw / 2, y=sy, w=tw, h=TERM_H)
             node_shapes[n.id] = Shape(kind="terminator", rect=rect, node=n.id, lane=lane,
                                       text=n.text, size=opts.label_font_size,
                                       cell=Rect(x=ll, y=y, w=lr - ll, h=h))
@@ -800,7 +889,7 @@ def _build_page(
             boxes = []
             for lane in sorted(set(n.lanes), key=lambda ln: (ln != n.lanes[0], ln)):
                 ll, lr = cols.lane(lane)
-                bw = min(w, lr - ll - (36 if n.kind == "decision" else 32))
+                bw = min(w, lr - ll - room.side_margin - (4 if n.kind == "decision" else 0))
                 rect = Rect(x=(ll + lr) / 2 - bw / 2, y=sy, w=bw, h=hh)
                 boxes.append(Shape(kind="decision" if n.kind == "decision" else "process",
                                    rect=rect, node=n.id, lane=lane,
@@ -820,7 +909,8 @@ def _build_page(
             lane = n.lanes[0]
             ll, lr = cols.lane(lane)
             sy += GAP_Y
-            rect = Rect(x=(ll + lr) / 2 - TERM_W / 2, y=sy, w=TERM_W, h=TERM_H)
+            tw = min(TERM_W, lr - ll - 36)
+            rect = Rect(x=(ll + lr) / 2 - tw / 2, y=sy, w=tw, h=TERM_H)
             node_shapes[n.id] = Shape(kind="terminator", rect=rect, node=n.id, lane=lane,
                                       text=n.text, size=opts.label_font_size,
                                       cell=Rect(x=ll, y=y, w=lr - ll, h=h))
@@ -897,23 +987,32 @@ def _build_page(
     placed: list[Rect] = []
 
     def connector(e: _Edge, node: str, where: str, direction: Literal["out", "in"]) -> Connector:
-        lane = flow.nodes[node].lanes[0]
-        ll, lr = cols.lane(lane)
+        home = flow.nodes[node].lanes[0]
         role = "out" if direction == "out" else "in"
         (px, _py), _d = port_pts[(e.u, e.v, role)]
         side = ports[(e.u, e.v)][0 if role == "out" else 1]
-        want = {"L": ll, "R": lr}.get(side, px)
         cy = (body_top + 3) if where == "top" else (body_bottom + 4)
-        lo, hi = ll + CONN_W / 2 + 1, lr - CONN_W / 2 - 1
-        cx = min(max(want, lo), hi)
-        for k in range(12):
-            cand = min(max(want + (k + 1) // 2 * (CONN_W + 5) * (1 if k % 2 else -1), lo), hi)
-            rect = Rect(x=cand - CONN_W / 2, y=cy, w=CONN_W, h=CONN_H)
-            if not any(rect.inflate(2).overlaps(r) for r in placed):
-                cx = cand
+        # in the lane of the shape it attaches to; a crowded lane spills to the nearest lane
+        for lane in sorted(range(cols.n_lanes), key=lambda k: (abs(k - home), k)):
+            ll, lr = cols.lane(lane)
+            want = {"L": ll, "R": lr}.get(side, px) if lane == home else (ll + lr) / 2
+            lo, hi = ll + CONN_W / 2 + 1, lr - CONN_W / 2 - 1
+            found = None
+            n_pos = max(1, int((hi - lo) // (CONN_W + 9)) + 1)
+            spots = [lo + (hi - lo) * i / max(n_pos - 1, 1) for i in range(n_pos)]
+            for cand in sorted([min(max(want, lo), hi), *spots], key=lambda c: abs(c - want)):
+                rect = Rect(x=cand - CONN_W / 2, y=cy, w=CONN_W, h=CONN_H)
+                if not any(rect.inflate(4.4).overlaps(r) for r in placed):
+                    found = cand
+                    break
+            if found is not None:
+                cx = found
                 break
         else:
-            raise LayoutError(f"no room for another off-page connector in lane {lane + 1}")
+            raise LayoutError(
+                f"no room for another off-page connector on page {p + 1}: too many arrows "
+                "cross this page break; use a taller paper or fewer loops across pages"
+            )
         rect = Rect(x=cx - CONN_W / 2, y=cy, w=CONN_W, h=CONN_H)
         placed.append(rect)
         cell = Rect(x=ll, y=body_top if where == "top" else body_bottom, w=lr - ll,
@@ -926,7 +1025,17 @@ def _build_page(
         )
 
     jobs: list[tuple[tuple[float, ...], _Edge, Shape, Shape, str, str]] = []
-    for e, a_, b_ in local:
+
+    def band_distance(item: tuple[_Edge, str | None, str | None]) -> tuple[int, int]:
+        """Crossing arrows nearest their connector band first: they get the aligned spot."""
+        e, a_, b_ = item
+        if a_ is not None and b_ is not None:
+            return (1, 0)
+        row = flow.nodes[a_ if a_ is not None else b_ or ""].row
+        at_bottom = (a_ is not None) == (node_page[e.v] > node_page[e.u])
+        return (0, -row if at_bottom else row)
+
+    for e, a_, b_ in sorted(local, key=band_distance):
         u, v = flow.nodes[e.u], flow.nodes[e.v]
         if a_ is not None and b_ is not None:
             jobs.append(((1.0, abs(v.row - u.row), u.row), e, node_shapes[e.u],
@@ -937,13 +1046,13 @@ def _build_page(
             c = connector(e, e.u, "bottom" if forward else "top", "out")
             pt, d = _port_point(c.shape, "T" if forward else "B", 0, 1)
             port_pts[(e.u, e.v, "in")] = (pt, DOWN if forward else UP)
-            jobs.append(((0.0, 0, u.row), e, node_shapes[e.u], c.shape, e.u,
+            jobs.append(((0.0, 0, len(jobs)), e, node_shapes[e.u], c.shape, e.u,
                          f"connector:{c.key}:out"))
         else:
             c = connector(e, e.v, "top" if forward else "bottom", "in")
             pt, d = _port_point(c.shape, "B" if forward else "T", 0, 1)
             port_pts[(e.u, e.v, "out")] = (pt, DOWN if forward else UP)
-            jobs.append(((0.0, 0, v.row), e, c.shape, node_shapes[e.v],
+            jobs.append(((0.0, 0, len(jobs)), e, c.shape, node_shapes[e.v],
                          f"connector:{c.key}:in", e.v))
         connectors.append(c)
     all_shapes = [*shapes, *(c.shape for c in connectors)]
@@ -954,7 +1063,9 @@ def _build_page(
                 h=body_bottom + CONN_BAND - body_top - 2)
     obstacles = shape_obstacles
     order = sorted(jobs, key=lambda j: j[0])
-    for _attempt in range(len(order) + 1):
+    attempts = min(len(order), 3) + 1
+    for attempt in range(attempts):
+        last = attempt == attempts - 1
         router = Router(
             area=area,
             obstacles=obstacles,
@@ -970,25 +1081,33 @@ def _build_page(
         for k, (_, e, _su, _sv, a_id, b_id) in enumerate(order):
             (p0, d0) = port_pts[(e.u, e.v, "out")]
             (p1, d1) = port_pts[(e.u, e.v, "in")]
-            try:
-                s0 = port_shape.get((e.u, e.v, "out"), _su)
-                s1 = port_shape.get((e.u, e.v, "in"), _sv)
-                pts = router.route(Port(point=p0, direction=d0, shape=s0.rect),
-                                   Port(point=p1, direction=d1, shape=s1.rect))
-            except RouteError as exc:
-                failed, error = k, exc
+            s0 = port_shape.get((e.u, e.v, "out"), _su)
+            s1 = port_shape.get((e.u, e.v, "in"), _sv)
+            src = Port(point=p0, direction=d0, shape=s0.rect)
+            dst = Port(point=p1, direction=d1, shape=s1.rect)
+            pts = None
+            # on the last attempt, a route that finds no clean way is drawn with the least
+            # possible compromise instead of failing the whole document
+            for relax in (0, 1, 2) if last else (0,):
+                try:
+                    pts = router.route(src, dst, relax=relax)
+                    room.relaxed[0] += relax
+                    break
+                except RouteError as exc:
+                    error = exc
+            if pts is None:
+                if last:
+                    raise LayoutError(f"cannot draw the arrow {e.u} -> {e.v}: {error}")
+                failed = k
                 break
             arrows.append(Arrow(points=tuple(pts), edge=(e.u, e.v), source=a_id, target=b_id))
         if failed is None:
             break
-        if failed == 0:
-            e = order[0][1]
-            raise LayoutError(f"cannot draw the arrow {e.u} -> {e.v}: {error}")
         # route the arrow that found no way first, then the others
         order.insert(0, order.pop(failed))
-    else:  # pragma: no cover - every attempt moves a job to the front
-        raise LayoutError("cannot route the arrows of this page")
-    arrows = _place_labels(flow, arrows, all_shapes, opts, cols, node_page, p)
+    arrows = _place_labels(flow, arrows, all_shapes, opts, cols, node_page, p,
+                           Rect(x=lanes_l + 1, y=body_top + 1, w=lanes_r - lanes_l - 2,
+                                h=body_bottom - body_top - 2), texts)
     # page furniture
     number = opts.first_page_number + p
     if opts.page_numbers:

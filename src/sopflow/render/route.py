@@ -143,18 +143,25 @@ class Router:
     def _use_edge(self, a: int, b: int) -> None:
         self.used_edges.add((a, b) if a < b else (b, a))
 
-    def route(self, src: Port, dst: Port) -> list[Point]:
-        """Find and lay the cheapest clear route from ``src`` to ``dst``."""
+    def route(self, src: Port, dst: Port, relax: int = 0) -> list[Point]:
+        """Find and lay the cheapest clear route from ``src`` to ``dst``.
+
+        ``relax`` 1 lets the route touch points where other arrows bend (never a shape, never
+        a shared segment); 2 also lets it share segments at a high cost. The layout uses them
+        only when a page offers no clean route at all, to draw something rather than fail.
+        """
         nx_ = len(self.xs)
         try:
             s = self.yi[round(src.point[1], 3)] * nx_ + self.xi[round(src.point[0], 3)]
             t = self.yi[round(dst.point[1], 3)] * nx_ + self.xi[round(dst.point[0], 3)]
         except KeyError as exc:  # pragma: no cover - ports are always grid points
             raise RouteError(f"port {exc} is not on the routing grid") from None
-        if self.usage.get(s) or self.usage.get(t):
+        if (self.usage.get(s) or self.usage.get(t)) and not relax:
             raise RouteError("a port is already used by another arrow")
-        allowed = self._ray(src, outward=True) | self._ray(dst, outward=False)
-        path = self._search(s, t, src.direction, dst.direction, allowed)
+        path = self._search(
+            s, t, src.direction, dst.direction,
+            self._ray(src, outward=True), self._ray(dst, outward=False), relax,
+        )
         if path is None:
             raise RouteError(
                 f"no clear route from {src.point} to {dst.point}: the page is too crowded"
@@ -179,7 +186,10 @@ class Router:
             out.add(j * nx_ + i)
         return out
 
-    def _search(self, s: int, t: int, d0: Dir, d1: Dir, allowed: set[int]) -> list[int] | None:
+    def _search(
+        self, s: int, t: int, d0: Dir, d1: Dir, src_ray: set[int], dst_ray: set[int],
+        relax: int = 0,
+    ) -> list[int] | None:
         nx_, ny_ = len(self.xs), len(self.ys)
         xs, ys = self.xs, self.ys
         tx, ty = xs[t % nx_], ys[t // nx_]
@@ -195,7 +205,11 @@ class Router:
         counter = itertools.count()
         heap: list[tuple[float, int, int, Dir]] = [(h(s), next(counter), s, d0)]
         # The first move must follow the exit direction.
+        budget = 8 * nx_ * ny_  # a search that finds nothing gives up instead of crawling
         while heap:
+            budget -= 1
+            if budget < 0:
+                return None
             _, _, n, d = heapq.heappop(heap)
             g = best[(n, d)]
             if n == t and d == d1:
@@ -207,7 +221,7 @@ class Router:
                 if n == s and nd != d0:
                     continue
                 bend = nd != d
-                if n != s:
+                if n != s and not relax:
                     use = usage.get(n, 0)
                     if bend and use:
                         continue
@@ -218,17 +232,21 @@ class Router:
                 if not (0 <= ni < nx_ and 0 <= nj < ny_):
                     continue
                 m = nj * nx_ + ni
-                if blocked[m] and m not in allowed:
+                # inside a shape's clearance only along its port's own ray
+                if blocked[m] and not (
+                    (m in src_ray and nd == d0) or (m in dst_ray and nd == d1)
+                ):
                     continue
                 key = (n, m) if n < m else (m, n)
-                if key in used_edges:
+                shared = key in used_edges
+                if shared and relax < 2:
                     continue
                 if m == t and nd != d1:
                     continue
                 step = abs(xs[ni] - xs[i]) + abs(ys[nj] - ys[j])
                 if nd[1] == 0 and band[j]:
                     step *= 2.0
-                cost = g + step + (bend_cost if bend else 0.0)
+                cost = g + step + (bend_cost if bend else 0.0) + (400.0 if shared else 0.0)
                 if usage.get(m) and m != t:
                     cost += cross_cost
                 state = (m, nd)
