@@ -411,7 +411,8 @@ def test_arrow_checks_catch_a_bad_route() -> None:
     assert segment_cuts_shape((0, 15), (40, 15), box)
     assert not segment_cuts_shape((0, 25), (40, 25), box)
     diamond = Shape(kind="decision", rect=Rect(x=10, y=10, w=20, h=20))
-    assert not segment_cuts_shape((10.5, 0), (10.5, 40), diamond) is False or True
+    assert segment_cuts_shape((10.5, 0), (10.5, 40), diamond)  # near the left corner
+    assert not segment_cuts_shape((10, 0), (10, 40), diamond)  # touches the corner only
     assert not segment_cuts_shape((11, 0), (11, 12), diamond)
     assert segments_share(((0, 0), (10, 0)), ((5, 0), (20, 0)))
     assert not segments_share(((0, 0), (10, 0)), ((10, 0), (20, 0)))

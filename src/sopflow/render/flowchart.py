@@ -23,7 +23,7 @@ def _wrap(text: str, width: float, size: float) -> str:
 
 def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
     """The pygraphviz graph of the compact view (not yet laid out)."""
-    import pygraphviz as pgv
+    import pygraphviz as pgv  # type: ignore[import-untyped]
 
     fonts.configure_fontconfig()
     g = pgv.AGraph(directed=True, strict=False, name=str(graph.graph.get("name", "SOP")))

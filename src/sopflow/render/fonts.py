@@ -154,7 +154,7 @@ class FontMetrics:
 @functools.cache
 def metrics(bold: bool = False) -> FontMetrics:
     """Metrics of the shipped regular or bold face (read once per process)."""
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     font = TTFont(str(font_dir() / _FILES[bold]), lazy=True)
     hmtx = font["hmtx"]

@@ -10,6 +10,7 @@ orthogonally on a track grid that keeps it clear of shapes, text and other arrow
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -99,7 +100,7 @@ class LayoutOptions:
     font_size: float = 8.0
     header_font_size: float = 8.0
     label_font_size: float = 7.0
-    labels: ColumnLabels = ColumnLabels()
+    labels: ColumnLabels = attrs.Factory(ColumnLabels)
     column_numbers: bool = True
     repeat_header: bool = True
     page_numbers: bool = True
@@ -108,7 +109,7 @@ class LayoutOptions:
     footer: str = ""
     first_page_number: int = 1
     logo: str | None = None
-    identity_labels: IdentityLabels = IdentityLabels()
+    identity_labels: IdentityLabels = attrs.Factory(IdentityLabels)
 
     def page_size(self) -> tuple[float, float]:
         p = paper(self.paper)
@@ -293,7 +294,7 @@ def _plan_ports(flow: _Flow) -> dict[tuple[str, str], tuple[Side, Side]]:
     for e in loops:
         key = (e.u, e.v)
 
-        def cost(side: Side, key: tuple[str, str] = key) -> int:
+        def cost(side: Side, e: _Edge = e, key: tuple[str, str] = key) -> int:
             c = load.get((e.v, side), 0)
             if key not in out_side:
                 c += load.get((e.u, side), 0)
@@ -403,11 +404,11 @@ def _numbered(items: Sequence[str], left: float, right: float, size: float) -> _
     m = fonts.metrics()
     num_w = m.width(f"{len(items)}. ", size)
     width = right - left - 2 * CELL_PAD - num_w
-    pieces = []
+    pieces: list[tuple[float, float, tuple[str, ...], Literal["left", "center"]]] = []
     y = 0.0
     lh = m.line_height(size)
     for i, item in enumerate(items, start=1):
-        lines = m.wrap(item, width, size) or ("",)
+        lines: tuple[str, ...] = m.wrap(item, width, size) or ("",)
         pieces.append((CELL_PAD, num_w, (f"{i}.",), "left"))
         pieces.append((CELL_PAD + num_w, width, lines, "left"))
         y += len(lines) * lh
@@ -611,12 +612,9 @@ def _port_point(shape: Shape, side: Side, slot: int, n_slots: int) -> tuple[Poin
     if side in ("T", "B"):
         dx = max(-limit, min(limit, offs))
         x = r.cx + dx
-        if shape.kind == "decision":
-            dy = r.h / 2 * (1 - abs(dx) / (r.w / 2))
-        else:
-            dy = r.h / 2
+        dy = r.h / 2 * (1 - abs(dx) / (r.w / 2)) if shape.kind == "decision" else r.h / 2
         y = r.cy + dy if side == "B" else r.cy - dy
-        return (round(x, 3), round(y, 3)), (DOWN if side == "B" else DOWN)
+        return (round(x, 3), round(y, 3)), (DOWN if side == "B" else UP)
     dy = max(-limit, min(limit, offs))
     y = r.cy + dy
     if shape.kind == "decision":
@@ -801,14 +799,14 @@ def _layout(flow: _Flow, opts: LayoutOptions, room: _Room) -> list[Page]:
     page_of_row = {i: p for p, idx in enumerate(pages_rows) for i in idx}
     node_page: dict[str, int] = {}
     for i, row in enumerate(rows):
-        for n in (row.start, row.step, row.end):
-            if n is not None:
-                node_page[n] = page_of_row[i]
-    for n in flow.nodes.values():
-        if n.id not in node_page:
+        for nid in (row.start, row.step, row.end):
+            if nid is not None:
+                node_page[nid] = page_of_row[i]
+    for node in flow.nodes.values():
+        if node.id not in node_page:
             # end reached by a side exit: on its step's page
-            step_row = next(i for i, r in enumerate(rows) if r.data and r.data.row == n.row)
-            node_page[n.id] = page_of_row[step_row]
+            step_row = next(i for i, r in enumerate(rows) if r.data and r.data.row == node.row)
+            node_page[node.id] = page_of_row[step_row]
     crossing = sorted(
         (e for e in flow.edges if node_page[e.u] != node_page[e.v]),
         key=lambda e: (flow.nodes[e.u].row, e.order),
@@ -899,10 +897,10 @@ def _build_page(
             node_shapes[n.id] = boxes[0]
             shapes.extend(boxes[1:])
             ordered = sorted(boxes, key=lambda b: b.rect.x)
-            for a, b in zip(ordered, ordered[1:], strict=False):
-                pts = ((a.rect.right, a.rect.cy), (b.rect.x, b.rect.cy))
-                joint_lines.append(pts)
-                lines.append(Line(points=pts, style="dotted", width=0.8, role="joint"))
+            for a, b in itertools.pairwise(ordered):
+                link: tuple[Point, ...] = ((a.rect.right, a.rect.cy), (b.rect.x, b.rect.cy))
+                joint_lines.append(link)
+                lines.append(Line(points=link, style="dotted", width=0.8, role="joint"))
             sy += hh
         if row.end is not None:
             n = flow.nodes[row.end]
@@ -1057,7 +1055,6 @@ def _build_page(
         connectors.append(c)
     all_shapes = [*shapes, *(c.shape for c in connectors)]
     shape_obstacles = [s.rect.inflate(CLEAR) for s in all_shapes]
-    label_boxes: dict[tuple[str, str], TextBox] = {}
     # routing
     area = Rect(x=lanes_l + 1, y=body_top + 1, w=lanes_r - lanes_l - 2,
                 h=body_bottom + CONN_BAND - body_top - 2)
@@ -1074,8 +1071,8 @@ def _build_page(
             rules_y=row_bounds,
             bands=bands,
         )
-        for pts in joint_lines:
-            router.reserve_line(pts)
+        for link in joint_lines:
+            router.reserve_line(link)
         arrows: list[Arrow] = []
         failed: int | None = None
         for k, (_, e, _su, _sv, a_id, b_id) in enumerate(order):
@@ -1083,14 +1080,14 @@ def _build_page(
             (p1, d1) = port_pts[(e.u, e.v, "in")]
             s0 = port_shape.get((e.u, e.v, "out"), _su)
             s1 = port_shape.get((e.u, e.v, "in"), _sv)
-            src = Port(point=p0, direction=d0, shape=s0.rect)
-            dst = Port(point=p1, direction=d1, shape=s1.rect)
-            pts = None
+            src_port = Port(point=p0, direction=d0, shape=s0.rect)
+            dst_port = Port(point=p1, direction=d1, shape=s1.rect)
+            pts: list[Point] | None = None
             # on the last attempt, a route that finds no clean way is drawn with the least
             # possible compromise instead of failing the whole document
             for relax in (0, 1, 2) if last else (0,):
                 try:
-                    pts = router.route(src, dst, relax=relax)
+                    pts = router.route(src_port, dst_port, relax=relax)
                     room.relaxed[0] += relax
                     break
                 except RouteError as exc:
@@ -1126,5 +1123,5 @@ def _build_page(
         width=pw, height=ph, number=number,
         lines=tuple(lines), texts=tuple(texts), shapes=tuple(shapes), arrows=tuple(arrows),
         connectors=tuple(connectors), fills=tuple(fills),
-        rows=tuple(rows[i].data.row for i in idx if rows[i].data is not None),
+        rows=tuple(d.row for d in (rows[i].data for i in idx) if d is not None),
     )

@@ -8,6 +8,7 @@ off-page pentagons are fixed-size nodes. Graphviz's y axis points up, the geomet
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,7 @@ class _Painter:
     """Builds one pygraphviz graph for one page (a short-lived helper, not shared)."""
 
     def __init__(self, page: Page) -> None:
-        import pygraphviz as pgv
+        import pygraphviz as pgv  # type: ignore[import-untyped]
 
         self.page = page
         self.g: Any = pgv.AGraph(strict=False, directed=True)
@@ -80,7 +81,7 @@ class _Painter:
 
     def polyline(self, points: Sequence[Point], **attrs: str) -> None:
         spline: list[Point] = [points[0]]
-        for a, b in zip(points, points[1:], strict=False):
+        for a, b in itertools.pairwise(points):
             spline.extend((a, b, b))
         self.spline(spline, **attrs)
 
@@ -104,7 +105,11 @@ class _Painter:
         if len(pts) < 2:
             pts = [before, base]
         self.polyline(
-            pts, arrowhead="normal", arrowsize=_f(_ARROWSIZE), arrowtip=self._pt(tip), penwidth="0.8"
+            pts,
+            arrowhead="normal",
+            arrowsize=_f(_ARROWSIZE),
+            arrowtip=self._pt(tip),
+            penwidth="0.8",
         )
         if arrow.label is not None:
             self.text(arrow.label)

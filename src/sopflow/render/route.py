@@ -225,9 +225,8 @@ class Router:
                     use = usage.get(n, 0)
                     if bend and use:
                         continue
-                    if not bend and use:
-                        if use == 3 or use == (1 if nd[1] == 0 else 2):
-                            continue
+                    if not bend and use in (3, 1 if nd[1] == 0 else 2):
+                        continue
                 ni, nj = i + nd[0], j + nd[1]
                 if not (0 <= ni < nx_ and 0 <= nj < ny_):
                     continue

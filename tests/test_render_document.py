@@ -1,0 +1,123 @@
+"""The one-call document API: identity page, flowchart pages, formats, options, dot view."""
+
+from __future__ import annotations
+
+import runpy
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sopfactory import new_sop, step_kwargs
+
+import sopflow.render as render
+from sopflow.render import format_date, procedure_svg, render_document, render_flowchart
+from sopflow.render.geometry import Rect
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def procedure() -> Any:
+    return runpy.run_path(str(ROOT / "examples" / "pengumpulan_data_kinerja.py"))["sop"].compile()
+
+
+def _pdf_text(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [p.extract_text() for p in PdfReader(path).pages]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(date(2025, 1, 20), "20 Januari 2025"), (date(2024, 12, 3), "3 Desember 2024"),
+     (date(2025, 5, 31), "31 Mei 2025"), (None, "-")],
+)
+def test_dates_are_written_the_indonesian_way(value: date | None, text: str) -> None:
+    assert format_date(value) == text
+
+
+def test_reference_document_as_pdf(procedure: Any, tmp_path: Path) -> None:
+    (path,) = render_document(procedure, tmp_path / "sop.pdf")
+    pages = _pdf_text(path)
+    expected = len(render.document_pages(procedure))
+    assert len(pages) == expected >= 2
+    first = " ".join(pages[0].split())
+    for words in ("Nomor SOP", "800/06/Sekr.7/BKD", "20 Januari 2025", "Pengumpulan Data Kinerja",
+                  "Dasar Hukum", "BADAN KEPEGAWAIAN DAERAH"):
+        assert words in first
+    table = " ".join(" ".join(p.split()) for p in pages[1:])
+    for words in ("Pelaksana", "Mutu Baku", "Mulai", "Selesai", "Sekretaris", "15 menit"):
+        assert words in table
+
+
+def test_png_and_svg_pages_with_options(procedure: Any, tmp_path: Path) -> None:
+    pngs = render_document(procedure, tmp_path / "sop.png", dpi=60, paper="F4",
+                           repeat_header=False, page_numbers=False)
+    assert [p.name for p in pngs][:2] == ["sop-1.png", "sop-2.png"]
+    svgs = render_document(procedure, tmp_path / "sop.svg", footer="Dokumen elektronik")
+    for svg in svgs:
+        root = ET.fromstring(svg.read_text())
+        words = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
+        assert "Dokumen elektronik" in words
+
+
+def test_page_numbers_continue_after_the_identity_page(procedure: Any) -> None:
+    pages = render.document_pages(procedure)
+    assert [p.number for p in pages] == list(range(1, len(pages) + 1))
+    assert pages[0].kind == "identity" and pages[1].kind == "flowchart"
+    numbers = [t.lines[0] for t in pages[1].texts if t.role == "page-number"]
+    assert numbers == [f"- {pages[1].number} -"]
+
+
+def test_identity_page_paginates_instead_of_clipping(tmp_path: Path) -> None:
+    basis = [f"Peraturan Nomor {i} Tahun 2020 tentang Tata Cara Pelaksanaan Kegiatan Nomor {i} "
+             "di Lingkungan Pemerintah Provinsi" for i in range(1, 41)]
+    sop = new_sop("SOP Panjang", legal_basis=basis)
+    a = sop.actor("Petugas")
+    sop.step("Menerima berkas", by=a, **step_kwargs())
+    proc = sop.compile(strict=False)
+    pages = render.document_pages(proc)
+    identity = [p for p in pages if p.kind == "identity"]
+    assert len(identity) >= 2
+    words = " ".join(line for p in identity for t in p.texts for line in t.lines)
+    for i in (1, 20, 40):
+        assert f"Kegiatan Nomor {i} " in words + " "
+    assert "Dasar Hukum (lanjutan):" in words
+    for p in identity:
+        area = Rect(x=0, y=0, w=p.width, h=p.height)
+        assert all(area.contains(t.rect) for t in p.texts)
+    (pdf,) = render_document(proc, tmp_path / "long.pdf")
+    assert len(_pdf_text(pdf)) == len(pages)
+
+
+def test_logo_is_drawn_on_the_identity_page(procedure: Any, tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    render_flowchart(procedure, logo, dpi=20)  # any PNG will do as a logo
+    pages = render.document_pages(procedure, logo=str(logo))
+    assert pages[0].images and pages[0].images[0].path == str(logo)
+    png = render_document(procedure, tmp_path / "with-logo.png", dpi=40, logo=str(logo))[0]
+    assert png.stat().st_size > 0
+    with pytest.raises(FileNotFoundError, match="logo image not found"):
+        render_document(procedure, tmp_path / "x.pdf", logo=str(tmp_path / "missing.png"))
+
+
+def test_dot_flowchart_and_notebook_svg(procedure: Any, tmp_path: Path) -> None:
+    (svg,) = render_flowchart(procedure, tmp_path / "flow.svg")
+    root = ET.fromstring(svg.read_text())
+    titles = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}title")}
+    assert {"cluster_0", "cluster_3", "start"} <= titles
+    text = procedure_svg(procedure)
+    assert text.lstrip().startswith("<?xml") and "Sekretaris" in text
+    ET.fromstring(text)
+
+
+def test_bad_arguments_are_clear_errors(procedure: Any, tmp_path: Path) -> None:
+    sop = new_sop()
+    with pytest.raises(TypeError, match=r"call \.compile\(\) on the SOP first"):
+        render_document(sop, tmp_path / "x.pdf")
+    with pytest.raises(TypeError, match="unknown layout option"):
+        render_document(procedure, tmp_path / "x.pdf", colour="red")
+    with pytest.raises(ValueError, match="cannot tell the output format"):
+        render_flowchart(procedure, tmp_path / "x.bmp")
