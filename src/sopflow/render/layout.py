@@ -45,7 +45,7 @@ PROCESS_W, PROCESS_H = 50.0, 22.0
 DECISION_W, DECISION_H = 40.0, 28.0
 TERM_W, TERM_H = 44.0, 15.0
 CONN_W, CONN_H = 17.0, 15.0
-PAD_Y = 11.0  # free space above and below the shapes of a row (arrow gutters)
+PAD_Y = 10.0  # free space above and below the shapes of a row (arrow gutters)
 GAP_Y = 10.0  # between a capsule and the box it belongs to
 CELL_PAD = 4.0
 CONN_BAND = 30.0  # height of a band holding off-page connectors
@@ -584,14 +584,24 @@ def _letters(i: int) -> str:
 
 def _paginate(rows: list[_Row], first_top: float, top: float, limit: float,
               reserve: float) -> list[list[int]]:
+    """Break the table between rows by measured height; a row is never split.
+
+    ``limit`` leaves room below the table for a band of off-page connectors; the last page
+    needs none (nothing continues after it), so the remaining rows may use that room too.
+    Continuation pages keep ``reserve`` above their first row for incoming connectors.
+    """
+    rest = [0.0] * (len(rows) + 1)
+    for i in range(len(rows) - 1, -1, -1):
+        rest[i] = rest[i + 1] + rows[i].height
     pages: list[list[int]] = [[]]
     y = first_top
     for i, row in enumerate(rows):
-        need = row.height + (reserve if not pages[-1] and len(pages) > 1 else 0.0)
-        if y + need > limit and pages[-1]:
+        fits = y + row.height <= limit or y + rest[i] <= limit + reserve
+        if not fits and pages[-1]:
             pages.append([])
             y = top + reserve
-        if y + row.height > limit:
+            fits = y + row.height <= limit or y + rest[i] <= limit + reserve
+        if not fits:
             what = f"row {row.data.row}" if row.data else "the start row"
             raise LayoutError(
                 f"{what} is taller ({row.height:.0f} pt) than a page can hold: shorten its "
@@ -599,7 +609,6 @@ def _paginate(rows: list[_Row], first_top: float, top: float, limit: float,
             )
         pages[-1].append(i)
         y += row.height
-        _ = i
     return pages
 
 
@@ -887,12 +896,19 @@ def _build_page(
             boxes = []
             for lane in sorted(set(n.lanes), key=lambda ln: (ln != n.lanes[0], ln)):
                 ll, lr = cols.lane(lane)
-                bw = min(w, lr - ll - room.side_margin - (4 if n.kind == "decision" else 0))
+                room_w = lr - ll - room.side_margin - (4 if n.kind == "decision" else 0)
+                text = n.question if n.kind == "decision" else ""
+                tsize = opts.label_font_size
+                if text:
+                    # the question sits on the diamond's middle line, where it is widest
+                    tw = fonts.metrics().width(text, tsize)
+                    w = max(w, (tw + 3) / 0.7)
+                bw = min(w, room_w)
+                if text and fonts.metrics().width(text, tsize) > 0.7 * bw - 3:
+                    tsize = max(4.5, tsize * (0.7 * bw - 3) / fonts.metrics().width(text, tsize))
                 rect = Rect(x=(ll + lr) / 2 - bw / 2, y=sy, w=bw, h=hh)
                 boxes.append(Shape(kind="decision" if n.kind == "decision" else "process",
-                                   rect=rect, node=n.id, lane=lane,
-                                   text=n.question if n.kind == "decision" else "",
-                                   size=opts.label_font_size,
+                                   rect=rect, node=n.id, lane=lane, text=text, size=tsize,
                                    cell=Rect(x=ll, y=y, w=lr - ll, h=h)))
             node_shapes[n.id] = boxes[0]
             shapes.extend(boxes[1:])

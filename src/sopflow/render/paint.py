@@ -179,6 +179,8 @@ class _Painter:
         }
         if shape.kind == "offpage":
             attrs["distortion"] = "0"
+        if shape.text:
+            attrs["fixedsize"] = "shape"  # the layout sized the text; no Graphviz warning
         self.g.add_node(self._name("s"), **attrs)
 
     def _inner_text(self, shape: Shape) -> None:
