@@ -639,12 +639,15 @@ def _port_point(shape: Shape, side: Side, slot: int, n_slots: int) -> tuple[Poin
 
 def _place_labels(flow: _Flow, arrows: list[Arrow], shapes: Sequence[Shape],
                   opts: LayoutOptions, cols: _Columns, node_page: dict[str, int],
-                  p: int, area: Rect, texts: Sequence[TextBox]) -> list[Arrow]:
-    """Write each exit's label beside the first leg of its arrow, clear of everything else."""
+                  p: int, area: Rect, texts: Sequence[TextBox],
+                  rules: Sequence[float]) -> list[Arrow]:
+    """Write each exit's label beside the first leg of its arrow, clear of everything else
+    (shapes, text, arrows, other labels and the table's row rules)."""
     lm = fonts.metrics()
     size = opts.label_font_size
     h = lm.line_height(size)
     taken = [s.rect.inflate(1.5) for s in shapes] + [t.rect.inflate(1.0) for t in texts]
+    taken += [Rect(x=area.x, y=y - 1.0, w=area.w, h=2.0) for y in rules]
     for a in arrows:
         for (x0, y0), (x1, y1) in a.segments():
             taken.append(Rect(x=min(x0, x1), y=min(y0, y1), w=abs(x1 - x0),
@@ -679,11 +682,11 @@ def _place_labels(flow: _Flow, arrows: list[Arrow], shapes: Sequence[Shape],
             (x0, y0) = a.points[0]
             cands = [Rect(x=x0 + 2.5, y=y0 + 1.5, w=w, h=h)]
         best: Rect | None = None
-        for strict in (True, False):
-            lo, hi = (ll, lr) if strict else (lanes_l, lanes_r)
-            for c in cands:
-                if (c.x >= lo + 1 and c.right <= hi - 1 and area.contains(c)
-                        and not any(c.overlaps(t) for t in taken)):
+        # nearest to the shape first; at the same distance, one inside the source's lane
+        for pair in (cands[i:i + 2] for i in range(0, len(cands), 2)):
+            ranked = sorted(pair, key=lambda c: not (c.x >= ll + 1 and c.right <= lr - 1))
+            for c in ranked:
+                if area.contains(c) and not any(c.overlaps(t) for t in taken):
                     best = c
                     break
             if best is not None:
@@ -1120,7 +1123,8 @@ def _build_page(
         order.insert(0, order.pop(failed))
     arrows = _place_labels(flow, arrows, all_shapes, opts, cols, node_page, p,
                            Rect(x=lanes_l + 1, y=body_top + 1, w=lanes_r - lanes_l - 2,
-                                h=body_bottom - body_top - 2), texts)
+                                h=body_bottom + CONN_BAND - body_top - 2), texts,
+                           row_bounds)
     # page furniture
     number = opts.first_page_number + p
     if opts.page_numbers:
