@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from sopflow.calendar import WorkingCalendar
     from sopflow.procedure import Procedure
 
-__all__ = ["Clock", "Executor", "FakeClock", "Hook", "Standard", "WorkItem"]
+__all__ = ["FLOW_ERRORS", "Clock", "Executor", "FakeClock", "Hook", "Standard", "WorkItem"]
 
 _log = logging.getLogger("sopflow.runtime")
 
@@ -52,6 +52,11 @@ _log = logging.getLogger("sopflow.runtime")
 Clock = Callable[[], datetime]
 #: A hook: called with each committed event it subscribed to.
 Hook = Callable[[Event], object]
+
+#: Validation errors that make a flow impossible to run; the executor refuses a procedure with
+#: any of them. Other errors (unreadable Waktu, missing identity fields, an unreachable row)
+#: flaw the document, not the flow: such an SOP runs, and monitoring says what it cannot measure.
+FLOW_ERRORS = frozenset({"E001", "E002", "E003", "E004", "E005", "E006", "E008", "E011", "E013"})
 
 _RUNNING, _SUSPENDED = InstanceStatus.RUNNING, InstanceStatus.SUSPENDED
 
@@ -168,10 +173,11 @@ class Executor:
         hook_errors: Literal["log", "raise"] = "log",
     ) -> None:
         from sopflow.graph import END_PREFIX, START_NODE
-        from sopflow.validate import SOPValidationError
+        from sopflow.validate import Report, SOPValidationError
 
-        if not procedure.report.ok:
-            raise SOPValidationError(procedure.report)
+        blocking = tuple(f for f in procedure.report.errors if f.code in FLOW_ERRORS)
+        if blocking:
+            raise SOPValidationError(Report(sop=procedure.report.sop, findings=blocking))
         graph = procedure.graph
         if START_NODE not in graph:
             raise ValueError(f"SOP {procedure.name!r} has no steps: there is nothing to run")
