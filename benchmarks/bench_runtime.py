@@ -117,9 +117,9 @@ def main() -> None:
                   f"{rates[sync]:>9,.0f} transitions/s (target > 2,000)")
         steps = count // instances - 1
         plain, seconds = plain_sqlite(Path(tmp) / "plain.db", instances, steps)
+        plain_rate = plain / seconds
         print(f"plain sqlite3 (FULL, same statements): {plain} transitions in {seconds:.2f} s = "
-              f"{plain / seconds:,.0f}/s; sopflow FULL reaches {rates['FULL'] / (plain / seconds):.0%}"
-              " of it")
+              f"{plain_rate:,.0f}/s; sopflow FULL reaches {rates['FULL'] / plain_rate:.0%} of it")
 
 
 if __name__ == "__main__":
