@@ -32,6 +32,17 @@ from sopflow.waktu import Basis, TimeUnit, Waktu, parse_waktu
 if TYPE_CHECKING:
     from sopflow.graph import compile_graph
     from sopflow.procedure import Procedure, compile_definition
+    from sopflow.simulate import (
+        Analysis,
+        CasesResult,
+        OverloadWarning,
+        SimulationError,
+        SimulationResult,
+        analyse,
+        offered_load,
+        simulate_cases,
+        simulate_lead_time,
+    )
     from sopflow.validate import (
         RULES,
         Finding,
@@ -56,6 +67,15 @@ _LAZY: dict[str, str] = {
     "Severity": "sopflow.validate",
     "SOPValidationError": "sopflow.validate",
     "validate": "sopflow.validate",
+    "Analysis": "sopflow.simulate",
+    "CasesResult": "sopflow.simulate",
+    "OverloadWarning": "sopflow.simulate",
+    "SimulationError": "sopflow.simulate",
+    "SimulationResult": "sopflow.simulate",
+    "analyse": "sopflow.simulate",
+    "offered_load": "sopflow.simulate",
+    "simulate_cases": "sopflow.simulate",
+    "simulate_lead_time": "sopflow.simulate",
 }
 
 __all__ = [
@@ -65,11 +85,14 @@ __all__ = [
     "SOP",
     "START",
     "Actor",
+    "Analysis",
     "Basis",
+    "CasesResult",
     "Exit",
     "Finding",
     "Identity",
     "Labels",
+    "OverloadWarning",
     "Procedure",
     "Report",
     "Rule",
@@ -77,6 +100,8 @@ __all__ = [
     "SOPValidationError",
     "Severity",
     "Signatory",
+    "SimulationError",
+    "SimulationResult",
     "SourceLocation",
     "Step",
     "StepKind",
@@ -84,9 +109,13 @@ __all__ = [
     "TimeUnit",
     "Waktu",
     "__version__",
+    "analyse",
     "compile_definition",
     "compile_graph",
+    "offered_load",
     "parse_waktu",
+    "simulate_cases",
+    "simulate_lead_time",
     "validate",
 ]
 
