@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import attrs
@@ -237,11 +237,15 @@ class Exponential:
                         describe=f"exponential mean {self.mean:g} {self.unit}")
 
 
+def _float_tuple(values: Iterable[float]) -> tuple[float, ...]:
+    return tuple(float(x) for x in values)
+
+
 @attrs.frozen(kw_only=True)
 class Empirical:
     """Durations observed in real runs; each simulated visit draws one of them at random."""
 
-    samples: tuple[float, ...] = attrs.field(converter=lambda v: tuple(float(x) for x in v))
+    samples: tuple[float, ...] = attrs.field(converter=_float_tuple)
     unit: Unit = attrs.field(default="minute", validator=_check_unit)
 
     def resolve(self, working_day_hours: float) -> Resolved:
@@ -373,7 +377,8 @@ def _sample_family(
     # EMPIRICAL: a uniform index into the state's slice of the pooled samples
     offset, length = t.pool_offset[s], t.pool_length[s]
     pick = offset + (rng.random(s.shape[0]) * length).astype(np.intp)
-    return t.pool[np.minimum(pick, offset + length - 1)]
+    out: npt.NDArray[np.float64] = t.pool[np.minimum(pick, offset + length - 1)]
+    return out
 
 
 @attrs.frozen(kw_only=True, eq=False)

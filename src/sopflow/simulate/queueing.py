@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from sopflow.simulate.chain import Branches, Chain, SimulationError, build_chain
+from sopflow.simulate.chain import Branches, Chain, build_chain
 from sopflow.simulate.durations import DurationSpec, RangeShape
 from sopflow.simulate.exact import analyse_chain
 from sopflow.simulate.montecarlo import make_rng, run_paths
@@ -41,7 +41,15 @@ if TYPE_CHECKING:
 
     from sopflow.procedure import Procedure
 
-__all__ = ["OverloadWarning", "Tasks", "offered_load", "run_heap", "run_simpy", "simulate_cases"]
+__all__ = [
+    "OverloadWarning",
+    "Tasks",
+    "make_tasks",
+    "offered_load",
+    "run_heap",
+    "run_simpy",
+    "simulate_cases",
+]
 
 
 class OverloadWarning(UserWarning):
@@ -183,6 +191,28 @@ def run_simpy(tasks: Tasks) -> Replay:
         env.process(case(c))
     env.run()
     return Replay(finishes=finishes, waits=waits, area=area[0])
+
+
+def make_tasks(
+    chain: Chain,
+    arrivals: npt.NDArray[np.float64],
+    capacity: list[int],
+    rng: np.random.Generator,
+) -> tuple[Tasks, npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """Draw every case's path and durations (vectorised) and lay them out as :class:`Tasks`;
+    also returns each task's state and duration as arrays."""
+    import numpy as np
+
+    n = int(arrivals.size)
+    paths = run_paths(chain, n, rng, track_visits=False, record=True)
+    assert paths.log is not None
+    rep, state, dur = paths.log
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(rep, minlength=n))])
+    actor_index = {a: i for i, a in enumerate(chain.actors)}
+    lanes = [tuple(sorted(actor_index[a] for a in set(ls))) for ls in chain.lanes]
+    tasks = Tasks(arrivals=arrivals.tolist(), offsets=offsets.tolist(), states=state.tolist(),
+                  durations=dur.tolist(), lanes=lanes, capacity=list(capacity))
+    return tasks, state, dur
 
 
 def _capacities(chain: Chain, capacity: int | Mapping[str, int]) -> list[int]:
@@ -334,15 +364,7 @@ def simulate_cases(
             )
             warnings.warn(message, OverloadWarning, stacklevel=2)
             notes.append(message)
-    n = int(times.size)
-    paths = run_paths(chain, n, generator, track_visits=False, record=True)
-    assert paths.log is not None
-    rep, state, dur = paths.log
-    offsets = np.concatenate([[0], np.cumsum(np.bincount(rep, minlength=n))])
-    actor_index = {a: i for i, a in enumerate(chain.actors)}
-    lanes = [tuple(sorted(actor_index[a] for a in set(ls))) for ls in chain.lanes]
-    tasks = Tasks(arrivals=times.tolist(), offsets=offsets.tolist(), states=state.tolist(),
-                  durations=dur.tolist(), lanes=lanes, capacity=caps)
+    tasks, state, dur = make_tasks(chain, times, caps, generator)
     replay = run_heap(tasks)
     finishes = np.asarray(replay.finishes)
     waits = np.asarray(replay.waits)
@@ -354,7 +376,7 @@ def simulate_cases(
                                      p95=float(np.percentile(w, 95)), max=float(w.max()))
     per_state = np.bincount(state, weights=dur, minlength=chain.n)
     busy = dict.fromkeys(chain.actors, 0.0)
-    for i, ls in enumerate(lanes):
+    for i, ls in enumerate(tasks.lanes):
         for a in ls:
             busy[chain.actors[a]] += float(per_state[i])
     horizon = float(finishes.max() - times.min())
@@ -366,7 +388,7 @@ def simulate_cases(
         busy=busy,
         capacity=dict(zip(chain.actors, caps, strict=True)),
         offered_load=loads,
-        mean_in_system=replay.area / horizon if horizon > 0 else float(n),
+        mean_in_system=replay.area / horizon if horizon > 0 else float(times.size),
         warnings=tuple(notes),
         working_day_hours=working_day_hours,
     )

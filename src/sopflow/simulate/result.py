@@ -254,8 +254,8 @@ class SimulationResult(_JSON):
         """Lead-time percentile(s), ``q`` in 0..100."""
         import numpy as np
 
-        out = np.percentile(self.lead_times, q)
-        return float(out) if np.ndim(out) == 0 else [float(x) for x in out]
+        out = np.asarray(np.percentile(self.lead_times, q))
+        return float(out) if out.ndim == 0 else [float(x) for x in out.tolist()]
 
     @property
     def percentiles(self) -> dict[str, float]:
@@ -282,9 +282,9 @@ class SimulationResult(_JSON):
         for p in probabilities:
             if not 0 < p <= 1:
                 raise ValueError(f"probabilities must be in (0, 1], got {p!r}")
-        minutes = np.percentile(self.lead_times, [100 * p for p in probabilities])
+        minutes = np.atleast_1d(np.percentile(self.lead_times, [100 * p for p in probabilities]))
         return {p: cal.add_working_minutes(start, float(m))
-                for p, m in zip(probabilities, minutes, strict=True)}
+                for p, m in zip(probabilities, minutes.tolist(), strict=True)}
 
     def describe_finish(self, start: datetime, *, probability: float = 0.95,
                         calendar: WorkingCalendar | None = None) -> str:
@@ -323,7 +323,8 @@ class SimulationResult(_JSON):
         lines.append("")
         lines += _table(["actor", "mean work per case"], [[a, f(w)] for a, w in self.work.items()])
         lines.append("")
-        lines += _table(["end", "share"], [[e, f"{p:.4f}"] for e, p in self.end_probability.items()])
+        lines += _table(["end", "share"],
+                        [[e, f"{p:.4f}"] for e, p in self.end_probability.items()])
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
