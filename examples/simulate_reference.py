@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 import sopflow
-from sopflow.simulate import PERT, LogNormal, OverloadWarning
+from sopflow.simulate import PERT, Branches, DurationSpec, LogNormal, OverloadWarning
 
 HERE = Path(__file__).resolve().parent
 PLOTS = (
@@ -33,8 +33,8 @@ PLOTS = (
     "reference_cases_lead_time.png",
     "reference_cases_utilisation.png",
 )
-BRANCHES = {"s7": {"Ya": 0.7, "Tidak": 0.3}}  # an assumption: 70% of drafts are accepted
-REALISTIC = {
+BRANCHES: Branches = {"s7": {"Ya": 0.7, "Tidak": 0.3}}  # an assumption: 70% of drafts are accepted
+REALISTIC: dict[str, DurationSpec] = {
     "s7": PERT(low=90, mode=120, high=170, unit="day"),
     "s6": LogNormal(mean=2, std=1, unit="day"),
 }

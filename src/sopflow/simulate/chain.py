@@ -40,8 +40,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Branches", "Chain", "SimulationError", "build_chain"]
 
-Branches: TypeAlias = Mapping[str, Mapping[str | None, float]]
-"""Branch probabilities: ``{decision step id: {exit label: probability}}``."""
+Branches: TypeAlias = Mapping[
+    str, Mapping[str, float] | Mapping[str | None, float] | Mapping[None, float]
+]
+"""Branch probabilities: ``{decision step id: {exit label: probability}}`` (label None for an
+unlabelled exit)."""
 
 
 class SimulationError(ValueError):
@@ -167,7 +170,7 @@ def build_chain(
         if not succ:
             raise SimulationError(f"{_step_name(graph, node)} has no exit: the flow stops there")
         kind = graph.nodes[node]["kind"]
-        given = branches.get(node)
+        given: Mapping[Any, float] | None = branches.get(node)
         if kind != "decision":
             if given is not None:
                 raise SimulationError(

@@ -24,7 +24,7 @@ import heapq
 import math
 import warnings
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -237,7 +237,7 @@ def _capacities(chain: Chain, capacity: int | Mapping[str, int]) -> list[int]:
 def _arrival_times(
     cases: int | None,
     arrivals_per_day: float | None,
-    arrival_times: Sequence[float] | None,
+    arrival_times: npt.ArrayLike | None,
     period: float | None,
     working_day_hours: float,
     rng: np.random.Generator,
@@ -249,8 +249,8 @@ def _arrival_times(
         raise ValueError("give exactly one of arrivals_per_day (Poisson) and arrival_times")
     if arrival_times is not None:
         times = np.sort(np.asarray(arrival_times, dtype=np.float64))
-        if times.size == 0 or not np.all(np.isfinite(times)) or times[0] < 0:
-            raise ValueError("arrival_times must be a non-empty list of finite minutes >= 0")
+        if times.ndim != 1 or times.size == 0 or not np.all(np.isfinite(times)) or times[0] < 0:
+            raise ValueError("arrival_times must be a non-empty flat list of finite minutes >= 0")
         if cases is not None and cases != times.size:
             raise ValueError(f"cases={cases} but {times.size} arrival_times given")
         span = float(times[-1] - times[0])
@@ -311,7 +311,7 @@ def simulate_cases(
     *,
     cases: int | None = None,
     arrivals_per_day: float | None = None,
-    arrival_times: Sequence[float] | None = None,
+    arrival_times: npt.ArrayLike | None = None,
     period: float | str | None = None,
     capacity: int | Mapping[str, int] = 1,
     rng: np.random.Generator | int | None = None,

@@ -131,14 +131,11 @@ def _histogram(values: npt.NDArray[np.float64], path: str | Path, *, title: str,
     return _save(fig, path)
 
 
-def _bars(values: dict[str, float], path: str | Path, *, title: str, xlabel: str,
-          line: float | None = None) -> Path:
+def _bars(values: dict[str, float], path: str | Path, *, title: str, xlabel: str) -> Path:
     fig = _figure()
     ax = fig.add_subplot()
     names = list(values)[::-1]
     ax.barh(names, [values[n] for n in names], color="#228833")
-    if line is not None:
-        ax.axvline(line, color="#cc3311", linestyle="--")
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     return _save(fig, path)
@@ -469,7 +466,28 @@ class CasesResult(_JSON):
                           deadline=limit, working_day_hours=self.working_day_hours)
 
     def plot_workload(self, path: str | Path) -> Path:
-        """Utilisation per actor, with 100% marked."""
-        return _bars({a: 100 * u for a, u in self.utilisation.items()}, path,
-                     title=f"{self.name}: utilisation of each actor", xlabel="utilisation (%)",
-                     line=100.0)
+        """Offered load and measured utilisation per actor, with 100% marked: utilisation
+        alone never passes 100%, the offered load shows by how much the work overflows."""
+        fig = _figure()
+        ax = fig.add_subplot()
+        names = list(self.busy)[::-1]
+        util = self.utilisation
+        load = [100 * self.offered_load.get(a, 0.0) for a in names]
+        finite = [v for v in load if math.isfinite(v)]
+        top = max([100.0, *(100 * util[a] for a in names), *finite]) * 1.15
+        rows = range(len(names))
+        shown = [min(v, top) for v in load]
+        ax.barh([r + 0.2 for r in rows], shown, height=0.4, color="#ee7733",
+                label="offered load")
+        ax.barh([r - 0.2 for r in rows], [100 * util[a] for a in names], height=0.4,
+                color="#228833", label="utilisation (measured)")
+        for r, v in zip(rows, load, strict=True):
+            ax.text(min(v, top), r + 0.2, f" {v:.0f}%" if math.isfinite(v) else " inf",
+                    va="center", fontsize=8)
+        ax.set_yticks(list(rows), names)
+        ax.axvline(100.0, color="#cc3311", linestyle="--")
+        ax.set_xlim(0, top * 1.1)
+        ax.set_xlabel("% of capacity")
+        ax.set_title(f"{self.name}: load on each actor")
+        ax.legend(loc="lower right")
+        return _save(fig, path)
