@@ -353,3 +353,14 @@ def test_the_reference_example_writes_its_plots(tmp_path: Path) -> None:
     text = module["main"](tmp_path, replications=20_000)
     assert "finishes by" in text
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(module["PLOTS"])
+
+
+def test_the_documentation_code_runs(monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    text = (ROOT / "docs" / "simulation.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+    assert blocks
+    monkeypatch.chdir(ROOT)
+    for block in blocks:
+        exec(compile(block, "docs/simulation.md", "exec"), {})
+    assert "finishes by" in capsys.readouterr().out
