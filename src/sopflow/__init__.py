@@ -51,6 +51,17 @@ if TYPE_CHECKING:
         Store,
         monitor,
     )
+    from sopflow.simulate import (
+        Analysis,
+        CasesResult,
+        OverloadWarning,
+        SimulationError,
+        SimulationResult,
+        analyse,
+        offered_load,
+        simulate_cases,
+        simulate_lead_time,
+    )
     from sopflow.validate import (
         RULES,
         Finding,
@@ -92,6 +103,15 @@ _LAZY: dict[str, str] = {
     "StepNotActiveError": "sopflow.runtime",
     "Store": "sopflow.runtime",
     "monitor": "sopflow.runtime",
+    "Analysis": "sopflow.simulate",
+    "CasesResult": "sopflow.simulate",
+    "OverloadWarning": "sopflow.simulate",
+    "SimulationError": "sopflow.simulate",
+    "SimulationResult": "sopflow.simulate",
+    "analyse": "sopflow.simulate",
+    "offered_load": "sopflow.simulate",
+    "simulate_cases": "sopflow.simulate",
+    "simulate_lead_time": "sopflow.simulate",
 }
 
 __all__ = [
@@ -102,7 +122,9 @@ __all__ = [
     "START",
     "Actor",
     "ActorNotAllowedError",
+    "Analysis",
     "Basis",
+    "CasesResult",
     "ConcurrentModificationError",
     "Event",
     "EventKind",
@@ -119,6 +141,7 @@ __all__ = [
     "Labels",
     "MemoryStore",
     "MonitoringReport",
+    "OverloadWarning",
     "Procedure",
     "Report",
     "Rule",
@@ -127,6 +150,8 @@ __all__ = [
     "SQLiteStore",
     "Severity",
     "Signatory",
+    "SimulationError",
+    "SimulationResult",
     "SourceLocation",
     "Step",
     "StepKind",
@@ -136,10 +161,14 @@ __all__ = [
     "TimeUnit",
     "Waktu",
     "__version__",
+    "analyse",
     "compile_definition",
     "compile_graph",
     "monitor",
+    "offered_load",
     "parse_waktu",
+    "simulate_cases",
+    "simulate_lead_time",
     "validate",
 ]
 
