@@ -520,8 +520,10 @@ def _cmd_new(args: argparse.Namespace, out: _Output) -> int:
         title = path.stem.replace("_", " ").strip().title()
     else:
         title = name
+        if args.output is None and not _slug(name):
+            raise _Fail(f"cannot make a file name from {name!r}; give one with -o FILE.py")
         path = Path(args.output) if args.output else Path(_slug(name) + ".py")
-    if not path.stem or not _slug(path.stem):
+    if not _slug(path.stem):
         raise _Fail(f"cannot make a file name from {name!r}; give one with -o FILE.py")
     if path.suffix != ".py":
         raise _Fail(f"{path}: the new SOP file must end in .py")
