@@ -154,7 +154,7 @@ def _load_python(path: str) -> list[LoadedSOP]:
         if message.startswith(prefix):
             message = message.split(": ", 1)[1] if ": " in message else message
         text = f"{type(error).__name__}: {message}" if message else type(error).__name__
-        raise LoadError(f"error while running the file: {text}",
+        raise LoadError(text,
                         file=path, line=_user_line(error, path)) from None
     finally:
         with contextlib.suppress(ValueError):
