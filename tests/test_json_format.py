@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import runpy
 from datetime import date
 from pathlib import Path
@@ -199,6 +200,14 @@ def test_schema_is_package_data_and_matches_the_docs() -> None:
     assert schema()["properties"]["format"]["const"] == FORMAT
     docs = (ROOT / "docs" / "json-format.md").read_text(encoding="utf-8")
     assert json_format.SCHEMA_FILE in docs and f'"format": "{FORMAT}"' in docs
+
+
+def test_the_documented_example_is_valid() -> None:
+    page = (ROOT / "docs" / "json-format.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```json\n(.*?)```", page, re.DOTALL)
+    VALIDATOR.validate(json.loads(example))
+    report = sopflow.compile_definition(loads(example), strict=False).report
+    assert report.ok and not report.warnings, report
 
 
 def test_to_dict_covers_every_model_field() -> None:
