@@ -9,6 +9,8 @@ Conventions in ``docs/*.md``:
   ``# exit N`` says the exit code expected (0 otherwise); every other non-empty line shown is
   expected in the command's output (``...`` stands for lines left out);
 - ```` ```sh ```` blocks (installation) and ```` ```text ```` blocks are shown, not run;
+- a block after ``<!-- file: NAME -->`` is saved as the file NAME (the reader is asked to
+  save it), for the commands that follow; it is not run by itself;
 - a block after ``<!-- requires: MODULE -->`` runs only when MODULE can be imported
   (rendering and simulation live in modules that may not be installed).
 
@@ -36,13 +38,15 @@ PAGES = sorted(DOCS.glob("*.md"))
 #: Pages that explain or list, without code to run.
 EXPLANATIONS = {"sop-ap-format.md", "graph-schema.md"}
 BLOCK = re.compile(r"(?:<!-- requires: (?P<requires>[\w.]+) -->\s*\n)?"
+                   r"(?:<!-- file: (?P<file>[\w./-]+) -->\s*\n)?"
                    r"^```(?P<lang>\w*)[^\n]*\n(?P<body>.*?)^```", re.MULTILINE | re.DOTALL)
 
 
-def blocks(page: Path) -> list[tuple[str, str, str | None, int]]:
-    """(language, body, required module, line) of each fenced block of ``page``."""
+def blocks(page: Path) -> list[tuple[str, str, str | None, str | None, int]]:
+    """(language, body, required module, file, line) of each fenced block of ``page``."""
     text = page.read_text(encoding="utf-8")
-    return [(m["lang"], m["body"], m["requires"], text.count("\n", 0, m.start("body")) + 1)
+    return [(m["lang"], m["body"], m["requires"], m["file"],
+             text.count("\n", 0, m.start("body")) + 1)
             for m in BLOCK.finditer(text)]
 
 
@@ -100,10 +104,13 @@ def check_console(body: str, where: str) -> None:
 def test_page_code_runs_as_written(page: Path, scratch: Path) -> None:
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     ran = 0
-    for lang, body, requires, line in blocks(page):
+    for lang, body, requires, file, line in blocks(page):
         if not available(requires):
             continue
         where = f"{page.name}:{line}"
+        if file is not None:  # the reader saves this block as a file (commands then use it)
+            (scratch / file).write_text(body, encoding="utf-8")
+            continue
         if lang == "python":
             exec(compile(body, where, "exec"), namespace)
             ran += 1
