@@ -25,7 +25,10 @@ from sopflow.interchange.bpmn import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, to_bpmn
 from sopflow.procedure import Procedure
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+# The examples that define an SOP (others run, simulate or render them).
+EXAMPLES = sorted(
+    p for p in (ROOT / "examples").glob("*.py") if "\nsop = SOP(" in p.read_text(encoding="utf-8")
+)
 NS = {"bpmn": BPMN_NS, "bpmndi": BPMNDI_NS, "dc": DC_NS, "di": DI_NS}
 FLOW_NODES = ("startEvent", "endEvent", "task", "exclusiveGateway")
 

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 import types
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -319,36 +318,20 @@ def test_render_errors_from_the_library_are_input_errors(
     assert code == EXIT_USAGE and "rendering: paper F4 too small" in err
 
 
-class _Result:
-    def summary(self) -> str:
-        return "lead time: 3 hari kerja"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"mean": 3.0}
-
-
-def test_simulate_delegates_and_shows_progress_only_on_a_terminal(
+def test_simulate_runs_the_monte_carlo_and_shows_progress_only_on_a_terminal(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    seen: dict[str, Any] = {}
-
-    def simulate(procedure: Any, **kwargs: Any) -> _Result:
-        seen.update(kwargs, procedure=procedure)
-        kwargs["progress"](500, 1000)
-        return _Result()
-
-    fake = types.ModuleType("sopflow.simulate")
-    fake.simulate = simulate  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "sopflow.simulate", fake)
     example = str(EXAMPLES / "izin_cuti.py")
     argv = ["simulate", example, "-n", "1000", "--seed", "7", "--start", "2025-01-20T08:00",
             "--deadline", "3 hari kerja"]
     code, out, err = run(argv, capsys)
-    assert code == EXIT_OK and out.strip() == "lead time: 3 hari kerja"
+    assert code == EXIT_OK
+    assert "Monte Carlo of SOP" in out and "1,000 cases" in out
+    assert "within deadline 3.00 working days" in out
+    assert "Started Monday 20 January 2025 at 08.00, finishes by" in out
     assert "\r" not in err and "simulating" not in err  # stderr is not a terminal here
-    assert seen["replications"] == 1000 and seen["seed"] == 7
-    assert seen["start"] == datetime(2025, 1, 20, 8, 0)
-    assert (seen["deadline"].low, seen["deadline"].unit.value) == (3.0, "day")
+    # The same seed gives the same figures.
+    assert run(argv, capsys)[1] == out
 
     code, _, err = run(["simulate", example, "--deadline", "segera"], capsys)
     assert code == EXIT_USAGE and "'segera' cannot be read" in err
@@ -360,8 +343,9 @@ def test_simulate_delegates_and_shows_progress_only_on_a_terminal(
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     assert main([*argv, "--format", "json"]) == EXIT_OK
-    assert "simulating" in terminal.getvalue() and "500/1000" in terminal.getvalue()
-    assert json.loads(capsys.readouterr().out) == {"mean": 3.0}
+    assert "simulating" in terminal.getvalue()
+    data = json.loads(capsys.readouterr().out)
+    assert data["replications"] == 1000 and "finishes by" in data["finish"]
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.md"))
 #: Pages that explain or list, without code to run.
-EXPLANATIONS = {"sop-ap-format.md", "graph-schema.md"}
+EXPLANATIONS = {"sop-ap-format.md", "graph-schema.md", "reference-sop.md"}
 BLOCK = re.compile(r"(?:<!-- requires: (?P<requires>[\w.]+) -->\s*\n)?"
                    r"(?:<!-- file: (?P<file>[\w./-]+) -->\s*\n)?"
                    r"^```(?P<lang>\w*)[^\n]*\n(?P<body>.*?)^```", re.MULTILINE | re.DOTALL)

@@ -23,7 +23,10 @@ from sopflow.model import Identity, Labels, Signatory, SOPDefinition
 from sopflow.waktu import Basis
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+# The examples that define an SOP (others run, simulate or render them).
+EXAMPLES = sorted(
+    p for p in (ROOT / "examples").glob("*.py") if "\nsop = SOP(" in p.read_text(encoding="utf-8")
+)
 VALIDATOR = jsonschema.Draft202012Validator(schema())
 
 # Identity and Mutu Baku text as people type it: Indonesian words, punctuation, quotes,

@@ -378,22 +378,23 @@ def _cmd_simulate(args: argparse.Namespace, out: _Output) -> int:
     item = _load_one(args.file)
     procedure = _compile(item, out)
     simulate = _optional_module("sopflow.simulate", "simulation")
-    function = getattr(simulate, "simulate", None)
-    if function is None:
-        raise _Fail("simulation is not available: sopflow.simulate has no simulate()",
-                    EXIT_UNAVAILABLE)
-
-    def progress(done: int, total: int) -> None:
-        out.progress(f"simulating {item.label}: {done}/{total} runs")
-
-    result = _library_call("simulation", function, procedure,
-                           replications=args.replications, seed=args.seed, start=args.start,
-                           deadline=deadline, progress=progress)
+    out.progress(f"simulating {item.label}: {args.replications} runs")
+    result = _library_call("simulation", simulate.simulate_lead_time, procedure,
+                           replications=args.replications, rng=args.seed,
+                           deadline=deadline.text if deadline is not None else None)
     out.clear_progress()
+    finish = None
+    if args.start is not None:
+        finish = _library_call("simulation", result.describe_finish, args.start)
     if args.format == "json":
-        out.print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str))
+        data = result.to_dict()
+        if finish is not None:
+            data["finish"] = finish
+        out.print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
     else:
         out.print(str(result.summary()))
+        if finish is not None:
+            out.print(finish)
     return EXIT_OK
 
 
