@@ -1,0 +1,78 @@
+"""Regressions found by feeding odd and broken SOP files to the ``sopflow`` command.
+
+Each case once crashed (exit 4, "internal error"), was silently accepted and failed later, or
+gave a vague message. Every case must now exit with the documented code and a message that
+names the argument and the line where it was written.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from sopflow.cli import EXIT_USAGE, main
+
+HEADER = """\
+from datetime import date, datetime
+from sopflow import END, SOP, Labels, Signatory
+
+sop = SOP("SOP Uji", number="1/UJI", created=date(2025, 1, 2), effective=date(2025, 1, 2),
+          approved_by=Signatory(position="Kepala"))
+staf = sop.actor("Staf")
+"""
+LINE = 7  # the first line after HEADER
+
+# (case, the line after HEADER, what the message must say)
+WRONG_TYPES: list[tuple[str, str, str]] = [
+    ("output-int", "sop.step('Memeriksa', by=staf, output=15)", "output= must be a string"),
+    ("note-list", "sop.step('Memeriksa', by=staf, note=['x'])", "note= must be a string"),
+    ("decision-note-int", "sop.decision('Apakah lengkap?', by=staf, yes=END, no=END, note=1)",
+     "note= must be a string"),
+    ("question-int", "sop.decision('Apakah lengkap?', by=staf, yes=END, no=END, question=5)",
+     "question= must be a string or None"),
+    ("inputs-int", "sop.step('Memeriksa', by=staf, inputs=5)",
+     "inputs= must be a string or a list of strings, got 5"),
+    ("inputs-mixed", "sop.step('Memeriksa', by=staf, inputs=['a', 3])",
+     "inputs= must be a string or a list of strings"),
+    ("actor-note-int", "sop.actor('Kepala', note=5)", "note= must be a string"),
+    ("date-as-text", "x = SOP('X', created='2025-01-02')",
+     "created= must be a date such as date(2025, 1, 20) or None, got '2025-01-02'"),
+    ("datetime-not-date", "x = SOP('X', effective=datetime(2025, 1, 2, 8, 0))",
+     "effective= must be a date"),
+    ("approved-by-int", "x = SOP('X', approved_by=5)", "approved_by= must be Signatory"),
+    ("signatory-nip-int", "x = SOP('X', approved_by=Signatory(position='A', nip=1965))",
+     "Signatory.nip must be a string or None, got 1965"),
+    ("labels-str", "x = SOP('X', labels='Ya')", "labels= must be Labels or None"),
+    ("warning-list", "x = SOP('X', warning=['a'])", "warning= must be a string"),
+    ("number-int", "x = SOP('X', number=800)", "number= must be a string or None"),
+    ("unit-int", "x = SOP('X', unit=5)", "unit= must be a string or a list of strings"),
+    ("bare-hari-bogus", "x = SOP('X', bare_hari='bogus')",
+     "bare_hari= must be one of 'working', 'calendar', got 'bogus'"),
+]
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("case", "line", "expected"), WRONG_TYPES,
+                         ids=[c[0] for c in WRONG_TYPES])
+@pytest.mark.parametrize("command", ["validate", "export", "simulate"])
+def test_wrong_argument_types_are_input_errors_at_their_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    command: str, case: str, line: str, expected: str,
+) -> None:
+    path = _write(tmp_path, "bad.py", HEADER + line + "\n")
+    argv = {"validate": ["validate", str(path)],
+            "export": ["export", str(path), "--to", "json"],
+            "simulate": ["simulate", str(path), "-n", "10"]}[command]
+    code = main(argv)
+    captured = capsys.readouterr()
+    text = captured.out + captured.err
+    assert code == EXIT_USAGE, text
+    assert "internal error" not in text and "Traceback" not in text
+    assert f"{path}:{LINE}" in text and expected in text, text
