@@ -76,3 +76,13 @@ def test_wrong_argument_types_are_input_errors_at_their_line(
     assert code == EXIT_USAGE, text
     assert "internal error" not in text and "Traceback" not in text
     assert f"{path}:{LINE}" in text and expected in text, text
+
+
+def test_a_huge_waktu_is_quoted_shortly(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "long.py",
+                  HEADER + "sop.step('Memeriksa', by=staf, time='15 menit' * 1000)\n")
+    main(["validate", str(path)])
+    out = capsys.readouterr().out
+    finding = next(line for line in out.splitlines() if "E010" in line)
+    assert len(finding) < 300 and "15 menit15 menit" in finding and "..." in finding
