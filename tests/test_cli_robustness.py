@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sopflow.cli import EXIT_USAGE, main
+from sopflow.cli import EXIT_OK, EXIT_USAGE, main
 
 HEADER = """\
 from datetime import date, datetime
@@ -86,3 +86,15 @@ def test_a_huge_waktu_is_quoted_shortly(tmp_path: Path,
     out = capsys.readouterr().out
     finding = next(line for line in out.splitlines() if "E010" in line)
     assert len(finding) < 300 and "15 menit15 menit" in finding and "..." in finding
+
+
+def test_json_with_a_byte_order_mark_loads(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    source = _write(tmp_path, "ok.py",
+                    HEADER + "sop.step('Memeriksa berkas', by=staf, inputs=['A'], "
+                    "time='5 menit', output='B')\n")
+    assert main(["export", str(source), "--to", "json", "-o", str(tmp_path / "a.json")]) == 0
+    text = (tmp_path / "a.json").read_text(encoding="utf-8")
+    (tmp_path / "bom.json").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert main(["validate", str(tmp_path / "bom.json")]) == EXIT_OK
+    assert "SOP 'SOP Uji'" in capsys.readouterr().out

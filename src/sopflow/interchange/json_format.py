@@ -396,10 +396,13 @@ def loads(text: str, *, file: str | None = None) -> SOPDefinition:
 
 
 def load(path: str | Path) -> SOPDefinition:
-    """Read a definition from a JSON file; its elements remember their lines in the file."""
+    """Read a definition from a JSON file; its elements remember their lines in the file.
+
+    A UTF-8 byte order mark (written by some Windows editors) is ignored, as RFC 8259 allows.
+    """
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise JSONFormatError(f"not UTF-8 text: {error.reason} at byte {error.start}",
                               file=name) from None
