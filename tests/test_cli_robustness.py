@@ -98,3 +98,19 @@ def test_json_with_a_byte_order_mark_loads(tmp_path: Path,
     (tmp_path / "bom.json").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert main(["validate", str(tmp_path / "bom.json")]) == EXIT_OK
     assert "SOP 'SOP Uji'" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["--seed", "-5"], "argument --seed: must be 0 or more, got -5"),
+    (["--seed", "x"], "argument --seed: expected a whole number"),
+    (["-n", str(10**14)], "not enough memory"),
+])
+def test_simulate_bad_numbers_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
+) -> None:
+    path = _write(tmp_path, "ok.py",
+                  HEADER + "sop.step('Memeriksa berkas', by=staf, time='5 menit')\n")
+    code = main(["simulate", str(path), *argv])
+    err = capsys.readouterr().err
+    assert code == EXIT_USAGE
+    assert expected in err and "internal error" not in err

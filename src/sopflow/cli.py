@@ -169,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help=_FILE_HELP)
     p.add_argument("-n", "--replications", type=_positive_int, default=10_000,
                    help="number of simulated runs (default 10000)")
-    p.add_argument("--seed", type=int, default=None,
+    p.add_argument("--seed", type=_seed, default=None,
                    help="random seed, for results that repeat exactly")
     p.add_argument("--start", type=_start_time, default=None, metavar="WHEN",
                    help="start date and time, e.g. 2025-01-20 or 2025-01-20T08:00, to "
@@ -210,6 +210,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
     return value
 
 
@@ -301,6 +311,9 @@ def _library_call(feature: str, function: Callable[..., Any], *args: Any, **kwar
                     f"{error}", EXIT_UNAVAILABLE) from None
     except (ValueError, TypeError) as error:
         raise _Fail(f"{feature}: {error}") from None
+    except MemoryError:
+        raise _Fail(f"{feature}: not enough memory; ask for less (e.g. fewer replications "
+                    "with -n)") from None
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
         raise _Fail(f"{feature}: {where}{error.strerror or error}") from None
