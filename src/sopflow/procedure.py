@@ -11,7 +11,7 @@ from sopflow.graph import END_PREFIX, START_NODE, SOPGraph, compile_graph
 from sopflow.model import Actor, SOPDefinition, Step
 from sopflow.validate import Report, SOPValidationError, validate
 
-__all__ = ["Procedure", "compile_definition"]
+__all__ = ["Procedure", "compile_definition", "require_procedure"]
 
 
 @attrs.frozen(kw_only=True, slots=True, eq=False)
@@ -81,3 +81,22 @@ def compile_definition(definition: SOPDefinition, *, strict: bool = True) -> Pro
     if strict and not report.ok:
         raise SOPValidationError(report)
     return Procedure(definition=definition, graph=graph, report=report)
+
+
+def require_procedure(value: object, what: str) -> Procedure:
+    """``value`` if it is a compiled :class:`Procedure`; else a TypeError saying how to get one.
+
+    Passing the SOP itself (or its definition) where a compiled procedure is needed is the
+    usual slip; without this check it surfaced as an AttributeError deep inside ``what``.
+    """
+    if isinstance(value, Procedure):
+        return value
+    from sopflow.dsl import SOP
+
+    if isinstance(value, SOP):
+        hint = ": compile the SOP first, e.g. sop.compile()"
+    elif isinstance(value, SOPDefinition):
+        hint = ": compile the definition first, e.g. compile_definition(definition)"
+    else:
+        hint = ""
+    raise TypeError(f"{what} needs a compiled Procedure, got {type(value).__name__}{hint}")
