@@ -106,3 +106,24 @@ def test_sqlite_store_names_the_path_it_cannot_open(tmp_path: Path) -> None:
     not_a_db.write_text("hello, this is not SQLite " * 100, encoding="utf-8")
     with pytest.raises(StoreError, match=r"notes\.db: cannot open the SQLite store"):
         SQLiteStore(not_a_db)
+
+
+def test_text_pasted_from_a_word_processor_keeps_bpmn_and_xes_well_formed() -> None:
+    import xml.etree.ElementTree as ET
+
+    from sopflow.runtime.events import events_to_xes
+
+    sop = new_sop()
+    staf = sop.actor("Staf")
+    sop.step("Memeriksa\x0bberkas\x0c", by=staf, **step_kwargs())  # soft break, page break
+    procedure = sop.compile()
+    root = ET.fromstring(to_bpmn(procedure).encode("utf-8"))
+    names = [e.get("name") for e in root.iter() if e.get("name", "").startswith("Memeriksa")]
+    assert names == ["Memeriksa\ufffdberkas\ufffd"]
+
+    executor = Executor(procedure, clock=FakeClock(datetime(2025, 1, 20, 8)))
+    executor.start("c1")
+    executor.complete("c1", "s1", by="Budi", note="catatan\x01salah ketik")
+    log = ET.fromstring(events_to_xes(executor.events()).encode("utf-8"))
+    notes = [a.get("value") for a in log.iter() if a.get("key") == "note"]
+    assert notes == ["catatan\ufffdsalah ketik"]

@@ -328,7 +328,9 @@ def to_bpmn(procedure: Procedure, *, executable: bool = False) -> str:
         edge(flow_id, router.route(source_id, target_id), name)
 
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    from sopflow._xmltext import xml_safe
+
+    return xml_safe(ET.tostring(root, encoding="unicode", xml_declaration=True)) + "\n"
 
 
 def _num(value: float) -> str:
