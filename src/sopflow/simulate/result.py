@@ -90,7 +90,8 @@ def _figure() -> Figure:
         from matplotlib.figure import Figure
     except ImportError:
         raise ImportError(
-            "plots need matplotlib: install the extra with pip install 'sopflow[plot]'"
+            "plots need matplotlib: pip install matplotlib (or the extra: pip install -e '.[plot]' "
+            "in the sopflow folder)"
         ) from None
     return Figure(figsize=(8, 4.5), layout="constrained")
 
