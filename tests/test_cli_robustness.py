@@ -101,7 +101,7 @@ def test_json_with_a_byte_order_mark_loads(tmp_path: Path,
 
 
 @pytest.mark.parametrize(("argv", "expected"), [
-    (["--seed", "-5"], "argument --seed: must be 0 or more, got -5"),
+    (["--seed", "-5"], "argument --seed: must be at least 0, got -5"),
     (["--seed", "x"], "argument --seed: expected a whole number"),
     (["-n", str(10**14)], "not enough memory"),
 ])
