@@ -179,6 +179,7 @@ class SOP:
 
     @property
     def name(self) -> str:
+        """The SOP's name (Nama SOP)."""
         return self.identity.name
 
     # -- lanes -------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ class LoadError(Exception):
         return f"{where}: {self.message}"
 
     def to_dict(self) -> dict[str, object]:
+        """File, line and message as JSON-ready data."""
         return {"file": self.file, "line": self.line, "message": self.message}
 
 

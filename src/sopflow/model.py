@@ -183,6 +183,7 @@ class SOPDefinition:
 
     @property
     def name(self) -> str:
+        """The SOP's name (Nama SOP)."""
         return self.identity.name
 
     @property

@@ -27,22 +27,27 @@ class Procedure:
 
     @property
     def name(self) -> str:
+        """The SOP's name (Nama SOP)."""
         return self.definition.identity.name
 
     @property
     def steps(self) -> tuple[Step, ...]:
+        """The steps in row order, as defined."""
         return self.definition.steps
 
     @property
     def actors(self) -> tuple[Actor, ...]:
+        """The actors (lanes), left to right."""
         return self.definition.actors
 
     @property
     def start(self) -> str:
+        """The graph's start node id ("start")."""
         return START_NODE
 
     @property
     def ends(self) -> tuple[str, ...]:
+        """The graph's end node ids ("end:<step id>"), one per ending step."""
         return tuple(n for n in self.graph.nodes if str(n).startswith(END_PREFIX))
 
     def summary(self) -> str:

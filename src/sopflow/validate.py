@@ -56,6 +56,7 @@ class Finding:
         return f"{where}{self.severity.value} {self.code} [{self.rule}] {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
+        """The finding as JSON-ready data (what ``sopflow validate --format json`` prints)."""
         return {
             "code": self.code,
             "rule": self.rule,
@@ -76,10 +77,12 @@ class Report:
 
     @property
     def errors(self) -> tuple[Finding, ...]:
+        """The findings of severity error, in report order."""
         return tuple(f for f in self.findings if f.severity is Severity.ERROR)
 
     @property
     def warnings(self) -> tuple[Finding, ...]:
+        """The findings of severity warning, in report order."""
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
 
     @property
@@ -97,6 +100,7 @@ class Report:
         return "\n".join([head, *(f"  {f}" for f in self.findings)])
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data: counts, status and every finding."""
         return {
             "sop": self.sop,
             "ok": self.ok,

@@ -105,6 +105,7 @@ class Standard:
 
     @property
     def measurable(self) -> bool:
+        """Whether the Waktu gives a time to measure against (else ``problem`` says why)."""
         return self.problem is None
 
 
