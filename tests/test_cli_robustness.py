@@ -114,3 +114,35 @@ def test_simulate_bad_numbers_are_usage_errors(
     err = capsys.readouterr().err
     assert code == EXIT_USAGE
     assert expected in err and "internal error" not in err
+
+
+def test_a_file_with_a_dataclass_loads_as_it_runs_with_python(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # dataclasses look the defining module up in sys.modules (here: a ClassVar annotation
+    # under postponed evaluation); the file once failed with "AttributeError: 'NoneType'".
+    path = _write(tmp_path, "rows.py", """\
+        from __future__ import annotations
+        import sys
+        import typing
+        from dataclasses import dataclass
+        from datetime import date
+        from sopflow import SOP, Signatory
+
+        @dataclass
+        class Row:
+            text: str
+            kind: typing.ClassVar[str] = "process"
+
+        sop = SOP("SOP Uji", number="1/UJI", created=date(2025, 1, 2),
+                  effective=date(2025, 1, 2), approved_by=Signatory(position="Kepala"))
+        staf = sop.actor("Staf")
+        sop.step(Row("Memeriksa berkas").text, by=staf, time="5 menit", inputs=["A"],
+                 output="B")
+        """)
+    assert main(["validate", str(path), str(path)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.count("0 error(s)") == 2
+    import sys
+
+    assert "__sopflow_file__" not in sys.modules  # nothing left behind
