@@ -127,7 +127,7 @@ def test_fixed_durations_and_certain_branches_give_one_exact_path(case: Any) -> 
             chosen = [lab for lab, p in labels.items() if p]
             labels = {lab: (1.0 if lab == chosen[0] else 0.0) for lab in labels}
             branches[node] = labels
-            node = target
+            node = first if target == "start" else target  # an exit to Mulai restarts
         else:
             node = first if succ[0] == "start" else succ[0]
     mc = simulate_lead_time(procedure, replications=50, rng=0, durations=times,

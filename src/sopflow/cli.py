@@ -169,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help=_FILE_HELP)
     p.add_argument("-n", "--replications", type=_positive_int, default=10_000,
                    help="number of simulated runs (default 10000)")
-    p.add_argument("--seed", type=int, default=None,
+    p.add_argument("--seed", type=_seed, default=None,
                    help="random seed, for results that repeat exactly")
     p.add_argument("--start", type=_start_time, default=None, metavar="WHEN",
                    help="start date and time, e.g. 2025-01-20 or 2025-01-20T08:00, to "
@@ -203,14 +203,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def _whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+_positive_int = _whole_number(1)
+_seed = _whole_number(0)
 
 
 def _start_time(text: str) -> datetime:
@@ -301,6 +310,9 @@ def _library_call(feature: str, function: Callable[..., Any], *args: Any, **kwar
                     f"{error}", EXIT_UNAVAILABLE) from None
     except (ValueError, TypeError) as error:
         raise _Fail(f"{feature}: {error}") from None
+    except MemoryError:
+        raise _Fail(f"{feature}: not enough memory; ask for less (e.g. fewer replications "
+                    "with -n)") from None
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
         raise _Fail(f"{feature}: {where}{error.strerror or error}") from None

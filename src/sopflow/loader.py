@@ -27,6 +27,9 @@ from sopflow.model import SOPDefinition
 
 __all__ = ["LoadError", "LoadedSOP", "load_sops", "split_spec"]
 
+#: The module name a user's Python file runs under (its ``__main__`` block does not run).
+_MODULE = "__sopflow_file__"
+
 
 class LoadError(Exception):
     """A file that could not be loaded: where (file, line) and why, in one sentence."""
@@ -42,6 +45,7 @@ class LoadError(Exception):
         return f"{where}: {self.message}"
 
     def to_dict(self) -> dict[str, object]:
+        """File, line and message as JSON-ready data."""
         return {"file": self.file, "line": self.line, "message": self.message}
 
 
@@ -134,10 +138,14 @@ def _load_python(path: str) -> list[LoadedSOP]:
         raise LoadError(f"syntax error: {error.msg}", file=path, line=error.lineno) from None
     except ValueError as error:  # e.g. null bytes in the source
         raise LoadError(f"cannot compile: {error}", file=path) from None
-    module = types.ModuleType("__sopflow_file__")
+    module = types.ModuleType(_MODULE)
     module.__file__ = os.path.abspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     sys.path.insert(0, folder)  # the file may import its neighbours, as `python file.py` does
+    # Registered while it runs, as runpy does: dataclasses, typing and pickle look the module
+    # up by name (a @dataclass with a ClassVar failed without it).
+    previous = sys.modules.get(_MODULE)
+    sys.modules[_MODULE] = module
     try:
         # What the file prints goes to stderr, so `--format json` on stdout stays clean.
         with contextlib.redirect_stdout(sys.stderr):
@@ -159,6 +167,10 @@ def _load_python(path: str) -> list[LoadedSOP]:
     finally:
         with contextlib.suppress(ValueError):
             sys.path.remove(folder)
+        if previous is None:
+            sys.modules.pop(_MODULE, None)
+        else:
+            sys.modules[_MODULE] = previous
     found: list[LoadedSOP] = []
     seen: set[int] = set()
     for variable, value in vars(module).items():

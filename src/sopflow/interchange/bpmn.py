@@ -132,8 +132,10 @@ def to_bpmn(procedure: Procedure, *, executable: bool = False) -> str:
     a BPMN tool would reject the dangling flows an unknown step or actor leaves.
     """
     from sopflow.graph import END_PREFIX, START_NODE
+    from sopflow.procedure import require_procedure
     from sopflow.validate import SOPValidationError
 
+    require_procedure(procedure, "to_bpmn")
     if not procedure.report.ok:
         raise SOPValidationError(procedure.report)
     graph = procedure.graph
@@ -326,7 +328,9 @@ def to_bpmn(procedure: Procedure, *, executable: bool = False) -> str:
         edge(flow_id, router.route(source_id, target_id), name)
 
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    from sopflow._xmltext import xml_safe
+
+    return xml_safe(ET.tostring(root, encoding="unicode", xml_declaration=True)) + "\n"
 
 
 def _num(value: float) -> str:

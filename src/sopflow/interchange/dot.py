@@ -36,7 +36,9 @@ def to_dot(procedure: Procedure) -> str:
     names the others in its label. Node ids are the graph's ids (``start``, step ids,
     ``end:<step id>``), so the DOT can be matched back to the SOP.
     """
-    graph = procedure.graph
+    from sopflow.procedure import require_procedure
+
+    graph = require_procedure(procedure, "to_dot").graph
     lines = [
         f"digraph {quote(procedure.name)} {{",
         "  rankdir=TB;",

@@ -85,6 +85,10 @@ def _date(value: date | None) -> str | None:
 
 def to_dict(definition: SOPDefinition) -> dict[str, Any]:
     """The JSON-ready dict of ``definition`` (keys in a stable, readable order)."""
+    if not isinstance(definition, SOPDefinition):
+        hint = (" (use .definition(), or .definition of a compiled procedure)"
+                if hasattr(definition, "definition") else "")
+        raise TypeError(f"expected an SOPDefinition, got {type(definition).__name__}{hint}")
     identity = definition.identity
     signatory = identity.approved_by
     return {
@@ -383,8 +387,16 @@ def _locator(text: str) -> Callable[[str], int | None]:
     return lines
 
 
-def loads(text: str, *, file: str | None = None) -> SOPDefinition:
+def loads(text: str | bytes, *, file: str | None = None) -> SOPDefinition:
     """Parse JSON text into a definition; never executes anything from the text."""
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise JSONFormatError(f"not UTF-8 text: {error.reason} at byte {error.start}",
+                                  file=file) from None
+    if not isinstance(text, str):
+        raise TypeError(f"loads expects JSON text (str or UTF-8 bytes), got {type(text).__name__}")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -396,10 +408,13 @@ def loads(text: str, *, file: str | None = None) -> SOPDefinition:
 
 
 def load(path: str | Path) -> SOPDefinition:
-    """Read a definition from a JSON file; its elements remember their lines in the file."""
+    """Read a definition from a JSON file; its elements remember their lines in the file.
+
+    A UTF-8 byte order mark (written by some Windows editors) is ignored, as RFC 8259 allows.
+    """
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise JSONFormatError(f"not UTF-8 text: {error.reason} at byte {error.start}",
                               file=name) from None

@@ -59,11 +59,11 @@ class ProcedureMismatchError(ExecutionError):
 class UnknownStepError(ExecutionError):
     """The step id is not a step of the procedure."""
 
-    def __init__(self, instance_id: str, step_id: str, known: Sequence[str]) -> None:
+    def __init__(self, instance_id: str | None, step_id: str, known: Sequence[str]) -> None:
         self.instance_id, self.step_id = instance_id, step_id
+        where = f"instance {instance_id!r}: " if instance_id is not None else ""
         super().__init__(
-            f"instance {instance_id!r}: {step_id!r} is not a step of this SOP "
-            f"(steps: {', '.join(known)})"
+            f"{where}{step_id!r} is not a step of this SOP (steps: {', '.join(known)})"
         )
 
 

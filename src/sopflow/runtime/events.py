@@ -20,6 +20,7 @@ from datetime import datetime
 from os import PathLike
 from typing import IO
 
+from sopflow._xmltext import xml_safe
 from sopflow.runtime.state import Event
 
 __all__ = ["CSV_COLUMNS", "XES_NAMESPACE", "events_to_csv", "events_to_xes"]
@@ -122,7 +123,8 @@ def events_to_xes(
         if e.note:
             _attr(node, "string", "note", e.note)
     ET.indent(log)
-    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(log, encoding="unicode") + "\n"
+    body = xml_safe(ET.tostring(log, encoding="unicode"))
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
     _write(text, target)
     return text
 

@@ -105,6 +105,7 @@ class Standard:
 
     @property
     def measurable(self) -> bool:
+        """Whether the Waktu gives a time to measure against (else ``problem`` says why)."""
         return self.problem is None
 
 
@@ -173,8 +174,10 @@ class Executor:
         hook_errors: Literal["log", "raise"] = "log",
     ) -> None:
         from sopflow.graph import END_PREFIX, START_NODE
+        from sopflow.procedure import require_procedure
         from sopflow.validate import Report, SOPValidationError
 
+        require_procedure(procedure, "Executor")
         blocking = tuple(f for f in procedure.report.errors if f.code in FLOW_ERRORS)
         if blocking:
             raise SOPValidationError(Report(sop=procedure.report.sop, findings=blocking))
@@ -184,6 +187,9 @@ class Executor:
         if hook_errors not in ("log", "raise"):
             raise ValueError(f"hook_errors must be 'log' or 'raise', got {hook_errors!r}")
         self.procedure = procedure
+        if store is not None and not isinstance(store, Store):
+            raise TypeError(f"store must be a Store such as SQLiteStore(path) or MemoryStore(), "
+                            f"got {store!r}")
         self.store: Store = store if store is not None else MemoryStore()
         self.clock: Clock = clock if clock is not None else datetime.now
         if calendar is None:
@@ -221,7 +227,12 @@ class Executor:
         if people is not None:
             self._people = {}
             for person, held in people.items():
-                actors = frozenset((held,) if isinstance(held, str) else held)
+                names = (held,) if isinstance(held, str) else (
+                    tuple(held) if isinstance(held, Iterable) else None)
+                if names is None or not all(isinstance(a, str) for a in names):
+                    raise TypeError(f"people: {person!r} must map to an actor name or a list "
+                                    f"of them, got {held!r}")
+                actors = frozenset(names)
                 unknown = sorted(actors - lanes)
                 if unknown:
                     raise ValueError(
@@ -260,22 +271,22 @@ class Executor:
 
     def step(self, step_id: str) -> Step:
         """The definition of step ``step_id`` (Kegiatan, Pelaksana, Mutu Baku)."""
-        self._info(step_id, "?")
+        self._info(step_id, None)
         return self._definitions[step_id]
 
     def answers(self, step_id: str) -> tuple[str, ...]:
         """The exit labels that answer decision ``step_id`` (() for a process step)."""
-        return self._info(step_id, "?").answers
+        return self._info(step_id, None).answers
 
     def standard(self, step_id: str) -> Standard:
         """How the runtime reads the step's Waktu (its Mutu Baku time)."""
-        self._info(step_id, "?")
+        self._info(step_id, None)
         return self._standards[step_id]
 
     def due_at(self, step_id: str, activated_at: datetime) -> datetime | None:
         """When a visit of ``step_id`` activated at ``activated_at`` is due, on the working
         calendar; None if its Waktu cannot be read (see :meth:`standard`)."""
-        self._info(step_id, "?")
+        self._info(step_id, None)
         return self._due_cached(step_id, activated_at)
 
     def elapsed(self, step_id: str, start: datetime, end: datetime) -> float | None:
@@ -491,6 +502,8 @@ class Executor:
         from sopflow.runtime.errors import ConcurrentModificationError
 
         now = self.clock() if at is None else at
+        if not isinstance(now, datetime):
+            raise TypeError(f"check_overdue: the time must be a datetime, got {now!r}")
         found: list[WorkItem] = []
         for instance in self.instances(status=_RUNNING):
             late = [
@@ -589,7 +602,7 @@ class Executor:
         self._notify((event,))
         return new
 
-    def _info(self, step_id: str, instance_id: str) -> _StepInfo:
+    def _info(self, step_id: str, instance_id: str | None) -> _StepInfo:
         info = self._steps.get(step_id)
         if info is None:
             raise UnknownStepError(instance_id, step_id, list(self._steps))

@@ -117,9 +117,11 @@ class InstanceReport:
 
     @property
     def late(self) -> tuple[StepTiming, ...]:
+        """The completed visits that took longer than their Mutu Baku Waktu."""
         return tuple(t for t in self.timings if t.late)
 
     def text(self) -> str:
+        """The report as readable lines."""
         i = self.instance
         meta = ", ".join(f"{k}={v}" for k, v in i.metadata.items())
         lines = [f"Instance {i.id} ({i.status.value}{'; ' + meta if meta else ''})"]
@@ -170,6 +172,7 @@ class StepSummary:
 
     @property
     def late_share(self) -> float | None:
+        """The share of completions that were late (None before any completion)."""
         return self.late / self.completions if self.completions else None
 
 
@@ -185,6 +188,7 @@ class MonitoringRow:
     paraf: str = ""
 
     def cells(self) -> tuple[str, ...]:
+        """The row's cells in the order of the Permenpan monitoring table."""
         return (str(self.no), self.prosedur, self.penilaian, self.catatan, self.tindakan,
                 self.paraf)
 
@@ -212,6 +216,7 @@ class MonitoringTable:
         return text
 
     def text(self) -> str:
+        """The table as readable lines."""
         lines = [self.title]
         for row in self.rows:
             lines.append(f"{row.no}. {row.prosedur}")
@@ -231,6 +236,7 @@ class MonitoringReport:
     steps: tuple[StepSummary, ...]
 
     def instance(self, instance_id: str) -> InstanceReport:
+        """The report of one instance; KeyError if it is not in this report."""
         for report in self.instances:
             if report.instance.id == instance_id:
                 return report
@@ -263,6 +269,7 @@ class MonitoringReport:
         )
 
     def text(self) -> str:
+        """The whole report as readable lines."""
         lines = [f"Monitoring of {self.procedure!r} at {self.at:%Y-%m-%d %H:%M}: "
                  f"{len(self.instances)} instance(s), {len(self.overdue)} overdue step(s) now"]
         for s in self.steps:

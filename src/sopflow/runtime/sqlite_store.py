@@ -156,7 +156,10 @@ class SQLiteStore:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError(f"synchronous must be 'FULL' or 'NORMAL', got {synchronous!r}")
         self.path = str(path)
-        self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        try:
+            self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: cannot open the SQLite store: {error}") from None
         try:
             mode = self._conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if mode != "wal" and self.path != ":memory:":
@@ -164,6 +167,9 @@ class SQLiteStore:
             self._conn.execute(f"PRAGMA synchronous={synchronous}")
             self._conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
             self._init_schema()
+        except sqlite3.Error as error:
+            self._conn.close()
+            raise StoreError(f"{self.path}: cannot open the SQLite store: {error}") from None
         except BaseException:
             self._conn.close()
             raise

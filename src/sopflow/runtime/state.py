@@ -26,6 +26,7 @@ class InstanceStatus(enum.Enum):
 
     @property
     def finished(self) -> bool:
+        """Completed or cancelled: no step can be done any more."""
         return self is InstanceStatus.COMPLETED or self is InstanceStatus.CANCELLED
 
 
@@ -57,10 +58,12 @@ class Instance:
 
     @property
     def finished(self) -> bool:
+        """Completed or cancelled: no step can be done any more."""
         return self.status.finished
 
     @property
     def active_step_ids(self) -> tuple[str, ...]:
+        """The ids of the steps waiting to be done, in activation order."""
         return tuple(a.step_id for a in self.active)
 
 

@@ -144,6 +144,13 @@ def build_chain(
 ) -> Chain:
     """Read ``procedure`` into a :class:`Chain`; raises :class:`SimulationError` naming the
     step for anything that makes the timing undefined."""
+    from sopflow.procedure import require_procedure
+
+    require_procedure(procedure, "simulation")
+    if range_shape not in ("uniform", "triangular", "pert"):
+        raise ValueError(
+            f"range_shape must be 'uniform', 'triangular' or 'pert', got {range_shape!r}"
+        )
     if not (math.isfinite(working_day_hours) and working_day_hours > 0):
         raise ValueError(f"working_day_hours must be positive, got {working_day_hours!r}")
     if not (math.isfinite(working_days_per_week) and 0 < working_days_per_week <= 7):

@@ -90,7 +90,8 @@ def _figure() -> Figure:
         from matplotlib.figure import Figure
     except ImportError:
         raise ImportError(
-            "plots need matplotlib: install the extra with pip install 'sopflow[plot]'"
+            "plots need matplotlib: pip install matplotlib (or the extra: pip install -e '.[plot]' "
+            "in the sopflow folder)"
         ) from None
     return Figure(figsize=(8, 4.5), layout="constrained")
 
@@ -178,9 +179,11 @@ class Analysis(_JSON):
 
     @property
     def std(self) -> float:
+        """Standard deviation of the lead time, in working minutes."""
         return math.sqrt(self.variance)
 
     def summary(self) -> str:
+        """A readable table: lead time, visits per step, work per actor, ends, warnings."""
         f = self._fmt
         lines = [f"Exact analysis of SOP {self.name!r} (working time)",
                  f"  expected lead time {f(self.mean)} (std {f(self.std)})", ""]
@@ -200,6 +203,7 @@ class Analysis(_JSON):
         return format_minutes(minutes, self.working_day_hours)
 
     def to_dict(self) -> dict[str, Any]:
+        """The analysis as JSON-ready data (minutes are working minutes)."""
         return {
             "sop": self.name, "unit": "working minutes", "mean": self.mean,
             "variance": self.variance, "std": self.std,
@@ -236,10 +240,12 @@ class SimulationResult(_JSON):
 
     @property
     def mean(self) -> float:
+        """Mean lead time over the replications, in working minutes."""
         return float(self.lead_times.mean())
 
     @property
     def std(self) -> float:
+        """Sample standard deviation of the lead time, in working minutes."""
         return float(self.lead_times.std(ddof=1)) if self.replications > 1 else 0.0
 
     @property
@@ -299,6 +305,7 @@ class SimulationResult(_JSON):
         return float(np.mean(self.lead_times <= limit))
 
     def summary(self) -> str:
+        """A readable table: lead time, percentiles, visits, work per actor, ends, warnings."""
         f = self._fmt
         lines = [
             f"Monte Carlo of SOP {self.name!r}: {self.replications:,} cases (working time)",
@@ -329,6 +336,7 @@ class SimulationResult(_JSON):
         return format_minutes(minutes, self.working_day_hours)
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data (minutes are working minutes)."""
         within = None if self.deadline is None else float(
             (self.lead_times <= self.deadline).mean())
         return {
@@ -389,10 +397,12 @@ class CasesResult(_JSON):
 
     @property
     def cases(self) -> int:
+        """How many cases were simulated."""
         return int(self.arrivals.shape[0])
 
     @property
     def lead_times(self) -> npt.NDArray[np.float64]:
+        """Each case's lead time (finish minus arrival), in working minutes."""
         return self.finishes - self.arrivals
 
     @property
@@ -416,12 +426,14 @@ class CasesResult(_JSON):
 
     @property
     def percentiles(self) -> dict[str, float]:
+        """Lead-time percentiles (p50, p80, p95, p99), in working minutes."""
         import numpy as np
 
         values = np.percentile(self.lead_times, PERCENTILES)
         return {f"p{q}": float(v) for q, v in zip(PERCENTILES, values, strict=True)}
 
     def summary(self) -> str:
+        """A readable table: lead time, waiting per step, utilisation per actor, bottleneck."""
         f = self._fmt
         lead = self.lead_times
         lines = [
@@ -445,6 +457,7 @@ class CasesResult(_JSON):
         return format_minutes(minutes, self.working_day_hours)
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data (minutes are working minutes)."""
         lead = self.lead_times
         return {
             "sop": self.name, "unit": "working minutes", "cases": self.cases,
