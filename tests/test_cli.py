@@ -382,3 +382,21 @@ def test_installed_entry_point_and_module_run(tmp_path: Path) -> None:
                           capture_output=True, text=True, env=env)
     assert done.returncode == EXIT_USAGE
     assert "no such file" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_simulate_takes_branch_probabilities(capsys: pytest.CaptureFixture[str]) -> None:
+    example = str(ROOT / "examples" / "pengumpulan_data_kinerja.py")
+    base = ["simulate", example, "-n", "2000", "--seed", "3", "--format", "json"]
+    code, out, _ = run([*base, "--branch", "s7:Ya=1", "--branch", "s7:Tidak=0"], capsys)
+    assert code == EXIT_OK
+    data = json.loads(out)
+    # "Ya" always: step 8 ('sosialisasi') is never visited, and no default-branch warning.
+    assert data["visits_mean"].get("sosialisasi", 0) == 0
+    # Then every case takes exactly the Ya path: 15 + 30 + 2 + 30 + 30 menit, 2 hari and
+    # 120 hari and 1 hari (working days of 450 minutes) = 177 + 123 * 450 working minutes.
+    assert data["mean"] == data["max"] == 177 + 123 * 450
+    assert not any("no branch probabilities" in w for w in data["warnings"])
+    code, _, err = run([*base, "--branch", "s7:Yaa=1"], capsys)
+    assert code == EXIT_USAGE and "did you mean 'Ya'?" in err
+    code, _, err = run([*base, "--branch", "oops"], capsys)
+    assert code == EXIT_USAGE and "write STEP:LABEL=PROBABILITY" in err

@@ -177,6 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deadline", default=None, metavar="WAKTU",
                    help="a time standard such as '10 hari kerja': report the chance to "
                    "finish within it")
+    p.add_argument("--branch", action="append", default=[], metavar="STEP:LABEL=P",
+                   help="probability of a decision exit, e.g. s7:Ya=0.7; give every exit of "
+                   "that decision (default for a decision with none: equal shares)")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text for people (default) or json")
 
@@ -378,6 +381,22 @@ def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
+def _branches(specs: Sequence[str]) -> dict[str, dict[str, float]] | None:
+    """``["s7:Ya=0.7", "s7:Tidak=0.3"]`` -> ``{"s7": {"Ya": 0.7, "Tidak": 0.3}}``."""
+    branches: dict[str, dict[str, float]] = {}
+    for spec in specs:
+        match = re.fullmatch(r"([^:]+):(.+)=([0-9.]+)", spec.strip())
+        if match is None:
+            raise _Fail(f"--branch {spec!r}: write STEP:LABEL=PROBABILITY, e.g. s7:Ya=0.7")
+        step, label, value = match.groups()
+        try:
+            probability = float(value)
+        except ValueError:
+            raise _Fail(f"--branch {spec!r}: {value!r} is not a probability") from None
+        branches.setdefault(step.strip(), {})[label.strip()] = probability
+    return branches or None
+
+
 def _cmd_simulate(args: argparse.Namespace, out: _Output) -> int:
     from sopflow.waktu import parse_waktu
 
@@ -393,6 +412,7 @@ def _cmd_simulate(args: argparse.Namespace, out: _Output) -> int:
     out.progress(f"simulating {item.label}: {args.replications} runs")
     result = _library_call("simulation", simulate.simulate_lead_time, procedure,
                            replications=args.replications, rng=args.seed,
+                           branches=_branches(args.branch),
                            deadline=deadline.text if deadline is not None else None)
     out.clear_progress()
     finish = None
