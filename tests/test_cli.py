@@ -393,8 +393,8 @@ def test_simulate_takes_branch_probabilities(capsys: pytest.CaptureFixture[str])
     # "Ya" always: step 8 ('sosialisasi') is never visited, and no default-branch warning.
     assert data["visits_mean"].get("sosialisasi", 0) == 0
     # Then every case takes exactly the Ya path: 15 + 30 + 2 + 30 + 30 menit, 2 hari and
-    # 120 hari and 1 hari (working days of 450 minutes) = 177 + 123 * 450 working minutes.
-    assert data["mean"] == data["max"] == 177 + 123 * 450
+    # 120 hari and 1 hari (working days of 450 minutes) = 107 + 123 * 450 working minutes.
+    assert data["mean"] == data["max"] == 107 + 123 * 450
     assert not any("no branch probabilities" in w for w in data["warnings"])
     code, _, err = run([*base, "--branch", "s7:Yaa=1"], capsys)
     assert code == EXIT_USAGE and "did you mean 'Ya'?" in err
