@@ -51,3 +51,14 @@ def test_ci_runs_the_readme_commands_verbatim() -> None:
     assert len(commands) == 2
     for command in commands:
         assert command in ci.splitlines()
+
+
+def test_readme_example_runs(capsys: object) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    procedure = namespace["procedure"]
+    assert isinstance(procedure, sopflow.Procedure)
+    assert procedure.report.ok
+    assert [s.id for s in procedure.steps] == ["s1", "s2", "lengkapi", "setuju"]

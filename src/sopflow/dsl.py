@@ -13,7 +13,7 @@ import functools
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Final, TypeAlias
 
 import attrs
@@ -31,6 +31,7 @@ from sopflow.model import (
     SourceLocation,
     Step,
     StepKind,
+    _tuple_of_str,
 )
 from sopflow.waktu import Basis
 
@@ -60,6 +61,25 @@ def caller_location() -> SourceLocation:
             return SourceLocation(file=filename, line=frame.f_lineno)
         frame = frame.f_back  # type: ignore[assignment]
     return SourceLocation(file="<unknown>", line=0)  # pragma: no cover - always a caller
+
+
+def _check(location: SourceLocation, field: str, value: object, *kinds: type | None) -> None:
+    """Refuse a value of the wrong type where it is written, naming the argument."""
+    if any(value is None if kind is None else isinstance(value, kind) for kind in kinds):
+        return
+    names = " or ".join("None" if kind is None else
+                        "a string" if kind is str else kind.__name__ for kind in kinds)
+    raise TypeError(f"{location}: {field} must be {names}, got {value!r}")
+
+
+def _strings(location: SourceLocation, field: str, value: object) -> tuple[str, ...]:
+    """One string or a list of strings, as a tuple; anything else is refused by name."""
+    try:
+        return _tuple_of_str(value)
+    except TypeError:
+        raise TypeError(
+            f"{location}: {field} must be a string or a list of strings, got {value!r}"
+        ) from None
 
 
 @attrs.frozen(slots=True)
@@ -115,23 +135,40 @@ class SOP:
             raise TypeError(f"{self._location}: SOP name must be a string, got {name!r}")
         if isinstance(approved_by, str):
             approved_by = Signatory(position=approved_by)
+        _check(self._location, "number=", number, str, None)
+        _check(self._location, "warning=", warning, str)
+        _check(self._location, "approved_by=", approved_by, Signatory, str, None)
+        _check(self._location, "labels=", labels, Labels, None)
+        for field, day in (("created=", created), ("revised=", revised),
+                           ("effective=", effective)):
+            if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
+                raise TypeError(
+                    f"{self._location}: {field} must be a date such as date(2025, 1, 20) "
+                    f"or None, got {day!r}"
+                )
         self.identity = Identity(
-            unit=unit,
+            unit=_strings(self._location, "unit=", unit),
             number=number,
             created=created,
             revised=revised,
             effective=effective,
             approved_by=approved_by,
             name=name,
-            legal_basis=legal_basis,
-            qualifications=qualifications,
-            related=related,
-            equipment=equipment,
+            legal_basis=_strings(self._location, "legal_basis=", legal_basis),
+            qualifications=_strings(self._location, "qualifications=", qualifications),
+            related=_strings(self._location, "related=", related),
+            equipment=_strings(self._location, "equipment=", equipment),
             warning=warning,
-            records=records,
+            records=_strings(self._location, "records=", records),
         )
         self.labels = labels if labels is not None else Labels()
-        self.bare_hari = Basis(bare_hari)
+        try:
+            self.bare_hari = Basis(bare_hari)
+        except ValueError:
+            choices = ", ".join(repr(b.value) for b in Basis)
+            raise ValueError(
+                f"{self._location}: bare_hari= must be one of {choices}, got {bare_hari!r}"
+            ) from None
         self._actors: list[Actor] = []
         # Each row: the step with unresolved targets (NEXT is resolved in definition()).
         self._steps: list[Step] = []
@@ -142,6 +179,7 @@ class SOP:
 
     @property
     def name(self) -> str:
+        """The SOP's name (Nama SOP)."""
         return self.identity.name
 
     # -- lanes -------------------------------------------------------------------------------
@@ -151,6 +189,7 @@ class SOP:
         location = caller_location()
         if not isinstance(name, str) or not name.strip():
             raise TypeError(f"{location}: an actor needs a non-empty name, got {name!r}")
+        _check(location, "note=", note, str)
         actor = Actor(name=name, note=note, location=location)
         self._actors.append(actor)
         return actor
@@ -177,6 +216,8 @@ class SOP:
         capsule, or ``None`` for a row the flow stops at without an end (validation reports it).
         """
         location = caller_location()
+        _check(location, "output=", output, str)
+        _check(location, "note=", note, str)
         exits: tuple[Exit, ...] = ()
         if then is not None:
             exits = (Exit(label=None, target=self._target(then, location), location=location),)
@@ -187,7 +228,7 @@ class SOP:
                 kind=StepKind.PROCESS,
                 actors=self._actors_of(by, location),
                 exits=exits,
-                inputs=inputs,
+                inputs=_strings(location, "inputs=", inputs),
                 time=self._time(time, location),
                 output=output,
                 note=note,
@@ -219,6 +260,9 @@ class SOP:
         ``question`` is the short text inside the diamond ("Sesuai?").
         """
         location = caller_location()
+        _check(location, "output=", output, str)
+        _check(location, "note=", note, str)
+        _check(location, "question=", question, str, None)
         pairs: list[tuple[str | None, Target]] = []
         if yes is not None:
             pairs.append((self.labels.yes, yes))
@@ -247,7 +291,7 @@ class SOP:
                     for label, target in pairs
                 ),
                 question=question,
-                inputs=inputs,
+                inputs=_strings(location, "inputs=", inputs),
                 time=self._time(time, location),
                 output=output,
                 note=note,

@@ -53,6 +53,16 @@ def _tuple_of_str(value: object) -> tuple[str, ...]:
     return items
 
 
+def _text_field(
+    owner: str, attribute: attrs.Attribute[object], value: object, *, optional: bool = False
+) -> None:
+    """attrs validator: a string (or None when ``optional``), refused by field name."""
+    if isinstance(value, str) or (optional and value is None):
+        return
+    allowed = "a string or None" if optional else "a string"
+    raise TypeError(f"{owner}.{attribute.name} must be {allowed}, got {value!r}")
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class SourceLocation:
     """Where an element was written: file and line of the DSL call."""
@@ -68,9 +78,13 @@ class SourceLocation:
 class Signatory:
     """The official who approves the SOP ("Disahkan oleh"): position, name and NIP."""
 
-    position: str
-    name: str | None = None
-    nip: str | None = None
+    position: str = attrs.field(validator=lambda _, a, v: _text_field("Signatory", a, v))
+    name: str | None = attrs.field(
+        default=None, validator=lambda _, a, v: _text_field("Signatory", a, v, optional=True)
+    )
+    nip: str | None = attrs.field(
+        default=None, validator=lambda _, a, v: _text_field("Signatory", a, v, optional=True)
+    )
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -169,6 +183,7 @@ class SOPDefinition:
 
     @property
     def name(self) -> str:
+        """The SOP's name (Nama SOP)."""
         return self.identity.name
 
     @property

@@ -11,7 +11,7 @@ from sopflow.graph import END_PREFIX, START_NODE, SOPGraph, compile_graph
 from sopflow.model import Actor, SOPDefinition, Step
 from sopflow.validate import Report, SOPValidationError, validate
 
-__all__ = ["Procedure", "compile_definition"]
+__all__ = ["Procedure", "compile_definition", "require_procedure"]
 
 
 @attrs.frozen(kw_only=True, slots=True, eq=False)
@@ -27,22 +27,27 @@ class Procedure:
 
     @property
     def name(self) -> str:
+        """The SOP's name (Nama SOP)."""
         return self.definition.identity.name
 
     @property
     def steps(self) -> tuple[Step, ...]:
+        """The steps in row order, as defined."""
         return self.definition.steps
 
     @property
     def actors(self) -> tuple[Actor, ...]:
+        """The actors (lanes), left to right."""
         return self.definition.actors
 
     @property
     def start(self) -> str:
+        """The graph's start node id ("start")."""
         return START_NODE
 
     @property
     def ends(self) -> tuple[str, ...]:
+        """The graph's end node ids ("end:<step id>"), one per ending step."""
         return tuple(n for n in self.graph.nodes if str(n).startswith(END_PREFIX))
 
     def summary(self) -> str:
@@ -81,3 +86,22 @@ def compile_definition(definition: SOPDefinition, *, strict: bool = True) -> Pro
     if strict and not report.ok:
         raise SOPValidationError(report)
     return Procedure(definition=definition, graph=graph, report=report)
+
+
+def require_procedure(value: object, what: str) -> Procedure:
+    """``value`` if it is a compiled :class:`Procedure`; else a TypeError saying how to get one.
+
+    Passing the SOP itself (or its definition) where a compiled procedure is needed is the
+    usual slip; without this check it surfaced as an AttributeError deep inside ``what``.
+    """
+    if isinstance(value, Procedure):
+        return value
+    from sopflow.dsl import SOP
+
+    if isinstance(value, SOP):
+        hint = ": compile the SOP first, e.g. sop.compile()"
+    elif isinstance(value, SOPDefinition):
+        hint = ": compile the definition first, e.g. compile_definition(definition)"
+    else:
+        hint = ""
+    raise TypeError(f"{what} needs a compiled Procedure, got {type(value).__name__}{hint}")

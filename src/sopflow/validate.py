@@ -56,6 +56,7 @@ class Finding:
         return f"{where}{self.severity.value} {self.code} [{self.rule}] {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
+        """The finding as JSON-ready data (what ``sopflow validate --format json`` prints)."""
         return {
             "code": self.code,
             "rule": self.rule,
@@ -76,10 +77,12 @@ class Report:
 
     @property
     def errors(self) -> tuple[Finding, ...]:
+        """The findings of severity error, in report order."""
         return tuple(f for f in self.findings if f.severity is Severity.ERROR)
 
     @property
     def warnings(self) -> tuple[Finding, ...]:
+        """The findings of severity warning, in report order."""
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
 
     @property
@@ -97,6 +100,7 @@ class Report:
         return "\n".join([head, *(f"  {f}" for f in self.findings)])
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data: counts, status and every finding."""
         return {
             "sop": self.sop,
             "ok": self.ok,
@@ -172,9 +176,13 @@ class Rule:
         )
 
 
+def _clip(text: str, limit: int = 50) -> str:
+    """A user's text short enough to quote in a one-line message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _step_name(step: Step, row: int) -> str:
-    text = step.text if len(step.text) <= 50 else step.text[:47] + "..."
-    return f"step {row} {step.id!r} ({text!r})"
+    return f"step {row} {step.id!r} ({_clip(step.text)!r})"
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -335,8 +343,8 @@ def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
         waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
         if step.time.strip() and not waktu.readable:
             yield rule.finding(
-                f"the Waktu {step.time!r} of {_step_name(step, row)} cannot be read; write a "
-                "number and a unit, e.g. '15 menit', '2 jam', '1-3 hari kerja'",
+                f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} cannot be read; "
+                "write a number and a unit, e.g. '15 menit', '2 jam', '1-3 hari kerja'",
                 step.id,
                 step.location,
             )
@@ -499,8 +507,8 @@ def _bare_hari(rule: Rule, ctx: _Context) -> Iterator[Finding]:
         waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
         if waktu.readable and waktu.bare_hari:
             yield rule.finding(
-                f"the Waktu {step.time!r} of {_step_name(step, row)} says bare 'hari', read as "
-                f"{reading}; write 'hari kerja' or 'hari kalender' to be unambiguous",
+                f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} says bare 'hari', "
+                f"read as {reading}; write 'hari kerja' or 'hari kalender' to be unambiguous",
                 step.id,
                 step.location,
             )
@@ -547,7 +555,7 @@ def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             side = "longer" if ratios[0] > 1 else "shorter"
             around = " and ".join(repr(s.time) for _, s, _ in neighbours)
             yield rule.finding(
-                f"the Waktu {step.time!r} of {_step_name(step, row)} is over "
+                f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} is over "
                 f"{factor:g} times {side} than its neighbours ({around}); check it",
                 step.id,
                 step.location,

@@ -1,0 +1,123 @@
+"""The runtime's values: an instance's state and the events that changed it.
+
+All values are immutable: a transition builds a new :class:`Instance` and the events that lead
+to it, and the store saves both in one transaction (or neither).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+__all__ = ["ActiveStep", "Event", "EventKind", "Instance", "InstanceStatus"]
+
+
+class InstanceStatus(enum.Enum):
+    """Where an instance is in its life."""
+
+    RUNNING = "running"
+    SUSPENDED = "suspended"
+    COMPLETED = "completed"  # reached an end ("Selesai")
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        """Completed or cancelled: no step can be done any more."""
+        return self is InstanceStatus.COMPLETED or self is InstanceStatus.CANCELLED
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ActiveStep:
+    """A step waiting to be done: since when, and which visit of the step it is (loops)."""
+
+    step_id: str
+    visit: int  # 1 on the first visit; a loop back raises it
+    activated_at: datetime  # the Mutu Baku clock starts here
+    overdue_notified: bool = False  # an overdue event was already emitted for this visit
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Instance:
+    """One run of a procedure. ``version`` rises by one with every committed transition."""
+
+    id: str
+    procedure: str  # the SOP's name
+    metadata: Mapping[str, Any]  # free JSON data given at start (e.g. {"periode": "TW I 2025"})
+    status: InstanceStatus
+    active: tuple[ActiveStep, ...]  # SOP AP flowcharts have no parallel split: 0 or 1 entry
+    visits: Mapping[str, int]  # step id -> times the step was activated
+    version: int
+    event_count: int  # events recorded so far (their seq numbers are 0..event_count-1)
+    created_at: datetime
+    updated_at: datetime  # time of the last transition
+    end: str | None = None  # the end node reached, once COMPLETED
+
+    @property
+    def finished(self) -> bool:
+        """Completed or cancelled: no step can be done any more."""
+        return self.status.finished
+
+    @property
+    def active_step_ids(self) -> tuple[str, ...]:
+        """The ids of the steps waiting to be done, in activation order."""
+        return tuple(a.step_id for a in self.active)
+
+
+class EventKind(enum.Enum):
+    """What a transition did. Hooks subscribe to these."""
+
+    INSTANCE_STARTED = "instance_started"
+    STEP_ACTIVATED = "step_activated"
+    STEP_COMPLETED = "step_completed"
+    STEP_OVERDUE = "step_overdue"
+    INSTANCE_SUSPENDED = "instance_suspended"
+    INSTANCE_RESUMED = "instance_resumed"
+    INSTANCE_CANCELLED = "instance_cancelled"
+    INSTANCE_FINISHED = "instance_finished"
+
+
+# The XES lifecycle transition (standard lifecycle model) of each kind; None: not a step
+# lifecycle event (kept in the CSV log, left out of XES).
+_LIFECYCLE: Mapping[EventKind, str | None] = {
+    EventKind.INSTANCE_STARTED: None,
+    EventKind.STEP_ACTIVATED: "start",
+    EventKind.STEP_COMPLETED: "complete",
+    EventKind.STEP_OVERDUE: None,
+    EventKind.INSTANCE_SUSPENDED: "suspend",
+    EventKind.INSTANCE_RESUMED: "resume",
+    EventKind.INSTANCE_CANCELLED: "pi_abort",
+    EventKind.INSTANCE_FINISHED: None,
+}
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Event:
+    """One entry of the audit log. ``(instance_id, seq)`` identifies it."""
+
+    instance_id: str  # the case id
+    seq: int
+    kind: EventKind
+    timestamp: datetime
+    version: int  # the instance's version after the transition that recorded this event
+    step_id: str | None = None
+    activity: str | None = None  # the step's Kegiatan text
+    actors: tuple[str, ...] = ()  # the step's lanes (Pelaksana)
+    person: str | None = None  # who did it
+    visit: int | None = None
+    answer: str | None = None  # the exit label chosen at a decision
+    note: str = ""
+    inputs_present: tuple[str, ...] | None = None  # Kelengkapan items present (completions)
+    output: str | None = None  # the output produced (completions)
+
+    @property
+    def lifecycle(self) -> str | None:
+        """The XES ``lifecycle:transition`` (start, complete, suspend, resume, pi_abort)."""
+        return _LIFECYCLE[self.kind]
+
+    def __str__(self) -> str:
+        step = f" {self.step_id!r}" if self.step_id else ""
+        return f"{self.instance_id}#{self.seq} {self.kind.value}{step}"
