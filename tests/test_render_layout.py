@@ -81,6 +81,14 @@ def segments_share(s: tuple[Point, Point], t: tuple[Point, Point]) -> bool:
     return False
 
 
+def _on_segment(p: Point, a: Point, b: Point) -> bool:
+    if a[0] == b[0] == p[0]:
+        return min(a[1], b[1]) - TOL <= p[1] <= max(a[1], b[1]) + TOL
+    if a[1] == b[1] == p[1]:
+        return min(a[0], b[0]) - TOL <= p[0] <= max(a[0], b[0]) + TOL
+    return False
+
+
 def _inside_page(page: Page, r: Rect) -> bool:
     return Rect(x=0, y=0, w=page.width, h=page.height).contains(r)
 
@@ -133,6 +141,14 @@ def check_pages(pages: list[Page], graph: Any, paper: tuple[float, float]) -> No
                     assert not segments_share(s, t), (
                         f"arrows {page.arrows[i].edge} and {page.arrows[j].edge} share a segment"
                     )
+        # no arrow bends or ends on another arrow: that would read as a merge
+        for i, arrow in enumerate(page.arrows):
+            for pt in arrow.points:
+                for j, (a, b) in all_segments:
+                    if j != i:
+                        assert not _on_segment(pt, a, b), (
+                            f"arrow {arrow.edge} bends or ends on arrow {page.arrows[j].edge}"
+                        )
         for lab in labels:
             assert lab is not None
             assert _inside_page(page, lab.rect)

@@ -647,7 +647,7 @@ def _place_labels(flow: _Flow, arrows: list[Arrow], shapes: Sequence[Shape],
     size = opts.label_font_size
     h = lm.line_height(size)
     taken = [s.rect.inflate(1.5) for s in shapes] + [t.rect.inflate(1.0) for t in texts]
-    taken += [Rect(x=area.x, y=y - 1.0, w=area.w, h=2.0) for y in rules]
+    rule_rects = [Rect(x=area.x, y=y - 1.0, w=area.w, h=2.0) for y in rules]
     for a in arrows:
         for (x0, y0), (x1, y1) in a.segments():
             taken.append(Rect(x=min(x0, x1), y=min(y0, y1), w=abs(x1 - x0),
@@ -682,12 +682,16 @@ def _place_labels(flow: _Flow, arrows: list[Arrow], shapes: Sequence[Shape],
             (x0, y0) = a.points[0]
             cands = [Rect(x=x0 + 2.5, y=y0 + 1.5, w=w, h=h)]
         best: Rect | None = None
-        # nearest to the shape first; at the same distance, one inside the source's lane
-        for pair in (cands[i:i + 2] for i in range(0, len(cands), 2)):
-            ranked = sorted(pair, key=lambda c: not (c.x >= ll + 1 and c.right <= lr - 1))
-            for c in ranked:
-                if area.contains(c) and not any(c.overlaps(t) for t in taken):
-                    best = c
+        # nearest to the shape first; at the same distance, one inside the source's lane;
+        # clear of the row rules if possible, else across one (as hand-drawn pages do)
+        for obstacles in (taken + rule_rects, taken):
+            for pair in (cands[i:i + 2] for i in range(0, len(cands), 2)):
+                ranked = sorted(pair, key=lambda c: not (c.x >= ll + 1 and c.right <= lr - 1))
+                for c in ranked:
+                    if area.contains(c) and not any(c.overlaps(t) for t in obstacles):
+                        best = c
+                        break
+                if best is not None:
                     break
             if best is not None:
                 break
