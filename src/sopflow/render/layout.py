@@ -652,10 +652,10 @@ def _place_labels(flow: _Flow, arrows: list[Arrow], shapes: Sequence[Shape],
         for (x0, y0), (x1, y1) in a.segments():
             taken.append(Rect(x=min(x0, x1), y=min(y0, y1), w=abs(x1 - x0),
                               h=abs(y1 - y0)).inflate(1.5))
-    lanes_l, lanes_r = cols.lanes_span
+    exit_labels = {(e.u, e.v): e.label for e in flow.edges if flow.nodes[e.u].kind != "start"}
     out = []
     for a in arrows:
-        e_label = flow_label(flow, a)
+        e_label = exit_labels.get(a.edge)
         if not e_label or node_page.get(a.edge[0]) != p:
             out.append(a)
             continue
@@ -726,17 +726,6 @@ def _place_labels(flow: _Flow, arrows: list[Arrow], shapes: Sequence[Shape],
         out.append(attrs.evolve(a, label=TextBox(rect=best, lines=lines, size=size,
                                                  role="label")))
     return out
-
-
-def flow_label(flow: _Flow, arrow: Arrow) -> str | None:
-    """The exit label of the graph edge an arrow draws (None for plain flow)."""
-    u, v = arrow.edge
-    if flow.nodes[u].kind == "start":
-        return None
-    for e in flow.edges:
-        if e.u == u and e.v == v:
-            return e.label
-    return None
 
 
 def _text_needs(flow: _Flow, opts: LayoutOptions) -> tuple[list[float], list[float]]:
