@@ -121,3 +121,24 @@ def test_bad_arguments_are_clear_errors(procedure: Any, tmp_path: Path) -> None:
         render_document(procedure, tmp_path / "x.pdf", colour="red")
     with pytest.raises(ValueError, match="cannot tell the output format"):
         render_flowchart(procedure, tmp_path / "x.bmp")
+
+
+def test_table_only_has_no_identity_page(procedure: Any, tmp_path: Path) -> None:
+    (pdf,) = render.render_table(procedure, tmp_path / "table.pdf")
+    pages = _pdf_text(pdf)
+    assert len(pages) == len(render.flowchart_pages(procedure))
+    assert all("Nomor SOP" not in p for p in pages) and "Kegiatan" in pages[0]
+
+
+def test_importing_render_loads_no_heavy_library() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sopflow.render\n"
+        "heavy = [m for m in ('pygraphviz', 'fontTools', 'pypdf') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env={"PYTHONPATH": str(ROOT / "src")})
+    assert done.stdout.strip() == "[]"
