@@ -25,7 +25,10 @@ def _page(number: int = 1, text: str = "Mengumpulkan data laporan") -> Page:
     return Page(
         width=w, height=h, number=number,
         lines=(Line(points=((40, 40), (w - 40, 40))),),
-        texts=(TextBox(rect=Rect(x=50, y=60, w=300, h=12), lines=(text,), size=10),),
+        texts=(TextBox(rect=Rect(x=50, y=60, w=300, h=12), lines=(text,), size=10),
+               TextBox(rect=Rect(x=20, y=h - 20, w=w - 40, h=12), lines=("kaki",), size=7),
+               TextBox(rect=Rect(x=w - 60, y=h - 40, w=58, h=12), lines=("kanan",), size=7,
+                       align="right")),
         shapes=(Shape(kind="process", rect=Rect(x=400, y=60, w=50, h=22)),
                 Shape(kind="terminator", rect=Rect(x=400, y=100, w=44, h=15), text="Mulai")),
     )
@@ -54,7 +57,7 @@ def test_measured_widths_follow_the_font() -> None:
 def test_wrapped_lines_fit_their_cell_and_keep_every_word(text: str, width: float) -> None:
     m = fonts.metrics()
     lines = m.wrap(text, width, 8)
-    assert all(m.width(line, 8) <= width + 1e-6 for line in lines)
+    assert all(m.width(line, 8) * fonts.WRAP_RESERVE <= width + 1e-6 for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
 
 

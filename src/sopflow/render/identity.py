@@ -62,6 +62,7 @@ class _Para:
 
     lines: tuple[str, ...]
     number: str = ""
+    indent: float = 0.0  # hanging indent of a numbered item (the widest number's width)
     bold: bool = False
     gap: float = 0.0  # extra space before it
 
@@ -76,7 +77,7 @@ def _paras(items: Sequence[str], width: float, size: float, numbered: bool) -> l
         ]
     num_w = m.width(f"{len(items)}. ", size)
     return [
-        _Para(lines=m.wrap(item, width - num_w, size), number=f"{i}.")
+        _Para(lines=m.wrap(item, width - num_w, size), number=f"{i}.", indent=num_w)
         for i, item in enumerate(items, start=1)
     ]
 
@@ -94,7 +95,7 @@ def layout_identity(definition: Any, options: LayoutOptions) -> list[Page]:
     size = options.font_size + 1
     lh = fonts.metrics().line_height(size)
     left, right = m, pw - m
-    mid = left + (right - left) * 0.45
+    mid = left + (right - left) * 0.5
     label_right = mid + (right - mid) * 0.32
     pages: list[Page] = []
     lines: list[Line] = []
@@ -106,10 +107,11 @@ def layout_identity(definition: Any, options: LayoutOptions) -> list[Page]:
              align: str = "left") -> float:
         mm = fonts.metrics(para.bold)
         h = len(para.lines) * mm.line_height(sz)
-        if para.number:
-            nw = fonts.metrics().width(para.number + " ", sz)
-            texts.append(TextBox(rect=Rect(x=x, y=y, w=nw, h=mm.line_height(sz)),
-                                 lines=(para.number,), size=sz))
+        if para.indent:
+            nw = para.indent
+            if para.number:
+                texts.append(TextBox(rect=Rect(x=x, y=y, w=nw, h=mm.line_height(sz)),
+                                     lines=(para.number,), size=sz))
             x, w = x + nw, w - nw
         texts.append(TextBox(rect=Rect(x=x, y=y, w=w, h=h), lines=para.lines, size=sz,
                              bold=para.bold, align=align))  # type: ignore[arg-type]
@@ -198,8 +200,9 @@ def layout_identity(definition: Any, options: LayoutOptions) -> list[Page]:
                           texts=tuple(texts), images=tuple(images), kind="identity"))
         lines, texts, images = [], [], []
 
-    # the vertical rule of the top part
+    # the vertical rule of the top part, and the rule closing the unit block
     lines.append(Line(points=((mid, top), (mid, top_bottom))))
+    lines.append(Line(points=((left, top_bottom), (mid, top_bottom))))
     for (l_head, l_items), (r_head, r_items) in grid:
         cells = [
             (l_head, _paras(l_items, cw, size, True), left),

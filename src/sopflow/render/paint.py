@@ -120,6 +120,15 @@ class _Painter:
         end = {"left": "\\l", "center": "\\n", "right": "\\r"}[box.align]
         label = "".join(_escape(line) + end for line in box.lines)
         r = box.rect
+        # a node a little wider than the text, growing away from the aligned edge, so that
+        # Graphviz never re-centres a line that paints wider than it was measured
+        room = {
+            "left": self.page.width - r.right,
+            "center": 2 * min(r.x, self.page.width - r.right),
+            "right": r.x,
+        }[box.align]
+        slack = max(0.0, min(r.w * 0.1 + 4.0, room))  # never past the page edge
+        cx = {"left": r.cx + slack / 2, "center": r.cx, "right": r.cx - slack / 2}[box.align]
         self.g.add_node(
             self._name("t"),
             shape="plaintext",
@@ -127,9 +136,9 @@ class _Painter:
             label=label,
             fontsize=_f(box.size),
             fontname=fonts.BOLD if box.bold else fonts.REGULAR,
-            width=_inch(r.w + 1.0),
+            width=_inch(r.w + slack),
             height=_inch(r.h + 2.0),
-            pos=self._pos(r.cx, r.cy),
+            pos=self._pos(cx, r.cy),
         )
 
     def fill(self, rect: Rect) -> None:
