@@ -748,7 +748,7 @@ def _text_needs(flow: _Flow, opts: LayoutOptions) -> tuple[list[float], list[flo
         words = [w for t in texts for w in t.split()]
         longest = max((m.width(w, size) for w in words), default=0.0)
         head_w = max((mb.width(w, opts.header_font_size) for w in head.split()), default=0.0)
-        mins.append(min(max(longest, head_w, 30.0), 120.0) + 2 * CELL_PAD)
+        mins.append(min(max(longest, head_w, 30.0), 120.0) * fonts.WRAP_RESERVE + 2 * CELL_PAD)
     return needs, mins
 
 
