@@ -355,14 +355,16 @@ def _columns(left: float, width: float, n_lanes: int, needs: Sequence[float] = (
         share = base
     mins = list(minimums) if minimums else [0.0] * len(weights)
     widths_t = [rest * f for f in share]
+    pinned: set[int] = set()
     for _ in range(len(widths_t)):
-        low = [i for i, w in enumerate(widths_t) if w < mins[i] - 1e-9]
+        low = {i for i, w in enumerate(widths_t) if w < mins[i] - 1e-9}
         if not low:
             break
-        fixed = sum(mins[i] for i in low)
-        free = [i for i in range(len(widths_t)) if i not in low]
+        pinned |= low
+        fixed = sum(mins[i] for i in pinned)
+        free = [i for i in range(len(widths_t)) if i not in pinned]
         total_free = sum(share[i] for i in free) or 1.0
-        for i in low:
+        for i in pinned:
             widths_t[i] = mins[i]
         for i in free:
             widths_t[i] = (rest - fixed) * share[i] / total_free
@@ -748,7 +750,7 @@ def _text_needs(flow: _Flow, opts: LayoutOptions) -> tuple[list[float], list[flo
         words = [w for t in texts for w in t.split()]
         longest = max((m.width(w, size) for w in words), default=0.0)
         head_w = max((mb.width(w, opts.header_font_size) for w in head.split()), default=0.0)
-        mins.append(min(max(longest, head_w, 30.0), 120.0) * fonts.WRAP_RESERVE + 2 * CELL_PAD)
+        mins.append(min(max(longest, head_w, 30.0), 120.0) * fonts.WRAP_RESERVE + 2 * CELL_PAD + 1)
     return needs, mins
 
 
