@@ -192,7 +192,8 @@ class Image:
 
 @attrs.frozen(kw_only=True)
 class Page:
-    """One rendered page: its size and everything drawn on it."""
+    """One rendered page: its size and everything drawn on it; ``rows`` are the table rows
+    it holds."""
 
     width: float
     height: float
@@ -206,6 +207,9 @@ class Page:
     images: tuple[Image, ...] = ()
     kind: Literal["identity", "flowchart"] = "flowchart"
     rows: tuple[int, ...] = ()
+    #: arrows drawn touching or sharing a leg with another arrow because the page left no
+    #: clean route (0 on every page of a normal SOP; see docs/rendering.md)
+    compromises: int = 0
 
     def all_shapes(self) -> tuple[Shape, ...]:
         return self.shapes + tuple(c.shape for c in self.connectors)

@@ -482,6 +482,9 @@ def _rows(flow: _Flow, cols: _Columns, opts: LayoutOptions,
         end = end_of.get(rd.step)
         shape_h = DECISION_H if node.kind == "decision" else PROCESS_H
         zone = room.pad_y + shape_h + room.pad_y
+        if node.kind == "decision" and end is None:
+            # room for an exit label ("Ya") between the diamond and the row's rule
+            zone += max(0.0, fonts.metrics().line_height(opts.label_font_size) + 5 - room.pad_y)
         if start is not None:
             zone += TERM_H + GAP_Y
         if end is not None:
@@ -901,7 +904,7 @@ def _build_page(
                     # the question sits on the diamond's middle line, where it is widest
                     tw = fonts.metrics().width(text, tsize)
                     w = max(w, (tw + 3) / 0.7)
-                bw = min(w, room_w)
+                bw = min(w, max(room_w, 30.0))
                 if text and fonts.metrics().width(text, tsize) > 0.7 * bw - 3:
                     tsize = max(4.5, tsize * (0.7 * bw - 3) / fonts.metrics().width(text, tsize))
                 rect = Rect(x=(ll + lr) / 2 - bw / 2, y=sy, w=bw, h=hh)
@@ -1089,6 +1092,7 @@ def _build_page(
             router.reserve_line(link)
         arrows: list[Arrow] = []
         failed: int | None = None
+        compromises = 0
         for k, (_, e, _su, _sv, a_id, b_id) in enumerate(order):
             (p0, d0) = port_pts[(e.u, e.v, "out")]
             (p1, d1) = port_pts[(e.u, e.v, "in")]
@@ -1103,6 +1107,7 @@ def _build_page(
                 try:
                     pts = router.route(src_port, dst_port, relax=relax)
                     room.relaxed[0] += relax
+                    compromises += relax > 0
                     break
                 except RouteError as exc:
                     error = exc
@@ -1137,6 +1142,6 @@ def _build_page(
     return Page(
         width=pw, height=ph, number=number,
         lines=tuple(lines), texts=tuple(texts), shapes=tuple(shapes), arrows=tuple(arrows),
-        connectors=tuple(connectors), fills=tuple(fills),
+        connectors=tuple(connectors), fills=tuple(fills), compromises=compromises,
         rows=tuple(d.row for d in (rows[i].data for i in idx) if d is not None),
     )
