@@ -53,8 +53,20 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
             color="#888888",
             fontname=fonts.BOLD,
         )
+        # an invisible head node per lane lines the lanes up at the top (dot still chooses
+        # their left-to-right order: see docs/rendering.md)
+        sub.add_node(f"_lane{k}", shape="point", style="invis", width="0", height="0",
+                     label="")
         for n in members.get(lane, []):
             sub.add_node(n)
+    heads = [f"_lane{k}" for k in range(len(lanes))]
+    if heads:
+        g.add_subgraph(heads, name="lane_heads", rank="same")
+        for a, b in zip(heads, heads[1:], strict=False):
+            g.add_edge(a, b, style="invis", weight="10")
+        for k, lane in enumerate(lanes):
+            for n in members.get(lane, [])[:1]:
+                g.add_edge(f"_lane{k}", n, style="invis")
     for n, d in graph.nodes(data=True):
         kind = d.get("kind")
         if kind in ("start", "end"):
