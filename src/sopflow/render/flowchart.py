@@ -6,6 +6,7 @@ lets ``dot`` place everything. It is meant for notebooks, docs and a first look 
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +63,7 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
     heads = [f"_lane{k}" for k in range(len(lanes))]
     if heads:
         g.add_subgraph(heads, name="lane_heads", rank="same")
-        for a, b in zip(heads, heads[1:], strict=False):
+        for a, b in itertools.pairwise(heads):
             g.add_edge(a, b, style="invis", weight="10")
         for k, lane in enumerate(lanes):
             for n in members.get(lane, [])[:1]:
