@@ -471,3 +471,15 @@ def test_compromised_routes_are_rare_on_generated_sops() -> None:
              settings=settings(max_examples=80, database=None, deadline=None))
     assert total >= 40
     assert crowded <= total * 0.05, f"{crowded} of {total} generated SOPs needed a compromise"
+
+
+def test_empty_cells_can_show_a_dash() -> None:
+    graph = build_graph(["A"], [{"id": "a", "lanes": ["A"], "note": "", "inputs": ()}])
+    plain, _ = _layout(graph)
+    dashed, paper = _layout(graph, empty_cell="-")
+    check_pages(dashed, graph, paper)
+
+    def dashes(pages: list[Page]) -> int:
+        return sum(t.lines == ("-",) for p in pages for t in p.texts)
+
+    assert dashes(plain) == 0 and dashes(dashed) == 2  # Kelengkapan and Keterangan

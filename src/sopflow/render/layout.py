@@ -91,7 +91,8 @@ class LayoutOptions:
     ``start_own_row`` gives the start capsule a row of its own instead of sharing the first
     step's row; ``footer`` is printed small at the bottom of every page (an e-signature
     notice, for instance); ``logo`` is an image file (PNG) shown beside the unit names;
-    ``identity_labels`` renames the identity grid's fields.
+    ``identity_labels`` renames the identity grid's fields; ``empty_cell`` is written in an
+    empty Mutu Baku or Keterangan cell (many agencies print "-").
     """
 
     paper: str = "A4"
@@ -109,6 +110,7 @@ class LayoutOptions:
     footer: str = ""
     first_page_number: int = 1
     logo: str | None = None
+    empty_cell: str = ""
     identity_labels: IdentityLabels = attrs.Factory(IdentityLabels)
 
     def page_size(self) -> tuple[float, float]:
@@ -489,13 +491,16 @@ def _rows(flow: _Flow, cols: _Columns, opts: LayoutOptions,
             zone += TERM_H + GAP_Y
         if end is not None:
             zone += GAP_Y + TERM_H
+        blank = opts.empty_cell
+        inputs = tuple(i for i in rd.inputs if i) or ((blank,) if blank else ())
         cells = (
             (_cell(str(rd.row), *cols.col(0), size, "center"), False),
             (_cell(rd.text, *cols.col(1), size), False),
-            (_numbered(rd.inputs, *cols.mutu(0), size), len(rd.inputs) > 1),
-            (_cell(rd.waktu, *cols.mutu(1), size, "center"), False),
-            (_cell(rd.output, *cols.mutu(2), size), False),
-            (_cell(rd.note, *cols.mutu(3), size), False),
+            (_numbered(inputs, *cols.mutu(0), size), len(inputs) > 1),
+            (_cell(rd.waktu or blank, *cols.mutu(1), size, "center"), False),
+            (_cell(rd.output or blank, *cols.mutu(2), size), False),
+            (_cell(rd.note or blank, *cols.mutu(3), size, "center" if not rd.note else "left"),
+             False),
         )
         text_h = max(c.height for c, _ in cells) + 2 * CELL_PAD
         rows.append(_Row(data=rd, cells=cells, zone=zone, height=max(zone, text_h),
