@@ -142,3 +142,15 @@ def test_importing_render_loads_no_heavy_library() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, env={"PYTHONPATH": str(ROOT / "src")})
     assert done.stdout.strip() == "[]"
+
+
+def test_a_procedure_shows_itself_as_svg_in_jupyter() -> None:
+    import runpy
+    import xml.etree.ElementTree as ET
+
+    sop = runpy.run_path(str(ROOT / "examples" / "pengumpulan_data_kinerja.py"))["sop"]
+    svg = sop.compile()._repr_svg_()
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert "Sekretaris" in svg and "Mulai" in svg
+    assert sop._repr_svg_() == svg  # the SOP under construction shows the same picture

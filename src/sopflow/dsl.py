@@ -340,6 +340,11 @@ class SOP:
 
         return compile_definition(self.definition(), strict=strict)
 
+    def _repr_svg_(self) -> str:
+        """Jupyter shows the SOP as its compact flowchart, as written so far (even with
+        errors: validation is where those are reported)."""
+        return self.compile(strict=False)._repr_svg_()
+
     def validate(self) -> Report:
         """All findings (errors and warnings), without raising."""
         return self.compile(strict=False).report

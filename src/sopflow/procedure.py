@@ -50,6 +50,12 @@ class Procedure:
         """The graph's end node ids ("end:<step id>"), one per ending step."""
         return tuple(n for n in self.graph.nodes if str(n).startswith(END_PREFIX))
 
+    def _repr_svg_(self) -> str:
+        """Jupyter shows a compiled SOP as its compact flowchart (lanes as clusters)."""
+        from sopflow.render import procedure_svg
+
+        return procedure_svg(self)
+
     def summary(self) -> str:
         """A short human-readable description: identity, lanes, rows and exits."""
         identity = self.definition.identity
