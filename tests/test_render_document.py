@@ -154,3 +154,21 @@ def test_a_procedure_shows_itself_as_svg_in_jupyter() -> None:
     assert root.tag.endswith("svg")
     assert "Sekretaris" in svg and "Mulai" in svg
     assert sop._repr_svg_() == svg  # the SOP under construction shows the same picture
+
+
+def test_a_field_moved_whole_to_the_next_page_is_not_called_a_continuation() -> None:
+    # bps-050's long Dasar Hukum fills page 1, so its Peringatan/Pencatatan row starts on
+    # page 2: headed "Peringatan:", not "Peringatan (lanjutan):", since nothing came before.
+    from corpus_sops import bps_050
+
+    pages = [p for p in render.document_pages(bps_050().compile(strict=False))
+             if p.kind == "identity"]
+    assert len(pages) == 2
+    seen: set[str] = set()
+    for page in pages:
+        heads = [t.lines[0] for t in page.texts if t.lines and t.lines[0].endswith(":")]
+        for head in heads:
+            if head.endswith(" (lanjutan):"):
+                assert head.removesuffix(" (lanjutan):") in seen, head
+            seen.add(head.removesuffix(" (lanjutan):").removesuffix(":"))
+    assert "Peringatan" in seen

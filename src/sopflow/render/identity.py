@@ -221,9 +221,8 @@ def layout_identity(definition: Any, options: LayoutOptions) -> list[Page]:
             if fit_lines < min(need, 2):
                 if y <= top + 1:
                     raise ValueError("an identity field is too long for one page")
-                close_page(y)
+                close_page(y)  # nothing of this row fits: it starts afresh on the next page
                 outer_top = y = top
-                continued = True
                 continue
             take = min(fit_lines, need)
             row_top = y
