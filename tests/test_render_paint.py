@@ -177,3 +177,17 @@ def test_fontconfig_file_is_written_once_and_selected(tmp_path: Path) -> None:
             os.environ.pop("FONTCONFIG_FILE", None)
         else:
             os.environ["FONTCONFIG_FILE"] = saved
+
+
+def test_graphviz_stderr_filter_drops_only_fontconfig_noise() -> None:
+    code = (
+        "import os\n"
+        "from sopflow.render.fonts import graphviz_stderr_filtered\n"
+        "with graphviz_stderr_filtered():\n"
+        "    os.write(2, b'Fontconfig warning: \"/usr/share/fontconfig/conf.avail/05-reset-dirs-"
+        "sample.conf\", line 6: unknown element \"reset-dirs\"\\n')\n"
+        "    os.write(2, b'Warning: a real Graphviz message\\n')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env={**os.environ, "PYTHONPATH": str(SRC)})
+    assert result.stderr == "Warning: a real Graphviz message\n"

@@ -117,14 +117,17 @@ def render_flowchart(procedure: Any, path: str | Path, *, dpi: float = 150.0) ->
         )
     g = flowchart_graph(_procedure_graph(procedure))
     g.graph_attr["dpi"] = f"{dpi:g}" if fmt == "png" else "72"
-    g.layout(prog="dot")
-    path.write_bytes(g.draw(format=fmt))
+    with fonts.graphviz_stderr_filtered():
+        g.layout(prog="dot")
+        data: bytes = g.draw(format=fmt)
+    path.write_bytes(data)
     return [path]
 
 
 def procedure_svg(procedure: Any) -> str:
     """The compact flowchart as SVG text (what ``Procedure._repr_svg_`` shows in Jupyter)."""
     g = flowchart_graph(_procedure_graph(procedure))
-    g.layout(prog="dot")
-    data: bytes = g.draw(format="svg")
+    with fonts.graphviz_stderr_filtered():
+        g.layout(prog="dot")
+        data: bytes = g.draw(format="svg")
     return data.decode("utf-8")

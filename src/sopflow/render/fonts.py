@@ -9,8 +9,11 @@ machine without any fonts still gets real, selectable glyphs.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import re
+import sys
 import tempfile
 from importlib import resources
 from pathlib import Path
@@ -19,7 +22,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
 
 __all__ = [
     "BOLD",
@@ -28,6 +31,7 @@ __all__ = [
     "FontMetrics",
     "configure_fontconfig",
     "font_dir",
+    "graphviz_stderr_filtered",
     "metrics",
 ]
 
@@ -181,3 +185,35 @@ def metrics(bold: bool = False) -> FontMetrics:
     )
     font.close()
     return result
+
+
+# The fontconfig bundled in the pygraphviz wheel is older than the one of many Linux systems,
+# and at its first use it also reads the system's conf.avail folder, printing one warning per
+# newer element it does not know ("unknown element "reset-dirs""). Those files play no part in
+# sopflow's rendering (the shipped font is selected explicitly), so the warnings are noise.
+_HARMLESS = re.compile(rb'^Fontconfig warning: "[^"]*conf\.avail/[^"]*", line \d+: unknown element')
+
+
+@contextlib.contextmanager
+def graphviz_stderr_filtered() -> Iterator[None]:
+    """Run Graphviz with its C-level standard error captured; pass every line through except
+    fontconfig's warnings about newer system configuration files (see ``_HARMLESS``)."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield  # no real file descriptor (e.g. a notebook's stream): nothing to filter
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    with tempfile.TemporaryFile() as capture:
+        os.dup2(capture.fileno(), fd)
+        try:
+            yield
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
+            capture.seek(0)
+            kept = [line for line in capture.read().splitlines(keepends=True)
+                    if not _HARMLESS.match(line)]
+            if kept:
+                os.write(fd, b"".join(kept))

@@ -245,7 +245,8 @@ def page_graph(page: Page) -> Any:
         painter.text(box)
     for arrow in page.arrows:
         painter.arrow(arrow)
-    painter.g.layout(prog="nop2")
+    with fonts.graphviz_stderr_filtered():
+        painter.g.layout(prog="nop2")
     return painter.g
 
 
@@ -255,7 +256,8 @@ def render_page(page: Page, fmt: str, dpi: float = 150.0) -> bytes:
         raise ValueError(f"unsupported output format {fmt!r}; use 'svg', 'png' or 'pdf'")
     g = page_graph(page)
     g.graph_attr["dpi"] = _f(dpi) if fmt == "png" else "72"
-    data: bytes = g.draw(format=fmt)
+    with fonts.graphviz_stderr_filtered():
+        data: bytes = g.draw(format=fmt)
     return data
 
 
