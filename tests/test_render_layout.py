@@ -484,3 +484,41 @@ def test_empty_cells_can_show_a_dash() -> None:
         return sum(t.lines == ("-",) for p in pages for t in p.texts)
 
     assert dashes(plain) == 0 and dashes(dashed) == 2  # Kelengkapan and Keterangan
+
+
+def test_exits_sharing_a_target_show_every_label() -> None:
+    # bps-050 row 2: "Ada garansi" and "Rusak Berat" both lead to row 5, on one arrow.
+    from corpus_sops import bps_050
+
+    labels = [
+        line
+        for page in layout_flowchart(bps_050().compile(strict=False).graph)
+        for arrow in page.arrows
+        if arrow.label is not None and arrow.edge == ("s2", "s5")
+        for line in arrow.label.lines
+    ]
+    assert " ".join(labels) == "Ada garansi / Rusak Berat"
+
+
+@pytest.mark.parametrize(
+    ("word", "width", "lines"),
+    [
+        ("Rekanan/Vendor", 40, ("Rekanan/", "Vendor")),
+        ("https://bengkulu.web.bps.go.id/halocik/", 125,
+         ("https://bengkulu.web.bps.go.id/", "halocik/")),
+    ],
+)
+def test_long_words_break_after_a_slash_or_dot(word: str, width: float,
+                                               lines: tuple[str, ...]) -> None:
+    from sopflow.render.fonts import metrics
+
+    assert metrics().wrap(word, width, 8) == lines
+
+
+def test_a_word_without_marks_still_never_overflows() -> None:
+    from sopflow.render.fonts import WRAP_RESERVE, metrics
+
+    m = metrics()
+    lines = m.wrap("Supercalifragilisticexpialidocious", 40, 8)
+    assert "".join(lines) == "Supercalifragilisticexpialidocious"
+    assert all(m.width(line, 8) <= 40 / WRAP_RESERVE for line in lines)

@@ -128,8 +128,9 @@ class FontMetrics:
     def wrap(self, text: str, width: float, size: float) -> tuple[str, ...]:
         """Break ``text`` into lines no wider than ``width`` points once painted.
 
-        Breaks at spaces; honours explicit newlines; a word wider than the cell is split
-        between characters (a URL in a Kegiatan must not overflow its cell). Lines are kept
+        Breaks at spaces; honours explicit newlines; a word wider than the cell is split after
+        its last slash, hyphen or dot that fits, else between characters (a URL in a Kegiatan
+        must not overflow its cell). Lines are kept
         within ``width / WRAP_RESERVE`` as measured, the margin Graphviz's painting needs.
         """
         width = width / WRAP_RESERVE
@@ -150,6 +151,11 @@ class FontMetrics:
                 current = ""
                 while self.width(word, size) > width:
                     cut = self._fit_prefix(word, width, size)
+                    # prefer to break after a slash, hyphen or dot ("Rekanan/" | "Vendor",
+                    # "...bps.go.id/" | "halocik/") over the middle of a name
+                    soft = max(word.rfind(mark, 0, cut) for mark in "/-._?&=")
+                    if soft >= 1:
+                        cut = soft + 1
                     lines.append(word[:cut])
                     word = word[cut:]
                 current = word

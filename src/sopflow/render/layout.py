@@ -199,7 +199,9 @@ def _read(graph: nx.DiGraph[Any]) -> _Flow:
             raise LayoutError(f"two steps share table row {r.row}")
         seen.add(r.row)
     edges = tuple(
-        _Edge(u=u, v=v, label=d.get("label"), order=int(d.get("order", 0)))
+        # exits that share a target share one arrow: it carries all their labels
+        _Edge(u=u, v=v, label=" / ".join(lb for lb in d.get("labels", (d.get("label"),)) if lb)
+              or None, order=int(d.get("order", 0)))
         for u, v, d in graph.edges(data=True)
     )
     return _Flow(lanes=lanes, nodes=nodes, edges=edges, rows=tuple(rows))
