@@ -400,3 +400,21 @@ def test_simulate_takes_branch_probabilities(capsys: pytest.CaptureFixture[str])
     assert code == EXIT_USAGE and "did you mean 'Ya'?" in err
     code, _, err = run([*base, "--branch", "oops"], capsys)
     assert code == EXIT_USAGE and "write STEP:LABEL=PROBABILITY" in err
+
+
+def test_render_for_real_into_a_folder_that_does_not_exist_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = str(ROOT / "examples" / "pengumpulan_data_kinerja.py")
+    pdf = tmp_path / "new" / "folder" / "pdk.pdf"
+    code, _, err = run(["render", example, "-o", str(pdf)], capsys)
+    assert code == EXIT_OK and f"wrote {pdf}" in err
+    from pypdf import PdfReader
+
+    assert len(PdfReader(pdf).pages) == 2  # the identity page and the flowchart table
+    code, _, err = run(["render", example, "-o", str(tmp_path / "png" / "pdk.png")], capsys)
+    assert code == EXIT_OK
+    assert sorted(p.name for p in (tmp_path / "png").iterdir()) == ["pdk-1.png", "pdk-2.png"]
+    svg = tmp_path / "svg" / "flow.svg"
+    code, _, _ = run(["render", example, "-o", str(svg), "--view", "flowchart"], capsys)
+    assert code == EXIT_OK and "<svg" in svg.read_text(encoding="utf-8")

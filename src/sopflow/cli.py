@@ -278,6 +278,14 @@ def _print_report(out: _Output, item: LoadedSOP, report: Report, *, quiet: bool,
               f"{len(report.warnings)} warning(s): {status}", file=stream)
 
 
+def _make_parent(path: str) -> None:
+    """Create the output's folder (``-o out/sop.pdf`` with no ``out/`` yet), as users expect."""
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _Fail(f"{path}: cannot create its folder: {error.strerror}") from None
+
+
 def _write(out: _Output, text: str, path: str | None, *, force: bool = False) -> None:
     if path is None:
         out.out.write(text)
@@ -285,6 +293,7 @@ def _write(out: _Output, text: str, path: str | None, *, force: bool = False) ->
     target = Path(path)
     if target.exists() and not force:
         raise _Fail(f"{path}: already exists; use --force to overwrite it")
+    _make_parent(path)
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as error:
@@ -369,12 +378,14 @@ def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
     item = _load_one(args.file)
     procedure = _compile(item, out)
     render = _optional_module("sopflow.render", "rendering")
+    _make_parent(args.output)
     out.progress(f"rendering {item.label} ...")
     if args.view == "document":
         result = _library_call("rendering", render.render_document, procedure, args.output,
                                paper=args.paper, dpi=args.dpi)
     else:
-        result = _library_call("rendering", render.render_flowchart, procedure, args.output)
+        result = _library_call("rendering", render.render_flowchart, procedure, args.output,
+                               dpi=args.dpi)
     written = result if isinstance(result, (list, tuple)) and result else [args.output]
     for path in written:
         out.message(f"wrote {path}")
