@@ -172,3 +172,17 @@ def test_a_field_moved_whole_to_the_next_page_is_not_called_a_continuation() -> 
                 assert head.removesuffix(" (lanjutan):") in seen, head
             seen.add(head.removesuffix(" (lanjutan):").removesuffix(":"))
     assert "Peringatan" in seen
+
+
+def test_dot_view_keeps_the_declared_lane_order_for_the_reference(procedure: Any) -> None:
+    from sopflow.render.flowchart import flowchart_graph
+
+    graph = procedure.graph
+    g = flowchart_graph(graph)
+    g.layout(prog="dot")
+    centres = []
+    for lane in graph.graph["lanes"]:
+        xs = [float(g.get_node(n).attr["pos"].split(",")[0])
+              for n, d in graph.nodes(data=True) if d["lane"] == lane]
+        centres.append(sum(xs) / len(xs))
+    assert centres == sorted(centres)

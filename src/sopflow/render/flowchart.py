@@ -54,20 +54,21 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
             color="#888888",
             fontname=fonts.BOLD,
         )
-        # an invisible head node per lane lines the lanes up at the top (dot still chooses
-        # their left-to-right order: see docs/rendering.md)
-        sub.add_node(f"_lane{k}", shape="point", style="invis", width="0", height="0",
-                     label="")
         for n in members.get(lane, []):
             sub.add_node(n)
+    # dot orders clusters as it likes; an invisible row of lane heads outside the clusters,
+    # chained left to right (dot keeps the order of such flat edges), with heavy invisible
+    # edges down to every node of its lane, pulls each lane under its head, in declared order
     heads = [f"_lane{k}" for k in range(len(lanes))]
+    for head in heads:
+        g.add_node(head, shape="point", style="invis", width="0", height="0", label="")
     if heads:
         g.add_subgraph(heads, name="lane_heads", rank="same")
         for a, b in itertools.pairwise(heads):
-            g.add_edge(a, b, style="invis", weight="10")
+            g.add_edge(a, b, style="invis")
         for k, lane in enumerate(lanes):
-            for n in members.get(lane, [])[:1]:
-                g.add_edge(f"_lane{k}", n, style="invis")
+            for n in members.get(lane, []):
+                g.add_edge(f"_lane{k}", n, style="invis", weight="100")
     for n, d in graph.nodes(data=True):
         kind = d.get("kind")
         if kind in ("start", "end"):
