@@ -522,3 +522,27 @@ def test_a_word_without_marks_still_never_overflows() -> None:
     lines = m.wrap("Supercalifragilisticexpialidocious", 40, 8)
     assert "".join(lines) == "Supercalifragilisticexpialidocious"
     assert all(m.width(line, 8) <= 40 / WRAP_RESERVE for line in lines)
+
+
+def test_too_many_arrows_across_a_break_move_the_break() -> None:
+    # Found by a stress run: one busy lane with loops back to row 1 and to Mulai. The greedy
+    # page break is crossed by more arrows than its connector band holds; breaking a few rows
+    # earlier, where fewer arrows cross, gives a valid document instead of a LayoutError.
+    nxt, start = ("next",), ("start",)
+    thens = [nxt] * 5 + [("step", 8)]
+    steps: list[dict[str, Any]] = [{"kind": "decision", "lane": 0, "exits": [nxt, nxt], "i": 0}]
+    steps += [{"kind": "process", "lane": 0, "then": t, "i": i} for i, t in enumerate(thens, 1)]
+    steps += [
+        {"kind": "decision", "lane": 0, "exits": [nxt, nxt], "i": 7},
+        {"kind": "decision", "lane": 0, "exits": [nxt, ("step", 0)], "i": 8},
+        {"kind": "decision", "lane": 0, "exits": [nxt, start], "i": 9},
+        {"kind": "process", "lane": 0, "then": nxt, "i": 10},
+        {"kind": "process", "lane": 0, "then": nxt, "i": 11},
+        {"kind": "decision", "lane": 0, "exits": [("step", 0), start], "i": 12},
+        {"kind": "process", "lane": 0, "then": nxt, "i": 13},
+        {"kind": "process", "lane": 0, "then": start, "i": 14},
+    ]
+    graph = build({"lanes": 6, "steps": steps}).compile(strict=False).graph
+    pages = layout_flowchart(graph)
+    assert len(pages) >= 2
+    check_pages(pages, graph, LayoutOptions().page_size(), allow_compromises=True)

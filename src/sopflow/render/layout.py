@@ -594,14 +594,39 @@ def _letters(i: int) -> str:
     return s
 
 
+#: How many rows earlier than full a page may break to cut fewer arrows.
+BALANCE_ROWS = 3
+
+
+def _paginate_balanced(rows: list[_Row], first_top: float, top: float, limit: float,
+                       reserve: float, crossings: Sequence[int]) -> list[list[int]]:
+    """Like :func:`_paginate`, but each break is moved up to ``BALANCE_ROWS`` rows earlier
+    to where the fewest arrows cross it (the latest such place on a tie)."""
+    pages: list[list[int]] = []
+    start, y0 = 0, first_top
+    while start < len(rows):
+        full = _paginate(rows[start:], y0, top, limit, reserve)[0]
+        end = start + len(full)  # the greedy break: before row ``end``
+        if end < len(rows):
+            options = range(max(start + 1, end - BALANCE_ROWS), end + 1)
+            end = min(options, key=lambda b: (crossings[b], -b))
+        pages.append(list(range(start, end)))
+        start, y0 = end, top + reserve
+    return pages
+
+
 def _paginate(rows: list[_Row], first_top: float, top: float, limit: float,
-              reserve: float) -> list[list[int]]:
+              reserve: float, crossings: Sequence[int] | None = None) -> list[list[int]]:
     """Break the table between rows by measured height; a row is never split.
 
     ``limit`` leaves room below the table for a band of off-page connectors; the last page
     needs none (nothing continues after it), so the remaining rows may use that room too.
     Continuation pages keep ``reserve`` above their first row for incoming connectors.
+    With ``crossings`` (how many arrows cross a break before row ``i``), each page may end up
+    to ``BALANCE_ROWS`` rows early where fewer arrows cross: fewer off-page connectors.
     """
+    if crossings is not None:
+        return _paginate_balanced(rows, first_top, top, limit, reserve, crossings)
     rest = [0.0] * (len(rows) + 1)
     for i in range(len(rows) - 1, -1, -1):
         rest[i] = rest[i + 1] + rows[i].height
@@ -768,13 +793,24 @@ def layout_flowchart(graph: nx.DiGraph[Any], options: LayoutOptions | None = Non
     """Lay out the flowchart part of the SOP AP document, one :class:`Page` per page.
 
     When some arrow finds no clean route (a crowded lane full of loops), the table is laid
-    out again with taller gutters and narrower symbols, and the cleaner result is kept.
+    out again with taller gutters and narrower symbols, and the cleaner result is kept. When
+    too many arrows cross a page break for its off-page connectors, the pages are broken
+    again where fewer arrows cross (a page may then end a few rows early).
     """
     opts = options or LayoutOptions()
     flow = _read(graph)
+    try:
+        return _best_layout(flow, opts, balance=False)
+    except LayoutError as exc:
+        if "off-page connector" not in str(exc):
+            raise
+    return _best_layout(flow, opts, balance=True)
+
+
+def _best_layout(flow: _Flow, opts: LayoutOptions, balance: bool) -> list[Page]:
     first = _Room()
     try:
-        pages = _layout(flow, opts, first)
+        pages = _layout(flow, opts, first, balance)
     except LayoutError as exc:
         if "off-page connector" in str(exc) or "taller" in str(exc) or "lanes" in str(exc):
             raise
@@ -786,7 +822,7 @@ def layout_flowchart(graph: nx.DiGraph[Any], options: LayoutOptions | None = Non
     for room in (_Room(pad_y=PAD_Y * 1.8, side_margin=48.0),
                  _Room(pad_y=PAD_Y * 2.6, side_margin=60.0)):
         try:
-            candidate = _layout(flow, opts, room)
+            candidate = _layout(flow, opts, room, balance)
         except LayoutError:
             continue
         if room.relaxed[0] < best_relaxed:
@@ -798,7 +834,31 @@ def layout_flowchart(graph: nx.DiGraph[Any], options: LayoutOptions | None = Non
     return best
 
 
-def _layout(flow: _Flow, opts: LayoutOptions, room: _Room) -> list[Page]:
+def _break_crossings(flow: _Flow, rows: Sequence[_Row]) -> list[int]:
+    """For each possible break before row ``i``, how many arrows would cross it (linear)."""
+    index: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        for nid in (row.start, row.step, row.end):
+            if nid is not None:
+                index[nid] = i
+    for node in flow.nodes.values():  # ends reached by a side exit sit on their step's row
+        if node.id not in index:
+            index[node.id] = next(i for i, r in enumerate(rows)
+                                  if r.data and r.data.row == node.row)
+    diff = [0] * (len(rows) + 2)
+    for e in flow.edges:
+        a, c = sorted((index[e.u], index[e.v]))
+        if a != c:  # crosses every break before rows a+1 .. c
+            diff[a + 1] += 1
+            diff[c + 1] -= 1
+    counts, running = [], 0
+    for i in range(len(rows) + 1):
+        running += diff[i]
+        counts.append(running)
+    return counts
+
+
+def _layout(flow: _Flow, opts: LayoutOptions, room: _Room, balance: bool = False) -> list[Page]:
     if not flow.rows:
         raise LayoutError("the SOP has no steps: there is no flowchart to draw")
     pw, ph = opts.page_size()
@@ -812,7 +872,8 @@ def _layout(flow: _Flow, opts: LayoutOptions, room: _Room) -> list[Page]:
     limit = ph - m - CONN_BAND - foot
     first_top = top + hdr.total
     cont_top = top + (hdr.total if opts.repeat_header else 0.0)
-    pages_rows = _paginate(rows, first_top, cont_top, limit, CONN_BAND)
+    crossings = _break_crossings(flow, rows) if balance else None
+    pages_rows = _paginate(rows, first_top, cont_top, limit, CONN_BAND, crossings)
     page_of_row = {i: p for p, idx in enumerate(pages_rows) for i in idx}
     node_page: dict[str, int] = {}
     for i, row in enumerate(rows):
