@@ -190,11 +190,6 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _steps(ctx: _Context) -> tuple[tuple[int, Step], ...]:
-    """Steps with their row, skipping rows whose id repeats an earlier one."""
-    return ctx.unique
-
-
 # -- errors -------------------------------------------------------------------------------------
 
 
@@ -226,7 +221,7 @@ def _unknown_step(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             start,
             ctx.definition.location,
         )
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         for exit_ in step.exits:
             if exit_.target in (END, START) or exit_.target in ids:
                 continue
@@ -242,7 +237,7 @@ def _unknown_step(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 def _unknown_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     names = [a.name for a in ctx.definition.actors]
     known = set(names)
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         for name in step.actors:
             if name not in known:
                 yield rule.finding(
@@ -254,7 +249,7 @@ def _unknown_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _no_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         if not step.actors:
             yield rule.finding(
                 f"{_step_name(step, row)} has no actor: every row sits in a Pelaksana lane",
@@ -264,7 +259,7 @@ def _no_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _decision_exits(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         if step.kind is StepKind.DECISION and len(step.exits) < 2:
             have = ", ".join(repr(e.label) for e in step.exits) or "none"
             yield rule.finding(
@@ -293,7 +288,7 @@ def _unreachable(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     if START_NODE not in ctx.graph:
         return
     seen = ctx.reached
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         if step.id not in seen:
             yield rule.finding(
                 f"{_step_name(step, row)} cannot be reached from the start "
@@ -307,7 +302,7 @@ def _no_way_out(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     if not ctx.ends or START_NODE not in ctx.graph:
         return  # no end at all is reported once, by E002
     reached, finishing = ctx.reached, ctx.finishing
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         if step.id in reached and step.id not in finishing:
             yield rule.finding(
                 f"from {_step_name(step, row)} no end ({ctx.definition.labels.end}) can be "
@@ -339,7 +334,7 @@ def _missing_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
         if step.time.strip() and not waktu.readable:
             yield rule.finding(
@@ -372,7 +367,7 @@ def _duplicate_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _duplicate_label(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         labels = [e.label for e in step.exits if e.label]
         for label in sorted({lb for lb in labels if labels.count(lb) > 1}):
             yield rule.finding(
@@ -383,7 +378,7 @@ def _duplicate_label(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _empty_text(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         if not step.text.strip():
             yield rule.finding(
                 f"step {row} {step.id!r} has no Kegiatan text", step.id, step.location
@@ -428,7 +423,7 @@ def _not_verb_first(rule: Rule, ctx: _Context) -> Iterator[Finding]:
         if names
         else None
     )
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         if not step.text.strip():
             continue
         if not _verb_first(step.text) and not (
@@ -461,7 +456,7 @@ def _is_question(text: str) -> bool:
 
 
 def _not_question(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         if step.kind is not StepKind.DECISION or not step.text.strip():
             continue
         if _is_question(step.text):
@@ -476,7 +471,7 @@ def _not_question(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _joint(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         if len(step.actors) > 1:
             yield rule.finding(
                 f"{_step_name(step, row)} is a joint activity of {len(step.actors)} actors "
@@ -503,7 +498,7 @@ def _dates_order(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 def _bare_hari(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     reading = "working days" if ctx.definition.bare_hari is Basis.WORKING else "calendar days"
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
         if waktu.readable and waktu.bare_hari:
             yield rule.finding(
@@ -533,7 +528,7 @@ def _scale(waktu: Waktu) -> float | None:
 def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     sizes: dict[int, float | None] = {}  # by id(): compile shares one Waktu per distinct text
     timed = []
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         waktu = ctx.graph.nodes[step.id]["waktu"]
         key = id(waktu)
         if key not in sizes:
@@ -567,7 +562,7 @@ _DRAFT = re.compile(r"\b(draft|draf|konsep|rancangan)\b", re.IGNORECASE)
 
 def _draft_output(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     last = {source for end in ctx.ends for source in ctx.graph.pred[end]}
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         if step.id in last and _DRAFT.search(step.output):
             yield rule.finding(
                 f"{_step_name(step, row)} ends the procedure but its output {step.output!r} "
@@ -578,7 +573,7 @@ def _draft_output(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _empty_inputs(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         if not any(i.strip() for i in step.inputs):
             yield rule.finding(
                 f"{_step_name(step, row)} has no Kelengkapan (inputs=)", step.id, step.location
@@ -586,7 +581,7 @@ def _empty_inputs(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _empty_output(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         if not step.output.strip():
             yield rule.finding(
                 f"{_step_name(step, row)} has no Output (output=)", step.id, step.location
@@ -594,7 +589,7 @@ def _empty_output(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _empty_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         if not step.time.strip():
             yield rule.finding(
                 f"{_step_name(step, row)} has no Waktu (time=); the Mutu Baku needs a time "
@@ -620,7 +615,7 @@ def _too_many_lanes(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _unlabelled_exit(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    for row, step in _steps(ctx):
+    for row, step in ctx.unique:
         if step.kind is not StepKind.DECISION:
             continue
         for exit_ in step.exits:

@@ -153,8 +153,14 @@ def _json_ready(value: Any) -> Any:
 
 
 class _JSON:
+    working_day_hours: float
+
     def to_dict(self) -> dict[str, Any]:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def _fmt(self, minutes: float) -> str:
+        """Working minutes as people read them, with this result's working day."""
+        return format_minutes(minutes, self.working_day_hours)
 
     def to_json(self, **kwargs: Any) -> str:
         """``to_dict()`` as JSON text (infinite values as "inf")."""
@@ -198,9 +204,6 @@ class Analysis(_JSON):
                         [[e, f"{p:.4f}"] for e, p in self.end_probability.items()])
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
-
-    def _fmt(self, minutes: float) -> str:
-        return format_minutes(minutes, self.working_day_hours)
 
     def to_dict(self) -> dict[str, Any]:
         """The analysis as JSON-ready data (minutes are working minutes)."""
@@ -332,9 +335,6 @@ class SimulationResult(_JSON):
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
-    def _fmt(self, minutes: float) -> str:
-        return format_minutes(minutes, self.working_day_hours)
-
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (minutes are working minutes)."""
         within = None if self.deadline is None else float(
@@ -452,9 +452,6 @@ class CasesResult(_JSON):
                          for s, w in self.waits.items()])
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
-
-    def _fmt(self, minutes: float) -> str:
-        return format_minutes(minutes, self.working_day_hours)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (minutes are working minutes)."""
