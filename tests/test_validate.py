@@ -309,9 +309,9 @@ CASES: list[tuple[str, Callable[[], SOP], str, str | None]] = [
     (
         "E010",
         case_unreadable_waktu,
-        "the Waktu 'kapan-kapan' of step 1 's1' ('Menerima berkas') cannot be read; write a "
-        "number and a unit, e.g. '15 menit', '2 jam', '1-3 hari kerja', a rate ('2 menit/berkas'"
-        "), 'Segera', a cadence ('Triwulanan') or 'Sesuai kebutuhan'",
+        "the Waktu 'kapan-kapan' of step 1 's1' ('Menerima berkas') cannot be read; write e.g. "
+        "'15 menit', '1-3 hari kerja', '2 menit/berkas', 'Segera', 'Triwulanan' or "
+        "'Sesuai kebutuhan'",
         "s1",
     ),
     ("E011", case_duplicate_step, "step 2 reuses the id 'x' of step 1; ids must be unique", "x"),

@@ -162,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="paper size, landscape (document only; default A4)")
     p.add_argument("--dpi", type=_positive_int, default=150,
                    help="resolution of PNG pages (default 150)")
+    p.add_argument("--strict", action="store_true",
+                   help="refuse to draw an SOP with validation errors (by default it is drawn "
+                   "as written, its findings are printed and the exit code is 1)")
 
     p = command("simulate", "estimate how long the SOP takes (Monte Carlo)",
                 "Simulate many runs of one SOP and print the lead time: mean, percentiles "
@@ -376,7 +379,7 @@ def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
         raise _Fail(f"{args.output}: unknown output format {suffix or '(none)'!r}; use "
                     + ", ".join(RENDER_SUFFIXES))
     item = _load_one(args.file)
-    procedure = _compile(item, out)
+    procedure = _compile_drawable(item, out, strict=args.strict)
     render = _optional_module("sopflow.render", "rendering")
     _make_parent(args.output)
     out.progress(f"rendering {item.label} ...")
@@ -389,7 +392,29 @@ def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
     written = result if isinstance(result, (list, tuple)) and result else [args.output]
     for path in written:
         out.message(f"wrote {path}")
+    if not procedure.report.ok:
+        out.message(f"{item.label}: drawn as written, but the SOP has "
+                    f"{len(procedure.report.errors)} validation error(s) (listed above)")
+        return EXIT_ERRORS
     return EXIT_OK
+
+
+def _compile_drawable(item: LoadedSOP, out: _Output, *, strict: bool) -> Procedure:
+    """Compile for drawing: refuse only what cannot be drawn faithfully (or any error with
+    ``strict``); print the other findings, which the drawing shows as written."""
+    from sopflow.validate import blocks_drawing
+
+    procedure = _compile(item, out, strict=strict)
+    report = procedure.report
+    if not report.findings:
+        return procedure
+    _print_report(out, item, report, quiet=False, to=out.err)
+    blockers = blocks_drawing(report)
+    if blockers:
+        codes = ", ".join(sorted({f.code for f in blockers}))
+        raise _Fail(f"{item.label}: not drawn: {codes} make the drawing unfaithful (fix "
+                    "these first)", EXIT_ERRORS)
+    return procedure
 
 
 def _branches(specs: Sequence[str]) -> dict[str, dict[str, float]] | None:

@@ -339,9 +339,8 @@ def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
         if step.time.strip() and not waktu.understood:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} cannot be read; "
-                "write a number and a unit, e.g. '15 menit', '2 jam', '1-3 hari kerja', "
-                "a rate ('2 menit/berkas'), 'Segera', a cadence ('Triwulanan') or "
-                "'Sesuai kebutuhan'",
+                "write e.g. '15 menit', '1-3 hari kerja', '2 menit/berkas', 'Segera', "
+                "'Triwulanan' or 'Sesuai kebutuhan'",
                 step.id,
                 step.location,
             )
@@ -728,6 +727,18 @@ RULES: tuple[Rule, ...] = (
     _rule("W115", "no-time-standard", _W,
           "a Waktu sets no duration ('Sesuai kebutuhan', a cadence)", _no_time_standard),
 )
+
+
+#: Errors that make a drawing unfaithful or impossible: no step, an exit to an unknown step
+#: (its arrow would be missing), a step outside every lane, ids or actors that are not
+#: unique. Every other finding (an unreadable Waktu, a missing identity field, a dead end) is
+#: drawn exactly as written, so `sopflow render` draws it and reports the finding.
+DRAWING_BLOCKERS = frozenset({"E001", "E003", "E004", "E005", "E011", "E012"})
+
+
+def blocks_drawing(report: Report) -> tuple[Finding, ...]:
+    """The findings of ``report`` that stop the SOP from being drawn faithfully."""
+    return tuple(f for f in report.errors if f.code in DRAWING_BLOCKERS)
 
 
 def validate(definition: SOPDefinition, graph: SOPGraph | None = None) -> Report:
