@@ -447,3 +447,20 @@ def test_render_refuses_what_cannot_be_drawn_faithfully(
     code, _, err = run(["render", path, "-o", str(tmp_path / "x.pdf")], capsys)
     assert code == EXIT_ERRORS and "not drawn: E003" in err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_render_flags_set_the_agency_conventions(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    text = HEADER + "sop.step('Memeriksa berkas', by=staf, inputs=['Berkas'], time='5 menit'," \
+                    " output='Berkas diperiksa')\n"
+    path = str(tmp_path / write(tmp_path, "sop.py", text))
+    pdf = tmp_path / "out.pdf"
+    code, _, err = run(["render", path, "-o", str(pdf), "--paper", "Legal", "--empty-cell", "-",
+                        "--footer", "Dokumen ini telah ditandatangani", "--header", "first"],
+                       capsys)
+    assert code == EXIT_OK, err
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    assert round(float(reader.pages[0].mediabox.width)) in (1008, 1009)
+    assert "Dokumen ini telah ditandatangani" in reader.pages[1].extract_text()
