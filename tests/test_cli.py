@@ -333,8 +333,8 @@ def test_simulate_runs_the_monte_carlo_and_shows_progress_only_on_a_terminal(
     # The same seed gives the same figures.
     assert run(argv, capsys)[1] == out
 
-    code, _, err = run(["simulate", example, "--deadline", "segera"], capsys)
-    assert code == EXIT_USAGE and "'segera' cannot be read" in err
+    code, _, err = run(["simulate", example, "--deadline", "kapan-kapan"], capsys)
+    assert code == EXIT_USAGE and "'kapan-kapan' cannot be read" in err
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -418,3 +418,49 @@ def test_render_for_real_into_a_folder_that_does_not_exist_yet(
     svg = tmp_path / "svg" / "flow.svg"
     code, _, _ = run(["render", example, "-o", str(svg), "--view", "flowchart"], capsys)
     assert code == EXIT_OK and "<svg" in svg.read_text(encoding="utf-8")
+
+
+def test_render_draws_an_sop_with_content_errors_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Real SOPs: free-text Waktu (E010) and a missing identity field are drawn as written.
+    text = HEADER.replace('number="1/UJI", ', "") + (
+        "sop.step('Memeriksa berkas', by=staf, time='kapan-kapan')\n"
+        "sop.step('Mengarsipkan berkas', by=staf, time='Sesuai kebutuhan')\n")
+    path = str(tmp_path / write(tmp_path, "real.py", text))
+    svg = tmp_path / "out.svg"
+    code, _, err = run(["render", path, "-o", str(svg)], capsys)
+    assert code == EXIT_ERRORS
+    assert "E010" in err and "W115" in err and "drawn as written" in err
+    assert (tmp_path / "out-2.svg").exists()
+    strict = tmp_path / "strict.svg"
+    code, _, err = run(["render", path, "-o", str(strict), "--strict"], capsys)
+    assert code == EXIT_ERRORS and "not done" in err
+    assert not list(tmp_path.glob("strict*"))
+
+
+def test_render_refuses_what_cannot_be_drawn_faithfully(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = HEADER + "sop.step('Memeriksa berkas', by=staf, then='s9')\n"  # E003: no arrow
+    path = str(tmp_path / write(tmp_path, "broken.py", text))
+    code, _, err = run(["render", path, "-o", str(tmp_path / "x.pdf")], capsys)
+    assert code == EXIT_ERRORS and "not drawn: E003" in err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_render_flags_set_the_agency_conventions(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    text = HEADER + "sop.step('Memeriksa berkas', by=staf, inputs=['Berkas'], time='5 menit'," \
+                    " output='Berkas diperiksa')\n"
+    path = str(tmp_path / write(tmp_path, "sop.py", text))
+    pdf = tmp_path / "out.pdf"
+    code, _, err = run(["render", path, "-o", str(pdf), "--paper", "Legal", "--empty-cell", "-",
+                        "--footer", "Dokumen ini telah ditandatangani", "--header", "first"],
+                       capsys)
+    assert code == EXIT_OK, err
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    assert round(float(reader.pages[0].mediabox.width)) in (1008, 1009)
+    assert "Dokumen ini telah ditandatangani" in reader.pages[1].extract_text()

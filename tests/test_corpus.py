@@ -165,10 +165,10 @@ EXPECTED: dict[str, list[tuple[str, str | None]]] = {
         # Row 9 is printed with diamonds but only one arrow leaves the row: a decision needs two
         # exits (Permenpan RB 35/2012: a decision has a yes and a no exit).
         ("E006", "s9"),
-        # "Sesuai jadwal" (rows 2, 4, 6) and "Sepanjang tahun" (rows 3, 5, 7, 8, 9) are not a
-        # time standard: no number and unit, so no Waktu can be read.
-        ("E010", "s2"), ("E010", "s3"), ("E010", "s4"), ("E010", "s5"), ("E010", "s6"),
-        ("E010", "s7"), ("E010", "s8"), ("E010", "s9"),
+        # "Sesuai jadwal" (rows 2, 4, 6) and "Sepanjang tahun" (rows 3, 5, 7, 8, 9) set no
+        # time standard: read as such (W115), not refused.
+        ("W115", "s2"), ("W115", "s3"), ("W115", "s4"), ("W115", "s5"), ("W115", "s6"),
+        ("W115", "s7"), ("W115", "s8"), ("W115", "s9"),
         # Activities start with a noun ("Perencanaan", "Pengisian", "Monitoring",
         # "Pembuatan") instead of a verb. Row 4 "Melakukan" and row 10 "Unggah" are verbs.
         ("W101", "s1"), ("W101", "s2"), ("W101", "s3"), ("W101", "s5"), ("W101", "s6"),

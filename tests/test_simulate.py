@@ -116,7 +116,7 @@ def test_a_range_spreads_by_the_requested_shape(shape: Any, mean: float, varianc
     ],
 )
 def test_overrides_replace_the_waktu_and_sample_their_own_mean(override: Any) -> None:
-    procedure = chain_sop(["sesuai jadwal"])  # unreadable: only the override gives a time
+    procedure = chain_sop(["kapan-kapan"])  # unreadable: only the override gives a time
     exact = analyse(procedure, durations={"s1": override})
     mc = simulate_lead_time(procedure, replications=200_000, rng=np.random.default_rng(7),
                             durations={"s1": override})
@@ -133,8 +133,8 @@ def test_empirical_draws_only_observed_values() -> None:
 
 
 def test_an_unreadable_waktu_is_an_error_naming_the_step() -> None:
-    procedure = chain_sop(["15 menit", "sesuai jadwal"])
-    with pytest.raises(SimulationError, match=r"step 2 's2'.*'sesuai jadwal' cannot be read"):
+    procedure = chain_sop(["15 menit", "kapan-kapan"])
+    with pytest.raises(SimulationError, match=r"step 2 's2'.*'kapan-kapan' cannot be read"):
         analyse(procedure)
     with pytest.raises(SimulationError, match=r"step 2 's2'"):
         simulate_lead_time(procedure, replications=10, rng=0)
@@ -364,3 +364,20 @@ def test_the_documentation_code_runs(monkeypatch: pytest.MonkeyPatch,
     for block in blocks:
         exec(compile(block, "docs/simulation.md", "exec"), {})
     assert "finishes by" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("text", ["Sesuai kebutuhan", "Triwulanan"])
+def test_a_waktu_without_duration_counts_as_no_time_with_a_warning(text: str) -> None:
+    procedure = chain_sop(["15 menit", text, "30 menit"])
+    exact = analyse(procedure)
+    assert exact.mean == pytest.approx(45.0)
+    assert any("no duration" in w and repr(text) in w for w in exact.warnings)
+    mc = simulate_lead_time(procedure, replications=100, rng=0)
+    assert mc.mean == pytest.approx(45.0)
+    given = analyse(procedure, durations={"s2": "1 jam"})
+    assert given.mean == pytest.approx(105.0)
+    assert not any("no duration" in w for w in given.warnings)
+
+
+def test_segera_is_zero_and_a_rate_is_one_unit_of_work() -> None:
+    assert analyse(chain_sop(["Segera", "2 menit/berkas"])).mean == pytest.approx(2.0)

@@ -90,7 +90,14 @@ def case_missing_identity() -> SOP:
 def case_unreadable_waktu() -> SOP:
     sop = new_sop()
     a = sop.actor("Staf")
-    sop.step("Menerima berkas", by=a, **step_kwargs(time="sesuai jadwal"))
+    sop.step("Menerima berkas", by=a, **step_kwargs(time="kapan-kapan"))
+    return sop
+
+
+def case_no_time_standard() -> SOP:
+    sop = new_sop()
+    a = sop.actor("Staf")
+    sop.step("Menerima berkas", by=a, **step_kwargs(time="Sesuai kebutuhan"))
     return sop
 
 
@@ -302,8 +309,9 @@ CASES: list[tuple[str, Callable[[], SOP], str, str | None]] = [
     (
         "E010",
         case_unreadable_waktu,
-        "the Waktu 'sesuai jadwal' of step 1 's1' ('Menerima berkas') cannot be read; write a "
-        "number and a unit, e.g. '15 menit', '2 jam', '1-3 hari kerja'",
+        "the Waktu 'kapan-kapan' of step 1 's1' ('Menerima berkas') cannot be read; write e.g. "
+        "'15 menit', '1-3 hari kerja', '2 menit/berkas', 'Segera', 'Triwulanan' or "
+        "'Sesuai kebutuhan'",
         "s1",
     ),
     ("E011", case_duplicate_step, "step 2 reuses the id 'x' of step 1; ids must be unique", "x"),
@@ -398,6 +406,14 @@ CASES: list[tuple[str, Callable[[], SOP], str, str | None]] = [
     ),
     ("W113", case_unused_actor, "actor 'Kepala' has a lane but no step", "Kepala"),
     ("W114", case_empty_identity, "identity field Keterkaitan (related=) is empty", "related"),
+    (
+        "W115",
+        case_no_time_standard,
+        "the Waktu 'Sesuai kebutuhan' of step 1 's1' ('Menerima berkas') sets no time standard, "
+        "not how long it takes: the simulator counts the step as taking no time unless given a "
+        "duration, and the executor sets it no due time",
+        "s1",
+    ),
 ]
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sopflow.waktu import Basis, TimeUnit, Waktu, parse_waktu
+from sopflow.waktu import Basis, TimeUnit, Waktu, WaktuKind, parse_waktu
 
 S, MIN, H, D = TimeUnit.SECOND, TimeUnit.MINUTE, TimeUnit.HOUR, TimeUnit.DAY
 WK, MO, Y = TimeUnit.WEEK, TimeUnit.MONTH, TimeUnit.YEAR
@@ -173,11 +173,12 @@ UNREADABLE = [
     "   ",
     "-",
     EN_DASH,
-    "sesuai jadwal",
-    "Sesuai jadwal",
     "tergantung",
-    "Sepanjang tahun",
-    "segera",
+    "sesuai",
+    "kapan-kapan",
+    "setiap",
+    "per berkas",
+    "1 jam/hari",  # a time per day is neither a rate nor a cadence
     "5",
     "lima",
     "menit",
@@ -215,8 +216,6 @@ UNREADABLE = [
     "maksimal 3",
     "maksimal 2-3 hari",
     "minimal 3 hari",  # a lower bound alone is not a time standard
-    "3 hari per berkas",
-    "5 menit/dokumen",
     "1 atau 2 hari",
 ]
 
@@ -227,6 +226,65 @@ def test_unreadable_text_gives_an_empty_waktu(text: str) -> None:
     assert not w.readable
     assert (w.low, w.high, w.unit, w.basis, w.bare_hari) == (None, None, None, None, False)
     assert w.text == text
+
+
+@pytest.mark.parametrize("text", UNREADABLE)
+def test_unreadable_text_is_of_the_unreadable_kind(text: str) -> None:
+    w = parse_waktu(text)
+    assert w.kind is WaktuKind.UNREADABLE and not w.understood
+    assert (w.per, w.every) == (None, None)
+
+
+# What signed SOPs print instead of a duration (openSOP, the BPS Provinsi Bengkulu family).
+NO_STANDARD = ["Sesuai kebutuhan", "sesuai jadwal", "Sesuai Jadwal", "Menyesuaikan",
+               "Sepanjang tahun", "Tentatif", "Sesuai permintaan pengguna", "(sesuai kebutuhan)"]
+CADENCES = [
+    ("Triwulanan", (3, MO)), ("Setiap bulan", (1, MO)), ("Bulanan", (1, MO)),
+    ("Per Triwulan", (3, MO)), ("setiap triwulan", (3, MO)), ("Semesteran", (6, MO)),
+    ("Tahunan", (1, Y)), ("Setiap tahun", (1, Y)), ("Mingguan", (1, WK)),
+    ("Seminggu sekali", (1, WK)), ("sebulan sekali", (1, MO)), ("tiap 3 bulan", (3, MO)),
+    ("setiap dua minggu", (2, WK)), ("Harian", (1, D)),
+]
+RATES = [
+    ("2 menit/berkas", 2, 2, MIN, "berkas"), ("5 menit per dokumen", 5, 5, MIN, "dokumen"),
+    ("3 hari per berkas", 3, 3, D, "berkas"), ("5 menit / dokumen", 5, 5, MIN, "dokumen"),
+    ("10-15 menit per responden", 10, 15, MIN, "responden"),
+    ("1 jam/10 berkas", 1, 1, H, "10 berkas"), ("2 menit setiap berkas", 2, 2, MIN, "berkas"),
+]
+
+
+@pytest.mark.parametrize("text", NO_STANDARD)
+def test_no_time_standard_is_understood_but_has_no_duration(text: str) -> None:
+    w = parse_waktu(text)
+    assert w.kind is WaktuKind.NO_STANDARD and w.understood and not w.readable
+    assert w.text == text
+
+
+@pytest.mark.parametrize(("text", "every"), CADENCES)
+def test_cadence_keeps_its_period_and_has_no_duration(text: str,
+                                                      every: tuple[float, TimeUnit]) -> None:
+    w = parse_waktu(text)
+    assert (w.kind, w.every) == (WaktuKind.CADENCE, every)
+    assert w.understood and not w.readable
+
+
+@pytest.mark.parametrize(("text", "low", "high", "unit", "per"), RATES)
+def test_rate_is_the_duration_of_one_unit_of_work(text: str, low: float, high: float,
+                                                   unit: TimeUnit, per: str) -> None:
+    w = parse_waktu(text)
+    assert (w.kind, w.low, w.high, w.unit, w.per) == (WaktuKind.RATE, low, high, unit, per)
+    assert w.readable
+
+
+@pytest.mark.parametrize("text", ["Segera", "segera", "Langsung", "Seketika", "Saat itu juga"])
+def test_immediate_is_zero_minutes(text: str) -> None:
+    w = parse_waktu(text)
+    assert (w.kind, w.low, w.high, w.unit, w.basis) == (WaktuKind.IMMEDIATE, 0, 0, MIN, W)
+    assert w.minutes() == (0.0, 0.0)
+
+
+def test_a_plain_duration_is_of_the_duration_kind() -> None:
+    assert parse_waktu("1-3 hari kerja").kind is WaktuKind.DURATION
 
 
 def test_bare_hari_basis_is_configurable() -> None:
@@ -395,6 +453,15 @@ def test_range_round_trips(
                 "maksimal",
                 "dua",
                 "puluh",
+                "/",
+                "per",
+                "setiap",
+                "berkas",
+                "bulan",
+                "sekali",
+                "sesuai",
+                "segera",
+                "triwulanan",
             ]
         ),
         max_size=6,
@@ -407,8 +474,12 @@ def test_any_text_gives_a_consistent_waktu(text: str) -> None:
         assert w.low is not None and w.high is not None
         assert 0 <= w.low <= w.high
         assert w.unit is not None and w.basis is not None
+        assert w.kind in (WaktuKind.DURATION, WaktuKind.IMMEDIATE, WaktuKind.RATE)
     else:
         assert (w.high, w.unit, w.basis) == (None, None, None)
+        assert w.kind in (WaktuKind.CADENCE, WaktuKind.NO_STANDARD, WaktuKind.UNREADABLE)
+    assert (w.per is not None) == (w.kind is WaktuKind.RATE)
+    assert (w.every is not None) == (w.kind is WaktuKind.CADENCE)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -158,10 +158,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output file: .pdf, .svg or .png")
     p.add_argument("--view", choices=("document", "flowchart"), default="document",
                    help="the official document (default) or a Graphviz flowchart")
-    p.add_argument("--paper", choices=PAPERS, default="A4",
-                   help="paper size, landscape (document only; default A4)")
+    p.add_argument("--paper", choices=PAPERS, default=None,
+                   help="paper size, landscape (document only; default: the SOP file's "
+                   "document paper, else A4)")
     p.add_argument("--dpi", type=_positive_int, default=150,
                    help="resolution of PNG pages (default 150)")
+    p.add_argument("--header", choices=("every", "first"), default=None,
+                   help="print the table header on every flowchart page or the first only "
+                   "(default: the SOP file's document section, else every)")
+    p.add_argument("--footer", default=None, metavar="TEXT",
+                   help="small text at the bottom of every page (an e-signature notice)")
+    p.add_argument("--empty-cell", default=None, metavar="TEXT",
+                   help="text for empty Mutu Baku and Keterangan cells, e.g. '-'")
+    p.add_argument("--logo", default=None, metavar="PNG",
+                   help="a logo image beside the unit names (never read from the SOP file)")
+    p.add_argument("--strict", action="store_true",
+                   help="refuse to draw an SOP with validation errors (by default it is drawn "
+                   "as written, its findings are printed and the exit code is 1)")
 
     p = command("simulate", "estimate how long the SOP takes (Monte Carlo)",
                 "Simulate many runs of one SOP and print the lead time: mean, percentiles "
@@ -376,20 +389,53 @@ def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
         raise _Fail(f"{args.output}: unknown output format {suffix or '(none)'!r}; use "
                     + ", ".join(RENDER_SUFFIXES))
     item = _load_one(args.file)
-    procedure = _compile(item, out)
+    procedure = _compile_drawable(item, out, strict=args.strict)
     render = _optional_module("sopflow.render", "rendering")
     _make_parent(args.output)
     out.progress(f"rendering {item.label} ...")
     if args.view == "document":
         result = _library_call("rendering", render.render_document, procedure, args.output,
-                               paper=args.paper, dpi=args.dpi)
+                               paper=args.paper, dpi=args.dpi, **_style_flags(args))
     else:
         result = _library_call("rendering", render.render_flowchart, procedure, args.output,
                                dpi=args.dpi)
     written = result if isinstance(result, (list, tuple)) and result else [args.output]
     for path in written:
         out.message(f"wrote {path}")
+    if not procedure.report.ok:
+        out.message(f"{item.label}: drawn as written, but the SOP has "
+                    f"{len(procedure.report.errors)} validation error(s) (listed above)")
+        return EXIT_ERRORS
     return EXIT_OK
+
+
+def _style_flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The document conventions given on the command line (they win over the SOP file)."""
+    flags: dict[str, Any] = {}
+    if args.header is not None:
+        flags["repeat_header"] = args.header == "every"
+    for name in ("footer", "empty_cell", "logo"):
+        if getattr(args, name) is not None:
+            flags[name] = getattr(args, name)
+    return flags
+
+
+def _compile_drawable(item: LoadedSOP, out: _Output, *, strict: bool) -> Procedure:
+    """Compile for drawing: refuse only what cannot be drawn faithfully (or any error with
+    ``strict``); print the other findings, which the drawing shows as written."""
+    from sopflow.validate import blocks_drawing
+
+    procedure = _compile(item, out, strict=strict)
+    report = procedure.report
+    if not report.findings:
+        return procedure
+    _print_report(out, item, report, quiet=False, to=out.err)
+    blockers = blocks_drawing(report)
+    if blockers:
+        codes = ", ".join(sorted({f.code for f in blockers}))
+        raise _Fail(f"{item.label}: not drawn: {codes} make the drawing unfaithful (fix "
+                    "these first)", EXIT_ERRORS)
+    return procedure
 
 
 def _branches(specs: Sequence[str]) -> dict[str, dict[str, float]] | None:

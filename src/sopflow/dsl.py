@@ -9,6 +9,7 @@ remembers the file and line where it was written, so every finding can point the
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import sys
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 import attrs
 
 from sopflow._gcpause import gc_paused
+from sopflow.document import DocumentStyle
 from sopflow.model import (
     END,
     START,
@@ -129,6 +131,7 @@ class SOP:
         records: str | Iterable[str] = (),
         labels: Labels | None = None,
         bare_hari: Basis | str = Basis.WORKING,
+        document: DocumentStyle | Mapping[str, object] | None = None,
     ) -> None:
         self._location = caller_location()
         if not isinstance(name, str):
@@ -169,6 +172,7 @@ class SOP:
             raise ValueError(
                 f"{self._location}: bare_hari= must be one of {choices}, got {bare_hari!r}"
             ) from None
+        self.document = _document_style(self._location, document)
         self._actors: list[Actor] = []
         # Each row: the step with unresolved targets (NEXT is resolved in definition()).
         self._steps: list[Step] = []
@@ -330,6 +334,7 @@ class SOP:
             labels=self.labels,
             start=self._start,
             bare_hari=self.bare_hari,
+            document=self.document,
             location=self._location,
         )
 
@@ -409,3 +414,27 @@ class SOP:
                 raise TypeError(f"{location}: by= must name actors, got {item!r}")
         return tuple(names)
 
+
+
+def _document_style(location: SourceLocation,
+                    document: DocumentStyle | Mapping[str, object] | None) -> DocumentStyle:
+    """``document=`` as given: a DocumentStyle, or a dict of its settings (checked here, so a
+    misspelt setting is reported with the line it was written on)."""
+    if document is None:
+        return DocumentStyle()
+    if isinstance(document, DocumentStyle):
+        return document
+    if not isinstance(document, Mapping):
+        raise TypeError(f"{location}: document= must be a DocumentStyle or a dict of its "
+                        f"settings, got {type(document).__name__}")
+    known = [f.name for f in attrs.fields(DocumentStyle)]
+    for key in document:
+        if key not in known:
+            hint = difflib.get_close_matches(str(key), known, n=1)
+            also = f"did you mean {hint[0]!r}? " if hint else ""
+            raise TypeError(f"{location}: document= has no setting {key!r}; {also}"
+                            f"valid settings: {', '.join(known)}")
+    try:
+        return DocumentStyle(**{str(k): v for k, v in document.items()})  # type: ignore[arg-type]
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{location}: document=: {error}") from None

@@ -13,6 +13,7 @@ from datetime import date
 
 import attrs
 
+from sopflow.document import DocumentStyle
 from sopflow.waktu import Basis
 
 __all__ = [
@@ -170,7 +171,8 @@ class SOPDefinition:
     """A whole SOP: identity, lanes in order, steps in row order, document words.
 
     ``start`` is the id of the step the start capsule leads to (the first step by default);
-    ``bare_hari`` says how a bare "hari" in a Waktu is read (working days by default).
+    ``bare_hari`` says how a bare "hari" in a Waktu is read (working days by default);
+    ``document`` holds the agency's printing conventions (see `sopflow.document`).
     """
 
     identity: Identity
@@ -179,6 +181,7 @@ class SOPDefinition:
     labels: Labels = Labels()
     start: str | None = None
     bare_hari: Basis = Basis.WORKING
+    document: DocumentStyle = attrs.Factory(DocumentStyle)
     location: SourceLocation | None = attrs.field(default=None, eq=False)
 
     @property

@@ -20,7 +20,7 @@ import attrs
 
 from sopflow.graph import END_PREFIX, START_NODE, SOPGraph
 from sopflow.model import END, START, SOPDefinition, SourceLocation, Step, StepKind
-from sopflow.waktu import Basis, Waktu
+from sopflow.waktu import Basis, Waktu, WaktuKind
 
 __all__ = [
     "RULES",
@@ -336,10 +336,26 @@ def _missing_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
         waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
-        if step.time.strip() and not waktu.readable:
+        if step.time.strip() and not waktu.understood:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} cannot be read; "
-                "write a number and a unit, e.g. '15 menit', '2 jam', '1-3 hari kerja'",
+                "write e.g. '15 menit', '1-3 hari kerja', '2 menit/berkas', 'Segera', "
+                "'Triwulanan' or 'Sesuai kebutuhan'",
+                step.id,
+                step.location,
+            )
+
+
+def _no_time_standard(rule: Rule, ctx: _Context) -> Iterator[Finding]:
+    for row, step in ctx.unique:
+        waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
+        if waktu.kind in (WaktuKind.NO_STANDARD, WaktuKind.CADENCE):
+            what = "says how often the step happens" if waktu.kind is WaktuKind.CADENCE \
+                else "sets no time standard"
+            yield rule.finding(
+                f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} {what}, not how "
+                "long it takes: the simulator counts the step as taking no time unless given "
+                "a duration, and the executor sets it no due time",
                 step.id,
                 step.location,
             )
@@ -708,7 +724,21 @@ RULES: tuple[Rule, ...] = (
     _rule("W112", "unlabelled-exit", _W, "a decision exit has no label", _unlabelled_exit),
     _rule("W113", "unused-actor", _W, "an actor has no step", _unused_actor),
     _rule("W114", "empty-identity", _W, "an optional identity field is empty", _empty_identity),
+    _rule("W115", "no-time-standard", _W,
+          "a Waktu sets no duration ('Sesuai kebutuhan', a cadence)", _no_time_standard),
 )
+
+
+#: Errors that make a drawing unfaithful or impossible: no step, an exit to an unknown step
+#: (its arrow would be missing), a step outside every lane, ids or actors that are not
+#: unique. Every other finding (an unreadable Waktu, a missing identity field, a dead end) is
+#: drawn exactly as written, so `sopflow render` draws it and reports the finding.
+DRAWING_BLOCKERS = frozenset({"E001", "E003", "E004", "E005", "E011", "E012"})
+
+
+def blocks_drawing(report: Report) -> tuple[Finding, ...]:
+    """The findings of ``report`` that stop the SOP from being drawn faithfully."""
+    return tuple(f for f in report.errors if f.code in DRAWING_BLOCKERS)
 
 
 def validate(definition: SOPDefinition, graph: SOPGraph | None = None) -> Report:

@@ -21,6 +21,18 @@ Reading rules:
   hour.
 - A dot or comma before exactly three digits ("1.000") may be a thousands separator or a
   decimal point, so such a number is unreadable; "1,5" and "1.5" are 1.5.
+
+What signed SOPs print besides a duration is read too, and told apart by `Waktu.kind`:
+- IMMEDIATE: "Segera", "Langsung", "Seketika", "Saat itu juga": done at once, read as 0 minutes.
+- RATE: "2 menit/berkas", "5 menit per dokumen": a duration for one unit of work; read as that
+  duration (the time for one "berkas"), with the unit of work kept in `per`.
+- CADENCE: "Triwulanan", "Setiap bulan", "Seminggu sekali": how often the step happens, not
+  how long it takes; no duration (`every` holds the period, e.g. (3, MONTH)).
+- NO_STANDARD: "Sesuai kebutuhan", "Sesuai jadwal", "Menyesuaikan", "Sepanjang tahun": the SOP
+  sets no time standard for the step; no duration.
+A CADENCE or NO_STANDARD Waktu is not `readable` (there is no range), but it is `understood`:
+the validator warns (W115) instead of refusing it, the simulator counts the step as taking no
+time unless a duration is given, and the executor sets no due time.
 """
 
 from __future__ import annotations
@@ -33,7 +45,7 @@ from collections.abc import Sequence
 
 import attrs
 
-__all__ = ["Basis", "TimeUnit", "Waktu", "parse_waktu"]
+__all__ = ["Basis", "TimeUnit", "Waktu", "WaktuKind", "parse_waktu"]
 
 
 class TimeUnit(enum.Enum):
@@ -55,6 +67,21 @@ class Basis(enum.Enum):
     CALENDAR = "calendar"  # elapsed calendar time
 
 
+class WaktuKind(enum.Enum):
+    """What a Waktu text says: a duration, or one of the other things signed SOPs print."""
+
+    DURATION = "duration"  # a time range ("15 menit", "1-3 hari kerja")
+    IMMEDIATE = "immediate"  # "Segera": at once, 0 minutes
+    RATE = "rate"  # "2 menit/berkas": a duration per unit of work
+    CADENCE = "cadence"  # "Triwulanan": how often, not how long; no duration
+    NO_STANDARD = "no-standard"  # "Sesuai kebutuhan": no time standard; no duration
+    UNREADABLE = "unreadable"  # none of the above
+
+
+def _default_kind(waktu: Waktu) -> WaktuKind:
+    return WaktuKind.DURATION if waktu.low is not None else WaktuKind.UNREADABLE
+
+
 # Seconds in one unit of calendar time (seconds keep the conversions exact in floats).
 _CALENDAR_SECONDS = types.MappingProxyType(
     dict(zip(TimeUnit, (1, 60, 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400), strict=True))
@@ -71,6 +98,9 @@ class Waktu:
     unit: TimeUnit | None
     basis: Basis | None
     bare_hari: bool = False  # the text used bare "hari" (no "kerja"/"kalender")
+    kind: WaktuKind = attrs.field(default=attrs.Factory(_default_kind, takes_self=True))
+    per: str | None = None  # RATE: the unit of work the duration is for ("berkas")
+    every: tuple[float, TimeUnit] | None = None  # CADENCE: the period, e.g. (3, MONTH)
 
     def __attrs_post_init__(self) -> None:
         if all(v is None for v in (self.low, self.high, self.unit, self.basis)):
@@ -86,8 +116,13 @@ class Waktu:
 
     @property
     def readable(self) -> bool:
-        """True when the text was read into a range."""
+        """True when the text was read into a range (a duration, at once, or a rate)."""
         return self.low is not None
+
+    @property
+    def understood(self) -> bool:
+        """True unless the text is none of the kinds sopflow knows (only then is it an error)."""
+        return self.kind is not WaktuKind.UNREADABLE
 
     def minutes(self, *, working_day_hours: float = 7.5) -> tuple[float, float]:
         """(low, high) in minutes of its own basis. WORKING: a day = working_day_hours*60
@@ -350,13 +385,29 @@ def _combine(terms: list[tuple[float, _UnitSpec | None]], bare_hari: Basis) -> _
 
 
 def parse_waktu(text: str, *, bare_hari: Basis = Basis.WORKING) -> Waktu:
-    """Never raises on bad text: unreadable text gives low=high=unit=basis=None."""
+    """Never raises on bad text: unreadable text gives low=high=unit=basis=None and the kind
+    UNREADABLE. Besides durations it reads the other things signed SOPs print (see `WaktuKind`).
+    """
     if not isinstance(text, str):
         raise TypeError(f"Waktu text must be a str, got {type(text).__name__}: {text!r}")
     if not isinstance(bare_hari, Basis):
         raise TypeError(f"bare_hari must be a Basis, got {bare_hari!r}")
+    tokens = _tokenize(text)
+    duration = _duration(text, tokens, bare_hari)
+    if duration.readable:
+        return duration
+    return (
+        _rate(text, bare_hari)
+        or _immediate(text, tokens)
+        or _cadence(text, tokens)
+        or _no_standard(text, tokens)
+        or duration
+    )
+
+
+def _duration(text: str, tokens: list[str], bare_hari: Basis) -> Waktu:
     unreadable = Waktu(text=text, low=None, high=None, unit=None, basis=None)
-    reader = _Reader(_tokenize(text))
+    reader = _Reader(tokens)
     upper_bound = reader.take(_UPPER_BOUND)
     if not upper_bound:
         reader.take(_ABOUT)
@@ -381,3 +432,110 @@ def parse_waktu(text: str, *, bare_hari: Basis = Basis.WORKING) -> Waktu:
         basis=low.basis,
         bare_hari=low.bare or high.bare,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# What signed SOPs print instead of a duration. Phrases are token tuples (see _tokenize).
+
+_IMMEDIATE = frozenset(_phrases(
+    "segera|langsung|seketika|saat itu juga|pada saat itu juga|pada saat itu|saat itu"
+    "|real time|realtime|at once|immediately"
+))
+_NO_STANDARD = frozenset(_phrases(
+    "menyesuaikan|tentatif|kondisional|situasional|insidental|insidentil|fleksibel"
+    "|sepanjang tahun|sepanjang waktu|setiap saat|kapan saja|bervariasi|variatif"
+    "|as needed|as required|on demand|when needed|ad hoc"
+))
+# "sesuai ..." / "disesuaikan ..." / "tergantung ...": sesuai kebutuhan, sesuai jadwal, ...
+_NO_STANDARD_LEADS = frozenset({"sesuai", "disesuaikan", "tergantung", "bergantung"})
+_PERIOD_WORDS = types.MappingProxyType({
+    "hari": (1.0, TimeUnit.DAY), "minggu": (1.0, TimeUnit.WEEK), "pekan": (1.0, TimeUnit.WEEK),
+    "bulan": (1.0, TimeUnit.MONTH), "triwulan": (3.0, TimeUnit.MONTH),
+    "caturwulan": (4.0, TimeUnit.MONTH), "semester": (6.0, TimeUnit.MONTH),
+    "tahun": (1.0, TimeUnit.YEAR), "day": (1.0, TimeUnit.DAY), "week": (1.0, TimeUnit.WEEK),
+    "month": (1.0, TimeUnit.MONTH), "quarter": (3.0, TimeUnit.MONTH),
+    "year": (1.0, TimeUnit.YEAR),
+})
+_PERIOD_ADJECTIVES = types.MappingProxyType({
+    "harian": "hari", "mingguan": "minggu", "bulanan": "bulan", "triwulanan": "triwulan",
+    "caturwulanan": "caturwulan", "semesteran": "semester", "tahunan": "tahun",
+    "daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
+    "yearly": "year", "annually": "year",
+})
+_EVERY = frozenset(_phrases("setiap|tiap|tiap - tiap|per|sekali|satu kali|1 kali|every|once a"))
+_ONCE = frozenset(_phrases("sekali|satu kali|1 kali|once"))
+_RATE_MARK = re.compile(r"\s*/\s*|\s+(?:per|setiap|tiap|untuk)\s+", re.IGNORECASE)
+
+
+def _plain(tokens: Sequence[str]) -> tuple[str, ...]:
+    """Tokens without brackets, colons and similar marks that do not change the meaning."""
+    return tuple(t for t in tokens if t not in {"(", ")", ":", ";", "*", "!"})
+
+
+def _immediate(text: str, tokens: list[str]) -> Waktu | None:
+    if _plain(tokens) not in _IMMEDIATE:
+        return None
+    return Waktu(text=text, low=0.0, high=0.0, unit=TimeUnit.MINUTE, basis=Basis.WORKING,
+                 kind=WaktuKind.IMMEDIATE)
+
+
+def _no_standard(text: str, tokens: list[str]) -> Waktu | None:
+    words = _plain(tokens)
+    known = words in _NO_STANDARD or (len(words) >= 2 and words[0] in _NO_STANDARD_LEADS
+                                      and all(w.isalpha() for w in words))
+    if not known:
+        return None
+    return Waktu(text=text, low=None, high=None, unit=None, basis=None,
+                 kind=WaktuKind.NO_STANDARD)
+
+
+def _period(words: tuple[str, ...]) -> tuple[float, TimeUnit] | None:
+    """"triwulanan", "setiap bulan", "tiap 3 bulan", "1 bulan sekali", "per semester"."""
+    if len(words) == 1 and words[0] in _PERIOD_ADJECTIVES:
+        return _PERIOD_WORDS[_PERIOD_ADJECTIVES[words[0]]]
+    for phrase in _ONCE:  # "1 bulan sekali" (tokenized from "sebulan sekali")
+        n = len(phrase)
+        if len(words) > n and words[-n:] == phrase:
+            return _counted_period(words[:-n])
+    for phrase in _EVERY:  # "setiap bulan", "tiap 3 bulan"
+        n = len(phrase)
+        if len(words) > n and words[:n] == phrase:
+            return _counted_period(words[n:])
+    return None
+
+
+def _counted_period(words: tuple[str, ...]) -> tuple[float, TimeUnit] | None:
+    if len(words) == 1 and words[0] in _PERIOD_WORDS:
+        return _PERIOD_WORDS[words[0]]
+    if len(words) == 2 and words[1] in _PERIOD_WORDS:
+        count = _Reader(list(words[:1])).number()
+        if count is not None and count > 0:
+            size, unit = _PERIOD_WORDS[words[1]]
+            return (count * size, unit)
+    return None
+
+
+def _cadence(text: str, tokens: list[str]) -> Waktu | None:
+    every = _period(_plain(tokens))
+    if every is None:
+        return None
+    return Waktu(text=text, low=None, high=None, unit=None, basis=None,
+                 kind=WaktuKind.CADENCE, every=every)
+
+
+def _rate(text: str, bare_hari: Basis) -> Waktu | None:
+    """"2 menit/berkas", "5 menit per dokumen": a duration, then what it is for."""
+    mark = _RATE_MARK.search(text)
+    if mark is None:
+        return None
+    per = text[mark.end():].strip(" .")
+    per_tokens = _plain(_tokenize(per))
+    if not per_tokens or not any(c.isalpha() for c in per):
+        return None
+    if _Reader(list(per_tokens)).unit() is not None or _period(("setiap", *per_tokens)):
+        return None  # "1 jam/hari" is a time per day, not per piece of work
+    head = text[:mark.start()]
+    head_waktu = _duration(text, _tokenize(head), bare_hari)
+    if not head_waktu.readable:
+        return None
+    return attrs.evolve(head_waktu, kind=WaktuKind.RATE, per=per)

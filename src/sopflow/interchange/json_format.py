@@ -19,6 +19,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
+
+from sopflow.document import DocumentStyle
 from sopflow.model import (
     Actor,
     Exit,
@@ -134,6 +137,7 @@ def to_dict(definition: SOPDefinition) -> dict[str, Any]:
             }
             for s in definition.steps
         ],
+        "document": definition.document.settings(),
     }
 
 
@@ -255,7 +259,7 @@ def from_dict(
         raise r.fail("$.format", f"not a sopflow definition: \"format\" must be {FORMAT!r}, "
                                  f"got {tag!r}")
     top = r.obj(data, "$", {"format", "identity", "actors", "steps"},
-                {"labels", "bare_hari", "start"})
+                {"labels", "bare_hari", "start", "document"})
 
     ident = r.obj(top["identity"], "$.identity", {"name"}, _IDENTITY_KEYS)
     signatory: Signatory | None = None
@@ -332,8 +336,37 @@ def from_dict(
         labels=labels,
         start=r.opt_str(top.get("start"), "$.start"),
         bare_hari=r.choice(top.get("bare_hari", Basis.WORKING.value), "$.bare_hari", Basis),
+        document=_document(r, top.get("document")),
         location=SourceLocation(file=file, line=1) if file is not None else None,
     )
+
+
+def _document(r: _Reader, value: object) -> DocumentStyle:
+    """The `document` section: the agency's printing conventions (all optional)."""
+    if value is None:
+        return DocumentStyle()
+    known = {f.name for f in attrs.fields(DocumentStyle)}
+    doc = dict(r.obj(value, "$.document", set(), known))
+    for key in ("column_labels", "identity_labels"):
+        if key in doc:
+            labels = doc[key]
+            if not isinstance(labels, dict):
+                raise r.fail(f"$.document.{key}", f"expected an object, got {_kind(labels)}")
+            doc[key] = {k: r.str_(v, f"$.document.{key}.{k}") for k, v in labels.items()}
+    for key, item in doc.items():
+        if key.endswith("_labels"):
+            continue
+        expected = bool if key in _DOCUMENT_FLAGS else str
+        if not isinstance(item, expected):
+            word = "true or false" if expected is bool else "a string"
+            raise r.fail(f"$.document.{key}", f"expected {word}, got {_kind(item)}")
+    try:
+        return DocumentStyle(**doc)
+    except (TypeError, ValueError) as error:
+        raise r.fail("$.document", str(error)) from None
+
+
+_DOCUMENT_FLAGS = frozenset({"repeat_header", "page_numbers", "column_numbers", "start_own_row"})
 
 
 def _locator(text: str) -> Callable[[str], int | None]:

@@ -12,15 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from sopflow.document import DocumentStyle
 from sopflow.render.geometry import Page
-from sopflow.render.identity import layout_identity
-from sopflow.render.layout import LayoutOptions, layout_flowchart
+from sopflow.render.identity import IdentityLabels, layout_identity
+from sopflow.render.layout import ColumnLabels, LayoutOptions, layout_flowchart
 from sopflow.render.paint import write_pages
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["document_pages", "flowchart_pages", "render_document", "render_table"]
+__all__ = ["document_pages", "flowchart_pages", "render_document", "render_table",
+           "style_options"]
 
 
 def _graph_and_definition(procedure: Any) -> tuple[nx.DiGraph[Any], Any]:
@@ -33,8 +35,26 @@ def _graph_and_definition(procedure: Any) -> tuple[nx.DiGraph[Any], Any]:
     return graph, definition
 
 
-def _options(options: LayoutOptions | None, overrides: dict[str, Any]) -> LayoutOptions:
-    base = options or LayoutOptions()
+def style_options(style: DocumentStyle) -> dict[str, Any]:
+    """The layout options an SOP file's `document` section sets (unset ones left out)."""
+    settings = style.settings()
+    out: dict[str, Any] = {k: v for k, v in settings.items()
+                           if k not in ("connectors", "column_labels", "identity_labels")}
+    if "connectors" in settings:
+        out["lettered_connectors"] = settings["connectors"] == "letters"
+    if "column_labels" in settings:
+        out["labels"] = ColumnLabels(**settings["column_labels"])
+    if "identity_labels" in settings:
+        out["identity_labels"] = IdentityLabels(**settings["identity_labels"])
+    return out
+
+
+def _options(options: LayoutOptions | None, overrides: dict[str, Any],
+             style: DocumentStyle | None = None) -> LayoutOptions:
+    """Defaults, then the SOP file's own conventions (when no ``options`` object is given),
+    then keyword overrides: what the caller says explicitly wins."""
+    overrides = {k: v for k, v in overrides.items() if not (k == "paper" and v is None)}
+    base = options or attrs.evolve(LayoutOptions(), **style_options(style or DocumentStyle()))
     try:
         return attrs.evolve(base, **overrides)
     except TypeError:
@@ -46,15 +66,15 @@ def _options(options: LayoutOptions | None, overrides: dict[str, Any]) -> Layout
 def flowchart_pages(procedure: Any, options: LayoutOptions | None = None,
                     **overrides: Any) -> list[Page]:
     """The flowchart table pages only, as geometry (see :mod:`sopflow.render.geometry`)."""
-    graph, _ = _graph_and_definition(procedure)
-    return layout_flowchart(graph, _options(options, overrides))
+    graph, definition = _graph_and_definition(procedure)
+    return layout_flowchart(graph, _options(options, overrides, definition.document))
 
 
 def document_pages(procedure: Any, options: LayoutOptions | None = None,
                    **overrides: Any) -> list[Page]:
     """All pages of the official document as geometry: identity page(s), then the table."""
     graph, definition = _graph_and_definition(procedure)
-    opts = _options(options, overrides)
+    opts = _options(options, overrides, definition.document)
     identity = layout_identity(definition, opts)
     table = layout_flowchart(
         graph, attrs.evolve(opts, first_page_number=opts.first_page_number + len(identity))
@@ -66,14 +86,16 @@ def render_document(
     procedure: Any,
     path: str | Path,
     *,
-    paper: str = "A4",
+    paper: str | None = None,
     dpi: float = 150.0,
     options: LayoutOptions | None = None,
     **overrides: Any,
 ) -> list[Path]:
     """Write the official SOP AP document of a compiled ``procedure`` and return the paths.
 
-    ``paper`` is A4 (default), F4, Letter or Legal; ``dpi`` applies to PNG output. Any field
+    ``paper`` is A4, F4, Letter or Legal (default: the SOP file's `document` paper, else A4);
+    the SOP file's other `document` conventions apply unless ``options`` is given; ``dpi``
+    applies to PNG output. Any field
     of :class:`LayoutOptions` can be given as a keyword (``repeat_header=False``,
     ``logo="logo.png"``, ``footer="Dokumen ini telah ditandatangani secara elektronik"``).
     """
@@ -85,7 +107,7 @@ def render_table(
     procedure: Any,
     path: str | Path,
     *,
-    paper: str = "A4",
+    paper: str | None = None,
     dpi: float = 150.0,
     options: LayoutOptions | None = None,
     **overrides: Any,

@@ -674,9 +674,9 @@ class Executor:
             return Standard(step_id=info.id, waktu=waktu.text, basis=None, low_minutes=None,
                             high_minutes=None, problem="no Waktu given: no due time")
         if not waktu.readable:
+            why = "sets no time standard" if waktu.understood else "cannot be read"
             return Standard(step_id=info.id, waktu=waktu.text, basis=None, low_minutes=None,
-                            high_minutes=None,
-                            problem=f"Waktu {waktu.text!r} cannot be read: no due time")
+                            high_minutes=None, problem=f"Waktu {waktu.text!r} {why}: no due time")
         try:
             low, high = waktu.minutes()
         except ValueError as exc:

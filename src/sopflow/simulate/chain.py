@@ -30,7 +30,9 @@ from sopflow.simulate.durations import (
     from_waktu,
     resolve_spec,
 )
-from sopflow.waktu import Basis, parse_waktu
+from sopflow.waktu import Basis, WaktuKind, parse_waktu
+
+_NO_DURATION = (WaktuKind.NO_STANDARD, WaktuKind.CADENCE)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -295,6 +297,15 @@ def build_chain(
             except ValueError as error:
                 raise SimulationError(str(error)) from None
         dists.append(dist)
+    no_duration = [node for node in states if node not in durations
+                   and graph.nodes[node]["waktu"].kind in _NO_DURATION]
+    if no_duration:
+        warnings.append(
+            "no duration in the SOP for "
+            + ", ".join(f"{_step_name(graph, s)} ({graph.nodes[s]['waktu'].text!r})"
+                        for s in no_duration)
+            + ": counted as taking no time; give durations={...} for a better figure"
+        )
     if calendar_steps:
         per_day = working_days_per_week * working_day_hours * 60 / 7
         warnings.append(

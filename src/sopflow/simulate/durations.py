@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import attrs
 
-from sopflow.waktu import Basis, Waktu
+from sopflow.waktu import Basis, Waktu, WaktuKind
 
 if TYPE_CHECKING:
     import numpy as np
@@ -290,6 +290,9 @@ def from_waktu(
 
     ``where`` names the step for error messages. Raises ValueError if the text cannot be read.
     """
+    if waktu.kind in (WaktuKind.NO_STANDARD, WaktuKind.CADENCE):
+        return Resolved(family=Family.FIXED, a=0.0, mean=0.0, variance=0.0,
+                        describe=f"{waktu.text!r} (no duration: counted as 0)")
     if not waktu.readable or waktu.basis is None:
         raise ValueError(
             f"{where}: the Waktu {waktu.text!r} cannot be read, so the step has no duration;"
