@@ -182,7 +182,6 @@ def write_template(path: str | Path, *, name: str = "",
     definition = SOPDefinition(identity=Identity(name=name),
                                actors=tuple(Actor(name=n) for n in lanes), steps=())
     steps = step_rows(definition)
-    steps.append([1, "", "", "Proses", *[""] * (len(steps[0]) - 4)])
     wb = _workbook(steps, lane_rows(definition), identity_rows(definition))
     return _save(wb, path)
 
