@@ -556,7 +556,8 @@ def _exits(r: _Reader, where: str, raw: _RawStep, next_id: str | None,
     if written.strip() == NO_EXIT:
         return ()
     exits = []
-    for entry in re.split(r"[\n;]", written):
+    # one exit a line; a cell without line breaks may separate them with ';' instead
+    for entry in written.split("\n") if "\n" in written else written.split(";"):
         entry = entry.strip()
         if not entry:
             continue
@@ -651,7 +652,9 @@ def _exits_text(step: Step, next_id: str | None, definition: SOPDefinition,
     for e in step.exits:
         target = _target_text(e.target, definition, ids)
         parts.append(target if e.label is None else f"{e.label}: {target}")
-    return "\n".join(parts)
+    text = "\n".join(parts)
+    # a lone exit whose label holds ';' keeps a line break, so ';' is not read as a separator
+    return text + "\n" if ";" in text and "\n" not in text else text
 
 
 def lanes_of(definition: SOPDefinition) -> list[str]:

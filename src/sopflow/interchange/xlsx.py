@@ -34,9 +34,11 @@ from sopflow.model import SOPDefinition
 
 __all__ = [
     "INSTALL_HINT",
+    "put_cell",
     "read_csv",
     "read_sheet",
     "read_xlsx",
+    "require_openpyxl",
     "write_csv",
     "write_template",
     "write_xlsx",
@@ -57,7 +59,7 @@ _HELP = {
 _MARKS = "x,1,2,3,4,5,6,7,8,9"
 
 
-def _openpyxl() -> Any:
+def require_openpyxl() -> Any:
     try:
         import openpyxl  # type: ignore[import-untyped]
     except ImportError as error:
@@ -69,7 +71,7 @@ def _openpyxl() -> Any:
 # -- writing ------------------------------------------------------------------------------------
 
 
-def _put(ws: Any, row: int, col: int, value: Any) -> Any:
+def put_cell(ws: Any, row: int, col: int, value: Any) -> Any:
     """Set a cell to a value that stays data: text starting with '=' is not a formula."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
@@ -86,24 +88,31 @@ def _put(ws: Any, row: int, col: int, value: Any) -> Any:
     return cell
 
 
-def _style_table(ws: Any, rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+def _styles(wb: Any) -> None:
+    """Register the two cell styles once: assigning a named style is much cheaper in
+    openpyxl than setting font, fill, border and alignment on every cell."""
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    head_fill = PatternFill("solid", fgColor="E6E6E6")
+    body = NamedStyle(name="sopflow", border=border,
+                      alignment=Alignment(wrap_text=True, vertical="top"))
+    head = NamedStyle(name="sopflow-header", border=border, font=Font(bold=True),
+                      fill=PatternFill("solid", fgColor="E6E6E6"),
+                      alignment=Alignment(wrap_text=True, vertical="center",
+                                          horizontal="center"))
+    date_style = NamedStyle(name="sopflow-date", border=border, number_format="DD-MM-YYYY",
+                            alignment=Alignment(vertical="top"))
+    for style in (body, head, date_style):
+        wb.add_named_style(style)
+
+
+def _style_table(ws: Any, rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> None:
     for r, cells in enumerate(rows, start=1):
         for c, value in enumerate(cells, start=1):
-            cell = _put(ws, r, c, value)
-            cell.border = border
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if isinstance(value, date):
-                cell.number_format = "DD-MM-YYYY"
-            if r == 1:
-                cell.font = Font(bold=True)
-                cell.fill = head_fill
-                cell.alignment = Alignment(wrap_text=True, vertical="center",
-                                           horizontal="center")
+            cell = put_cell(ws, r, c, value)
+            cell.style = ("sopflow-header" if r == 1 else
+                          "sopflow-date" if isinstance(value, date) else "sopflow")
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[column_letter(c)].width = width
     ws.freeze_panes = "A2"
@@ -141,7 +150,8 @@ def _steps_sheet(ws: Any, rows: list[list[Any]], n_lanes: int, n_steps: int) -> 
 
 def _workbook(steps: list[list[Any]], lanes: list[list[Any]],
               identity: list[list[Any]]) -> Any:
-    wb = _openpyxl().Workbook()
+    wb = require_openpyxl().Workbook()
+    _styles(wb)
     ws = wb.active
     ws.title = STEP_SHEET
     n_lanes = len(steps[0]) - len(STEP_COLUMNS)
@@ -239,7 +249,7 @@ def _sheet(wb: Any, name: str) -> Any | None:
 def read_xlsx(path: str | Path) -> SOPDefinition:
     """Read an SOP workbook (sheet Langkah, or the first sheet; Pelaksana and Identitas when
     present). Raises :class:`SheetError` listing every problem with its cell."""
-    openpyxl = _openpyxl()
+    openpyxl = require_openpyxl()
     path = Path(path)
     try:
         wb = openpyxl.load_workbook(path)
