@@ -221,10 +221,13 @@ def _write(cell: _Cell, text: str | Sequence[str], size: float, *, bold: bool = 
 
 def _tiny_paragraph(doc: DocxDocument) -> Any:
     """A 1-pt paragraph: Word needs one between two tables and at the end of a document."""
+    return _make_tiny(doc.add_paragraph())
+
+
+def _make_tiny(para: Any) -> Any:
     from docx.enum.text import WD_LINE_SPACING
     from docx.shared import Pt
 
-    para = doc.add_paragraph()
     fmt = para.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -528,6 +531,24 @@ def _footer(section: Any, opts: LayoutOptions) -> None:
         run.font.size = Pt(6.5)
 
 
+def _normal_style(doc: DocxDocument, size: float) -> None:
+    """Arial, no paragraph spacing: a paragraph mark in the template's Calibri 11 would make
+    every line taller than the PDF's."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    normal: Any = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(size)
+    fonts = normal.element.rPr.rFonts
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    fmt = normal.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+
+
 def _options(options: LayoutOptions | None, paper: str, overrides: dict[str, Any]
              ) -> LayoutOptions:
     base = options or LayoutOptions()
@@ -558,6 +579,7 @@ def render_docx(
     definition = procedure.definition
     n_lanes = len(procedure.graph.graph.get("lanes", ()))
     doc = docx.Document()
+    _normal_style(doc, opts.font_size)
     identity = [p for p in pages if p.kind == "identity"]
     flow = [p for p in pages if p.kind == "flowchart"]
     first = identity[0] if identity else flow[0]
@@ -573,8 +595,8 @@ def render_docx(
         from docx.enum.section import WD_SECTION
 
         if identity:
-            _tiny_paragraph(doc)
             section = doc.add_section(WD_SECTION.NEW_PAGE)
+            _make_tiny(doc.paragraphs[-1])  # the paragraph that now ends the identity part
         top = min(g.header[0] if g.header else g.body[0] for g in geos)
         _section(section, flow[0], top=top, bottom=opts.margin / 2, left=geos[0].columns[0],
                  right=flow[0].width - geos[0].columns[-1])
