@@ -27,7 +27,7 @@ from sopflow.interchange.xlsx import (
     write_template,
     write_xlsx,
 )
-from sopflow.model import Actor, Exit, Identity, Labels, SOPDefinition, Signatory, StepKind
+from sopflow.model import Actor, Exit, Identity, Labels, Signatory, SOPDefinition, StepKind
 from sopflow.waktu import Basis
 
 # Text a cell holds exactly: no control characters (a spreadsheet cannot store them) and no
@@ -223,10 +223,10 @@ def test_identity_date_that_is_not_a_date_is_named(tmp_path: Path) -> None:
 
 def test_csv_with_semicolons_and_windows_letters(tmp_path: Path) -> None:
     path = tmp_path / "langkah.csv"
-    path.write_bytes("No;Kegiatan;Staf\r\n1;Menerima berkas pemohon (Rp 5.000) – café;x\r\n"
+    path.write_bytes("No;Kegiatan;Staf\r\n1;Menerima berkas pemohon (Rp 5.000) \u2013 café;x\r\n"
                      .encode("cp1252"))
     d = read_csv(path)
-    assert d.steps[0].text == "Menerima berkas pemohon (Rp 5.000) – café"
+    assert d.steps[0].text == "Menerima berkas pemohon (Rp 5.000) \u2013 café"
     bad = tmp_path / "bad.csv"
     bad.write_text("No,Kegiatan,Staf\n1,A,x\nx,B,x\n", encoding="utf-8")
     assert _findings(bad) == ["bad.csv!A3: 'x' is not a number: the No column holds the row "

@@ -187,7 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
                 "Export one SOP: json (the lossless sopflow/1 format), bpmn (BPMN 2.0 XML "
                 "with lanes and diagram, for bpmn.io or Camunda Modeler) or dot (Graphviz "
                 "text). JSON and DOT are written even when the SOP has errors; BPMN needs an "
-                "SOP without errors. xlsx (needs -o) and csv write the steps table (docs/office.md).")
+                "SOP without errors. xlsx (needs -o) and csv write the steps table "
+                "(docs/office.md).")
     p.add_argument("file", metavar="FILE", help=_FILE_HELP)
     p.add_argument("--to", required=True, choices=("json", "bpmn", "dot", "xlsx", "csv"),
                    dest="to", help="the format to write")

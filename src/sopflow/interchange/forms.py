@@ -161,11 +161,13 @@ def monitoring_xlsx(
     ``definition`` adds Nomor and unit to the heading; ``period`` (e.g. "Semester I 2025")
     names the monitoring period; ``assessor`` signs the form and fills Paraf penilai.
     """
-    from sopflow.runtime.monitoring import BAIK, MONITORING_COLUMNS, TIDAK_BAIK
+    from sopflow.runtime.monitoring import BAIK, MONITORING_COLUMNS, TIDAK_BAIK, MonitoringTable
 
-    table = report.table(tolerance=tolerance, assessor=assessor) \
-        if hasattr(report, "steps") else report
-    name = getattr(report, "procedure", "") or table.title
+    if isinstance(report, MonitoringTable):
+        table, name = report, report.title
+    else:
+        table = report.table(tolerance=tolerance, assessor=assessor)
+        name = report.procedure
     form = _Form("Monitoring")
     width = len(MONITORING_COLUMNS)
     form.heading("MONITORING PELAKSANAAN SOP ADMINISTRASI PEMERINTAHAN", width)

@@ -61,7 +61,7 @@ _MARKS = "x,1,2,3,4,5,6,7,8,9"
 
 def require_openpyxl() -> Any:
     try:
-        import openpyxl  # type: ignore[import-untyped]
+        import openpyxl
     except ImportError as error:
         raise ImportError(f"Excel files need openpyxl: {INSTALL_HINT}", name="openpyxl") \
             from error
@@ -126,7 +126,7 @@ def _steps_sheet(ws: Any, rows: list[list[Any]], n_lanes: int, n_steps: int) -> 
     widths = [_WIDTHS.get(str(h), 14.0) for h in headers]
     _style_table(ws, rows, widths)
     for c, header in enumerate(headers, start=1):
-        if header in _HELP and c <= 4 or header in ("Keluar", "Kelengkapan"):
+        if (header in _HELP and c <= 4) or header in ("Keluar", "Kelengkapan"):
             ws.cell(row=1, column=c).comment = Comment(_HELP[str(header)], "sopflow")
     last = max(n_steps + 1, 200)
     kinds = DataValidation(type="list", formula1='"Proses,Keputusan"', allow_blank=True,

@@ -15,6 +15,7 @@ python-docx (MIT) and Pillow are the ``office`` extra.
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -185,7 +186,7 @@ def _row_height(table: Table, index: int, twips: int, exact: bool = True) -> Non
 def _edges(values: Sequence[float]) -> list[int]:
     """Sizes in twips between consecutive edges, rounded so that the sizes add up exactly."""
     marks = [round(v * _TWIP) for v in values]
-    return [b - a for a, b in zip(marks, marks[1:], strict=False)]
+    return [b - a for a, b in itertools.pairwise(marks)]
 
 
 def _write(cell: _Cell, text: str | Sequence[str], size: float, *, bold: bool = False,
