@@ -177,6 +177,12 @@ def _cell_props(cell: _Cell, *, fill: str | None = None, no_margin: bool = False
     _set(tc_pr, _el("w:vAlign", val=valign))
 
 
+def _at(table: Table, row: int, col: int) -> _Cell:
+    """The cell at a grid position; python-docx's ``table.cell`` rebuilds the whole grid on
+    every call, a row's cells only that row."""
+    return table.rows[row].cells[col]
+
+
 def _row_height(table: Table, index: int, twips: int, exact: bool = True) -> None:
     tr_pr = table.rows[index]._tr.get_or_add_trPr()
     _set(tr_pr, _el("w:trHeight", val=str(twips), hRule="exact" if exact else "atLeast"))
@@ -269,15 +275,15 @@ def _identity_table(doc: DocxDocument, definition: SOPDefinition, opts: LayoutOp
     table = doc.add_table(rows=len(top_rows) + len(grid), cols=3)
     _table_props(table, widths, pad=(100, 100))
     for k, (label, values) in enumerate(top_rows):
-        _write(table.cell(k, 1), label, size, bold=True)
-        cell = table.cell(k, 2)
+        _write(_at(table, k, 1), label, size, bold=True)
+        cell = _at(table, k, 2)
         for j, (text, bold, gap) in enumerate(values):
             if j:
                 cell.add_paragraph()
             _write_para(cell, cell.paragraphs[-1], text, size, bold=bold, gap=gap)
         for col in (1, 2):
-            _cell_props(table.cell(k, col), valign="top")
-    unit = table.cell(0, 0).merge(table.cell(len(top_rows) - 1, 0))
+            _cell_props(_at(table, k, col), valign="top")
+    unit = _at(table, 0, 0).merge(_at(table, len(top_rows) - 1, 0))
     _cell_props(unit)
     if opts.logo:
         para = unit.paragraphs[0]
@@ -288,8 +294,8 @@ def _identity_table(doc: DocxDocument, definition: SOPDefinition, opts: LayoutOp
         para = unit.paragraphs[-1] if j == 0 and not opts.logo else unit.add_paragraph()
         _write_para(unit, para, name, size + 1, bold=True, align="center")
     for k, ((l_head, l_items), (r_head, r_items)) in enumerate(grid, start=len(top_rows)):
-        right = table.cell(k, 1).merge(table.cell(k, 2))
-        for cell, head, items in ((table.cell(k, 0), l_head, l_items), (right, r_head, r_items)):
+        right = _at(table, k, 1).merge(_at(table, k, 2))
+        for cell, head, items in ((_at(table, k, 0), l_head, l_items), (right, r_head, r_items)):
             _write_para(cell, cell.paragraphs[0], f"{head}:", size, bold=True)
             body = cell.add_paragraph()
             if not items:
@@ -342,7 +348,8 @@ def _page_png(page: Page, dpi: float) -> Any:
 
     from sopflow.render.paint import render_page
 
-    return Image.open(io.BytesIO(render_page(page, "png", dpi))).convert("RGB")
+    # the drawing is black on white: grey levels keep its anti-aliasing in a third of the bytes
+    return Image.open(io.BytesIO(render_page(page, "png", dpi))).convert("L")
 
 
 def _slice(image: Any, box: tuple[float, float, float, float], dpi: float) -> io.BytesIO:
@@ -350,7 +357,7 @@ def _slice(image: Any, box: tuple[float, float, float, float], dpi: float) -> io
     scale = dpi / 72.0
     left, top, right, bottom = (round(v * scale) for v in box)
     out = io.BytesIO()
-    image.crop((left, top, right, bottom)).save(out, format="PNG", optimize=True)
+    image.crop((left, top, right, bottom)).save(out, format="PNG")
     out.seek(0)
     return out
 
@@ -384,22 +391,22 @@ def _header_rows(table: Table, geo: TableGeometry, opts: LayoutOptions,
     names_row = 1 if bands >= 2 else 0
     group_span = [(0, labels.no), (1, labels.kegiatan), (last, labels.keterangan)]
     for col, text in group_span:
-        cell = table.cell(0, col).merge(table.cell(names_row, col)) if names_row else \
-            table.cell(0, col)
+        cell = _at(table, 0, col).merge(_at(table, names_row, col)) if names_row else \
+            _at(table, 0, col)
         _write(cell, text, size, bold=True, align="center")
-    pel = table.cell(0, 2).merge(table.cell(0, 1 + n))
+    pel = _at(table, 0, 2).merge(_at(table, 0, 1 + n))
     _write(pel, labels.pelaksana, size, bold=True, align="center")
-    mutu = table.cell(0, 2 + n).merge(table.cell(0, 4 + n))
+    mutu = _at(table, 0, 2 + n).merge(_at(table, 0, 4 + n))
     _write(mutu, labels.mutu_baku, size, bold=True, align="center")
     if names_row:
         for k, name in enumerate([*lanes, labels.kelengkapan, labels.waktu, labels.output]):
-            _write(table.cell(names_row, 2 + k), name, size, bold=True, align="center")
+            _write(_at(table, names_row, 2 + k), name, size, bold=True, align="center")
     for r in range(names_row + 1):
         for cell in table.rows[r].cells:
             _cell_props(cell, fill="E6E6E6")
     if bands >= 3:
         for col in range(len(geo.columns) - 1):
-            _write(table.cell(2, col), f"({col + 1})", size - 1, align="center")
+            _write(_at(table, 2, col), f"({col + 1})", size - 1, align="center")
     return bands
 
 
@@ -441,7 +448,7 @@ def _flowchart_table(doc: DocxDocument, page: Page, geo: TableGeometry, opts: La
     for k, twips in enumerate(heights):
         row = header_bands + k
         _row_height(table, row, twips)
-        lanes_cell = table.cell(row, 2).merge(table.cell(row, 1 + n))
+        lanes_cell = _at(table, row, 2).merge(_at(table, row, 1 + n))
         box = (lane_left, edges[k], lane_right, edges[k + 1])
         _picture(lanes_cell, _slice(image, box, dpi), lane_w, twips)
         number = numbers.get(k)
@@ -454,10 +461,10 @@ def _flowchart_table(doc: DocxDocument, page: Page, geo: TableGeometry, opts: La
                 _cell_props(table.rows[row].cells[col],
                             no_borders=("left", "right", "bottom", "insideV"))
     if band:
-        _cell_props(table.cell(header_bands + bodies, 2), no_margin=True, valign="top",
+        _cell_props(_at(table, header_bands + bodies, 2), no_margin=True, valign="top",
                     no_borders=("left", "right", "bottom"))
     if first_on_new_page:
-        table.cell(0, 0).paragraphs[0].paragraph_format.page_break_before = True
+        _at(table, 0, 0).paragraphs[0].paragraph_format.page_break_before = True
 
 
 def _row_numbers(page: Page, geo: TableGeometry) -> dict[int, int]:
@@ -561,7 +568,7 @@ def render_docx(
     path: str | Path,
     *,
     paper: str = "A4",
-    dpi: float = 300.0,
+    dpi: float = 200.0,
     options: LayoutOptions | None = None,
     **overrides: Any,
 ) -> list[Path]:
