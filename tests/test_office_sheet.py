@@ -308,3 +308,41 @@ def _example_definition() -> SOPDefinition:
     sop = new_sop()
     sop.step("Menerima", by=sop.actor("Staf"), then=END, **step_kwargs())
     return sop.definition()
+
+
+_VALUES = st.one_of(st.none(), st.text(_CHARS, max_size=8), st.integers(-5, 30),
+                    st.floats(allow_nan=False, allow_infinity=False, width=32),
+                    st.sampled_from(["x", "1", "Proses", "Keputusan", "Ya: 2", "Selesai", "-",
+                                     "s1", "2025-01-20", "Kegiatan", "No", "Keluar", "ID"]))
+
+
+@settings(max_examples=150)
+@given(st.lists(st.lists(_VALUES, max_size=8), max_size=8),
+       st.lists(st.lists(_VALUES, max_size=4), max_size=5),
+       st.lists(st.lists(_VALUES, max_size=3), max_size=4))
+def test_any_grid_reads_or_names_its_problems(steps: list[list[Any]],
+                                              identity: list[list[Any]],
+                                              lanes: list[list[Any]]) -> None:
+    from sopflow.interchange.sheet import Grid, definition_from_grids
+
+    def grid(name: str, rows: list[list[Any]]) -> Grid:
+        return Grid(name=name, rows=tuple(tuple(r) for r in rows))
+
+    header = [["No", "Kegiatan", "A", "Keluar"]]
+    for rows in (steps, header + steps):
+        try:
+            d = definition_from_grids("f.xlsx", grid("Langkah", rows),
+                                      identity=grid("Identitas", identity),
+                                      lanes=grid("Pelaksana", lanes) if lanes else None)
+        except SheetError as error:
+            assert error.findings and all(f.cell and f.message for f in error.findings)
+        else:
+            assert isinstance(d, SOPDefinition)
+
+
+def test_a_lane_named_like_a_column_is_refused_by_name(tmp_path: Path) -> None:
+    sop = new_sop()
+    sop.step("Menerima", by=sop.actor("Output"), then=END, **step_kwargs())
+    with pytest.raises(ValueError, match="'Output' cannot be a column header"):
+        write_xlsx(sop.definition(), tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists()

@@ -678,6 +678,11 @@ def _marks(step: Step, lanes: Sequence[str]) -> list[str]:
 def step_rows(definition: SOPDefinition) -> list[list[Any]]:
     """The steps sheet: a header row, then one row per step (cells as values)."""
     lanes = lanes_of(definition)
+    fixed = {_key(h) for _, h, aliases in STEP_COLUMNS for h in (h, *aliases)}
+    for lane in lanes:
+        if not lane.strip() or _key(lane) in fixed:
+            raise ValueError(f"the Pelaksana {lane!r} cannot be a column header of the steps "
+                             "sheet (blank, or the name of a fixed column); rename it")
     headers = [h for _, h, _ in STEP_COLUMNS]
     rows: list[list[Any]] = [[*headers[:_LEFT], *lanes, *headers[_LEFT:]]]
     ids = {s.id for s in definition.steps}
