@@ -131,11 +131,27 @@ def test_real_sops_keep_their_page_count_in_libreoffice(tmp_path: Path) -> None:
 
     expected = {}
     sources = []
-    for name, sop in (("bps-050", bps_050()), ("bps-052", bps_052())):
-        procedure = sop.compile(strict=False)
-        expected[name] = len(document_pages(procedure))
-        sources.append(render_docx(procedure, tmp_path / f"{name}.docx")[0])
+    variants = {"bps-050": (bps_050, {}), "bps-052": (bps_052, {}),
+                "bps-050-footer": (bps_050, {"footer": "Ditandatangani secara elektronik"}),
+                "bps-050-bare": (bps_050, {"repeat_header": False, "start_own_row": True})}
+    for name, (make, options) in variants.items():
+        procedure = make().compile(strict=False)
+        expected[name] = len(document_pages(procedure, **options))
+        sources.append(render_docx(procedure, tmp_path / f"{name}.docx", **options)[0])
     _convert(sources, tmp_path)
     for name, pages in expected.items():
         with pdfplumber.open(tmp_path / f"{name}.pdf") as pdf:
             assert len(pdf.pages) == pages, name
+
+
+def test_pages_without_header_hold_only_body_rows(tmp_path: Path) -> None:
+    procedure = _procedure()
+    flow = [p for p in document_pages(procedure, repeat_header=False) if p.kind == "flowchart"]
+    path = render_docx(procedure, tmp_path / "bare.docx", repeat_header=False)[0]
+    tables = docx.Document(str(path)).tables[1:]
+    assert "Kegiatan" in tables[0].rows[0].cells[1].text
+    for table, page in zip(tables[1:], flow[1:], strict=True):
+        geo = table_geometry(page, 3)
+        assert not geo.header and "Kegiatan" not in table.rows[0].cells[1].text
+        first = procedure.definition.steps[page.rows[0] - 1]
+        assert table.rows[0].cells[1].text == first.text

@@ -385,7 +385,7 @@ def _header_rows(table: Table, geo: TableGeometry, opts: LayoutOptions,
     size = opts.header_font_size
     n = geo.n_lanes
     bands = len(geo.header) - 1
-    if bands == 0:
+    if bands <= 0:  # a page without header (repeat_header=False)
         return 0
     last = 1 + n + 3 + 1  # index of Keterangan
     names_row = 1 if bands >= 2 else 0
@@ -593,7 +593,10 @@ def render_docx(
     first = identity[0] if identity else flow[0]
     width = first.width - 2 * opts.margin
     section = doc.sections[0]
-    _section(section, first, top=opts.margin, bottom=opts.margin / 2, left=opts.margin,
+    # the identity grid gets the PDF's room (its layout stops 12 pt higher with a footer),
+    # less 2 pt for the 1-pt paragraph that carries the section break
+    bottom = opts.margin + (12.0 if opts.footer else 0.0) - 2.0 if identity else opts.margin / 2
+    _section(section, first, top=opts.margin, bottom=bottom, left=opts.margin,
              right=opts.margin)
     _footer(section, opts)
     if identity:
