@@ -3,18 +3,22 @@ LibreOffice (same pages, same words, the lanes' pictures on their rows)."""
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import docx
 import pdfplumber
 import pytest
+from hypothesis import given, settings
 from services import soffice_path
 from sopfactory import new_sop, step_kwargs
+from strategies import build, sop_specs
 
 from sopflow import END, Procedure
 from sopflow.cli import main
-from sopflow.render import document_pages, render_document
+from sopflow.render import LayoutError, document_pages, render_document
 from sopflow.render.docx import render_docx, table_geometry
 
 
@@ -155,3 +159,28 @@ def test_pages_without_header_hold_only_body_rows(tmp_path: Path) -> None:
         assert not geo.header and "Kegiatan" not in table.rows[0].cells[1].text
         first = procedure.definition.steps[page.rows[0] - 1]
         assert table.rows[0].cells[1].text == first.text
+
+
+@settings(max_examples=10)
+@given(sop_specs(max_steps=14, max_lanes=4, dead_ends=False))
+def test_random_sops_give_one_table_row_per_step_row(
+        tmp_path_factory: pytest.TempPathFactory, spec: dict[str, Any]) -> None:
+    procedure = build(spec).compile(strict=False)
+    try:
+        pages = document_pages(procedure)
+    except LayoutError:
+        return  # the PDF cannot be drawn either
+    path = render_docx(procedure, tmp_path_factory.mktemp("d") / "r.docx", dpi=40)[0]
+    tables = docx.Document(str(path)).tables[1:]
+    flow = [p for p in pages if p.kind == "flowchart"]
+    assert len(tables) == len(flow)
+    seen = []
+    n_lanes = spec["lanes"]
+    for table, page in zip(tables, flow, strict=True):
+        geo = table_geometry(page, n_lanes)
+        head = len(geo.header) - 1 if geo.header else 0
+        body = table.rows[head:head + len(geo.body) - 1]
+        assert [r.height.pt for r in body] == pytest.approx(  # type: ignore[union-attr]
+            [b - a for a, b in itertools.pairwise(geo.body)], abs=0.05)
+        seen += [int(r.cells[0].text) for r in body if r.cells[0].text]
+    assert seen == list(range(1, len(procedure.definition.steps) + 1))

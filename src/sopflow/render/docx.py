@@ -511,7 +511,9 @@ def _page_number_header(section: Any, opts: LayoutOptions, first_number: int,
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fmt = para.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
-    parts: list[Any] = ["- ", ("begin",), "PAGE", ("end",), " -"]
+    # a PAGE field with a cached result (the first number), for viewers that do not update
+    parts: list[Any] = ["- ", ("begin",), "PAGE", ("separate",), str(first_number), ("end",),
+                        " -"]
     for part in parts:
         run = para.add_run()
         run.font.name = FONT
