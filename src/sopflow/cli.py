@@ -518,9 +518,16 @@ def _cmd_import(args: argparse.Namespace, out: _Output) -> int:
         for finding in error.findings:
             out.message(f"{args.file}: {finding}")
         raise _Fail(f"{args.file}: not imported: {len(error.findings)} problem(s)") from None
+    from sopflow._atomic import write_bytes_atomic
     from sopflow.interchange.json_format import dumps
 
-    _write(out, dumps(definition), args.output, force=args.force)
+    if args.output is None:
+        out.out.write(dumps(definition))
+        return EXIT_OK
+    _make_parent(args.output)
+    _library_call("table import", write_bytes_atomic, args.output,
+                  dumps(definition).encode("utf-8"))
+    out.message(f"wrote {args.output}")
     return EXIT_OK
 
 
