@@ -346,3 +346,18 @@ def test_a_lane_named_like_a_column_is_refused_by_name(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="'Output' cannot be a column header"):
         write_xlsx(sop.definition(), tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_commands_take_a_sheet_directly_and_findings_name_its_rows(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _sheet(tmp_path, [
+        HEADER,
+        [1, "Menerima berkas", None, "x", None, "15 menit", None],
+        [2, "Memproses", None, None, "x", "kapan-kapan", "Selesai"],
+    ], name="langkah.xlsx")
+    assert main(["validate", str(path)]) == 1  # an unreadable Waktu is an error
+    out = capsys.readouterr().out
+    assert f"{path}[Langkah]:3: error" in out
+    bad = _sheet(tmp_path, [HEADER, ["satu", "A", None, "x", None, "1 jam", None]])
+    assert main(["validate", str(bad)]) == 2
+    assert "Langkah!A2: 'satu' is not a number" in capsys.readouterr().out
