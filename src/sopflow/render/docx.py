@@ -198,32 +198,13 @@ def _edges(values: Sequence[float]) -> list[int]:
 def _write(cell: _Cell, text: str | Sequence[str], size: float, *, bold: bool = False,
            align: str = "left", numbered: bool = False) -> None:
     """Put text in a cell as Word paragraphs (one per item); text is data, written as is."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
     items = [text] if isinstance(text, str) else list(text) or [""]
-    alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}[align]
-    number_w = Pt(size * 0.56 * (len(str(len(items))) + 1) + 2)
+    if numbered:
+        _numbered(cell, cell.paragraphs[0], items, size)
+        return
     for k, item in enumerate(items):
         para = cell.paragraphs[0] if k == 0 else cell.add_paragraph()
-        fmt = para.paragraph_format
-        fmt.space_before = fmt.space_after = Pt(0)
-        fmt.line_spacing = 1.0
-        para.alignment = alignment
-        body = item
-        if numbered and len(items) > 1:
-            fmt.left_indent = number_w
-            fmt.first_line_indent = -number_w
-            fmt.tab_stops.add_tab_stop(number_w)
-            body = f"{k + 1}.\t{item}"
-        lines = body.split("\n")
-        for j, line in enumerate(lines):
-            run = para.add_run(line)
-            run.font.name = FONT
-            run.font.size = Pt(size)
-            run.font.bold = bold
-            if j < len(lines) - 1:
-                run.add_break()
+        _write_para(cell, para, item, size, bold=bold, align=align)
 
 
 def _tiny_paragraph(doc: DocxDocument) -> Any:
@@ -297,10 +278,7 @@ def _identity_table(doc: DocxDocument, definition: SOPDefinition, opts: LayoutOp
         right = _at(table, k, 1).merge(_at(table, k, 2))
         for cell, head, items in ((_at(table, k, 0), l_head, l_items), (right, r_head, r_items)):
             _write_para(cell, cell.paragraphs[0], f"{head}:", size, bold=True)
-            body = cell.add_paragraph()
-            if not items:
-                _write_para(cell, body, "-", size)
-            _numbered(cell, body, list(items), size)
+            _numbered(cell, cell.add_paragraph(), list(items) or ["-"], size)
             _cell_props(cell, valign="top")
 
 
@@ -328,7 +306,7 @@ def _numbered(cell: _Cell, first: Any, items: list[str], size: float) -> None:
     from docx.shared import Pt
 
     number_w = Pt(size * 0.56 * (len(str(len(items))) + 1) + 2)
-    for k, item in enumerate(items):
+    for k, item in enumerate(items or [""]):
         para = first if k == 0 else cell.add_paragraph()
         text = item
         if len(items) > 1:
