@@ -289,8 +289,11 @@ def test_render_delegates_to_the_render_module(
     assert procedure.name == "Pelayanan Permohonan Izin Cuti Pegawai"
     code, _, _ = run(["render", example, "-o", "x.svg", "--view", "flowchart"], capsys)
     assert code == EXIT_OK and calls[-1][0] == "flowchart"
+    code, _, err = run(["render", example, "-o", "x.odt"], capsys)
+    assert code == EXIT_USAGE and "unknown output format '.odt'" in err
+    monkeypatch.setitem(sys.modules, "sopflow.render.docx", None)  # the office extra missing
     code, _, err = run(["render", example, "-o", "x.docx"], capsys)
-    assert code == EXIT_USAGE and "unknown output format '.docx'" in err
+    assert code == EXIT_UNAVAILABLE and "Word output is not available" in err, err
 
 
 def test_render_and_simulate_say_clearly_when_unavailable(

@@ -59,7 +59,7 @@ EXIT_INTERNAL = 4
 EXIT_INTERRUPTED = 130
 
 PAPERS = ("A4", "F4", "Letter", "Legal")
-RENDER_SUFFIXES = (".pdf", ".svg", ".png")
+RENDER_SUFFIXES = (".pdf", ".svg", ".png", ".docx")
 
 
 class _Fail(Exception):
@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "extension: .pdf (one multi-page file), .svg or .png (one file per page).")
     p.add_argument("file", metavar="FILE", help=_FILE_HELP)
     p.add_argument("-o", "--output", required=True, metavar="OUT",
-                   help="output file: .pdf, .svg or .png")
+                   help="output file: .pdf, .svg, .png, or .docx (Word, document only)")
     p.add_argument("--view", choices=("document", "flowchart"), default="document",
                    help="the official document (default) or a Graphviz flowchart")
     p.add_argument("--paper", choices=PAPERS, default=None,
@@ -196,14 +196,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text for people (default) or json")
 
-    p = command("export", "write the SOP as JSON, BPMN 2.0 XML or DOT",
+    p = command("export", "write the SOP as JSON, BPMN 2.0 XML, DOT, Excel or CSV",
                 "Export one SOP: json (the lossless sopflow/1 format), bpmn (BPMN 2.0 XML "
                 "with lanes and diagram, for bpmn.io or Camunda Modeler) or dot (Graphviz "
                 "text). JSON and DOT are written even when the SOP has errors; BPMN needs an "
-                "SOP without errors.")
+                "SOP without errors. xlsx (needs -o) and csv write the steps table "
+                "(docs/office.md).")
     p.add_argument("file", metavar="FILE", help=_FILE_HELP)
-    p.add_argument("--to", required=True, choices=("json", "bpmn", "dot"), dest="to",
-                   help="the format to write")
+    p.add_argument("--to", required=True, choices=("json", "bpmn", "dot", "xlsx", "csv"),
+                   dest="to", help="the format to write")
+    p.add_argument("--separator", choices=(",", ";"), default=",",
+                   help="csv: the field separator (';' for Excel set up for Indonesia)")
+    p.add_argument("-o", "--output", metavar="OUT", default=None,
+                   help="output file (default: standard output)")
+    p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+
+    p = command("import", "read an SOP table (.xlsx or .csv) into sopflow/1 JSON",
+                "Read the steps table of FILE (.xlsx or .csv, see docs/office.md) and write "
+                "the SOP as sopflow/1 JSON. Problems are listed with their cell; nothing is "
+                "written then (exit 2).")
+    p.add_argument("file", metavar="FILE", help="an .xlsx workbook or a .csv table")
     p.add_argument("-o", "--output", metavar="OUT", default=None,
                    help="output file (default: standard output)")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
@@ -215,7 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the SOP's name (Nama SOP), e.g. 'Pengajuan Cuti Pegawai'; or a file "
                    "name ending in .py")
     p.add_argument("-o", "--output", metavar="FILE", default=None,
-                   help="file to write (default: NAME in lower case with underscores, .py)")
+                   help="file to write (default: NAME in lower case with underscores, .py); "
+                   "a .xlsx name writes a spreadsheet template instead")
     return parser
 
 
@@ -393,7 +406,11 @@ def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
     render = _optional_module("sopflow.render", "rendering")
     _make_parent(args.output)
     out.progress(f"rendering {item.label} ...")
-    if args.view == "document":
+    if suffix == ".docx" and args.view == "document":
+        docx = _optional_module("sopflow.render.docx", "Word output")
+        result = _library_call("Word output", docx.render_docx, procedure, args.output,
+                               paper=args.paper)
+    elif args.view == "document":
         result = _library_call("rendering", render.render_document, procedure, args.output,
                                paper=args.paper, dpi=args.dpi, **_style_flags(args))
     else:
@@ -489,6 +506,8 @@ def _cmd_simulate(args: argparse.Namespace, out: _Output) -> int:
 
 def _cmd_export(args: argparse.Namespace, out: _Output) -> int:
     item = _load_one(args.file)
+    if args.to in ("xlsx", "csv"):
+        return _export_table(args, out, item)
     if args.to == "json":
         from sopflow.interchange.json_format import dumps
 
@@ -502,6 +521,59 @@ def _cmd_export(args: argparse.Namespace, out: _Output) -> int:
 
         text = to_bpmn(_compile(item, out))
     _write(out, text, args.output, force=args.force)
+    return EXIT_OK
+
+
+def _export_table(args: argparse.Namespace, out: _Output, item: LoadedSOP) -> int:
+    xlsx = _optional_module("sopflow.interchange.xlsx", "Excel export")
+    if args.to == "csv":
+        text = _library_call("CSV export", xlsx.write_csv, item.definition,
+                             delimiter=args.separator)
+        if args.output is None:
+            out.out.write(text)
+            return EXIT_OK
+    if args.output is None:
+        raise _Fail("--to xlsx needs an output file: -o FILE.xlsx")
+    if Path(args.output).exists() and not args.force:
+        raise _Fail(f"{args.output}: already exists; use --force to overwrite it")
+    _make_parent(args.output)
+    if args.to == "csv":
+        _library_call("CSV export", xlsx.write_csv, item.definition, args.output,
+                      delimiter=args.separator)
+    else:
+        _library_call("Excel export", xlsx.write_xlsx, item.definition, args.output)
+    out.message(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace, out: _Output) -> int:
+    suffix = Path(args.file).suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise _Fail(f"{args.file}: cannot import {suffix or 'a file without suffix'!r}; give "
+                    "an .xlsx or .csv table")
+    if not Path(args.file).is_file():
+        raise _Fail(f"{args.file}: no such file")
+    if args.output is not None and Path(args.output).exists() and not args.force:
+        raise _Fail(f"{args.output}: already exists; use --force to overwrite it")
+    from sopflow.interchange.sheet import SheetError
+    from sopflow.interchange.xlsx import read_sheet
+
+    try:
+        definition = _library_call("table import", read_sheet, args.file)
+    except SheetError as error:
+        for finding in error.findings:
+            out.message(f"{args.file}: {finding}")
+        raise _Fail(f"{args.file}: not imported: {len(error.findings)} problem(s)") from None
+    from sopflow._atomic import write_bytes_atomic
+    from sopflow.interchange.json_format import dumps
+
+    if args.output is None:
+        out.out.write(dumps(definition))
+        return EXIT_OK
+    _make_parent(args.output)
+    _library_call("table import", write_bytes_atomic, args.output,
+                  dumps(definition).encode("utf-8"))
+    out.message(f"wrote {args.output}")
     return EXIT_OK
 
 
@@ -605,6 +677,8 @@ def _cmd_new(args: argparse.Namespace, out: _Output) -> int:
     name: str = args.name.strip()
     if not name:
         raise _Fail("NAME must not be empty")
+    if (args.output or name).lower().endswith(".xlsx"):
+        return _new_table(args, out)
     if name.lower().endswith(".py") and args.output is None:
         path = Path(name)
         title = path.stem.replace("_", " ").strip().title()
@@ -631,11 +705,23 @@ def _cmd_new(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
+def _new_table(args: argparse.Namespace, out: _Output) -> int:
+    path = Path(args.output or args.name.strip())
+    title = args.name.strip() if args.output else path.stem.replace("_", " ").strip().title()
+    if path.exists():
+        raise _Fail(f"{path}: already exists; not overwriting it (choose another name or -o)")
+    xlsx = _optional_module("sopflow.interchange.xlsx", "Excel templates")
+    _library_call("Excel template", xlsx.write_template, path, name=title)
+    out.message(f"wrote {path}: fill it in, then run: sopflow import {path} -o SOP.json")
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
     "validate": _cmd_validate,
     "render": _cmd_render,
     "simulate": _cmd_simulate,
     "export": _cmd_export,
+    "import": _cmd_import,
     "new": _cmd_new,
 }
 

@@ -90,9 +90,11 @@ def load_sops(spec: str) -> list[LoadedSOP]:
         if name is not None:
             raise LoadError(f"a JSON file holds one SOP; remove ':{name}'", file=path)
         return [LoadedSOP(source=path, variable=None, definition=_load_json(path))]
+    if path.lower().endswith((".xlsx", ".csv")):
+        return [LoadedSOP(source=path, variable=None, definition=_load_sheet(path))]
     if not path.lower().endswith(".py"):
-        raise LoadError("unknown file type; give a Python file (.py) or a JSON definition "
-                        "(.json)", file=path)
+        raise LoadError("unknown file type; give a Python file (.py), a JSON definition "
+                        "(.json) or an SOP table (.xlsx, .csv)", file=path)
     found = _load_python(path)
     if name is not None:
         for item in found:
@@ -116,6 +118,22 @@ def _load_json(path: str) -> SOPDefinition:
         raise LoadError(message, file=path, line=error.line) from None
     except OSError as error:
         raise LoadError(f"cannot read: {error.strerror}", file=path) from None
+
+
+def _load_sheet(path: str) -> SOPDefinition:
+    """An SOP table (docs/office.md); every problem is listed with its cell."""
+    try:
+        from sopflow.interchange.sheet import SheetError
+        from sopflow.interchange.xlsx import read_sheet
+    except ImportError as error:  # pragma: no cover - the office extra is not installed
+        raise LoadError(f"reading spreadsheets needs the office extra: {error}",
+                        file=path) from None
+    try:
+        return read_sheet(path)
+    except SheetError as error:
+        raise LoadError("\n  ".join(str(f) for f in error.findings), file=path) from None
+    except ImportError as error:
+        raise LoadError(str(error), file=path) from None
 
 
 def _user_line(error: BaseException, filename: str) -> int | None:

@@ -200,16 +200,20 @@ class MonitoringTable:
     title: str
     rows: tuple[MonitoringRow, ...]
 
-    def to_csv(self, target: str | PathLike[str] | IO[str] | None = None) -> str:
+    def to_csv(self, target: str | PathLike[str] | IO[str] | None = None, *,
+               delimiter: str = ",", bom: bool = True) -> str:
         """The table as CSV (header :data:`MONITORING_COLUMNS`); written to ``target`` if
-        given (a path or an open text file)."""
+        given (a path or an open text file). ``delimiter=";"`` suits Excel set up for
+        Indonesia; a file written to a path starts with a UTF-8 BOM (``bom``) so Excel reads
+        its letters right. The returned text has no BOM."""
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
         writer.writerow(MONITORING_COLUMNS)
         writer.writerows(row.cells() for row in self.rows)
         text = buffer.getvalue()
         if isinstance(target, (str, PathLike)):
-            with open(target, "w", encoding="utf-8", newline="") as handle:
+            encoding = "utf-8-sig" if bom else "utf-8"
+            with open(target, "w", encoding=encoding, newline="") as handle:
                 handle.write(text)
         elif target is not None:
             target.write(text)
