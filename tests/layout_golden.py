@@ -90,6 +90,9 @@ def cases() -> Iterator[tuple[str, Callable[[], Any], dict[str, Any]]]:
         yield (f"corpus:{name}", lambda sop=sop: sop.compile(strict=False), {})
         yield (f"corpus:{name}:f4", lambda sop=sop: sop.compile(strict=False),
                {"paper": "F4", "repeat_header": False})
+        yield (f"corpus:{name}:letter-logo", lambda sop=sop: sop.compile(strict=False),
+               {"paper": "Letter", "landscape": False, "logo": "logo.png", "footer": "TTE",
+                "font_size": 10.0})
     import test_render_graphs as graphs
 
     for name in ("reference_graph", "decisions_graph"):

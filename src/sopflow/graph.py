@@ -7,14 +7,38 @@ reported by :mod:`sopflow.validate`, so one report can list everything that is w
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+import enum
+from typing import TYPE_CHECKING, Any, NotRequired, TypeAlias, TypedDict, cast
 
 import networkx as nx
 
 from sopflow.model import END, START, SOPDefinition, StepKind
 from sopflow.waktu import Waktu, parse_waktu
 
-__all__ = ["END_PREFIX", "START_NODE", "SOPGraph", "compile_graph", "end_node"]
+if TYPE_CHECKING:
+    from sopflow.model import SourceLocation
+
+__all__ = [
+    "END_PREFIX",
+    "START_NODE",
+    "EdgeAttrs",
+    "EdgeKind",
+    "NodeAttrs",
+    "NodeKind",
+    "SOPGraph",
+    "back_edges",
+    "compile_graph",
+    "edge_attrs",
+    "edge_labels",
+    "end_node",
+    "ends",
+    "is_end",
+    "is_step",
+    "node_attrs",
+    "node_kind",
+    "step_nodes",
+    "table_rows",
+]
 
 #: The compiled graph: node ids are strings.
 SOPGraph: TypeAlias = "nx.DiGraph[str]"
@@ -25,9 +49,110 @@ START_NODE = "start"
 END_PREFIX = "end:"
 
 
+class NodeKind(enum.StrEnum):
+    """A node's ``kind`` attribute (networkx stores the plain string; the two compare equal)."""
+
+    START = "start"
+    END = "end"
+    PROCESS = "process"
+    DECISION = "decision"
+
+    @property
+    def is_step(self) -> bool:
+        """A row of the table (a process or a decision), not a start or end capsule."""
+        return self in (NodeKind.PROCESS, NodeKind.DECISION)
+
+
+class EdgeKind(enum.StrEnum):
+    """An edge's ``kind``: a process's one successor (or start -> first step), or an exit."""
+
+    FLOW = "flow"
+    EXIT = "exit"
+
+
+class NodeAttrs(TypedDict):
+    """The attributes of a node (``docs/graph-schema.md``); steps carry the Mutu Baku too."""
+
+    kind: str
+    row: int
+    text: str
+    lanes: tuple[str, ...]
+    lane: str
+    question: NotRequired[str | None]
+    inputs: NotRequired[tuple[str, ...]]
+    waktu: NotRequired[Waktu]
+    output: NotRequired[str]
+    note: NotRequired[str]
+    location: NotRequired[SourceLocation | None]
+
+
+class EdgeAttrs(TypedDict):
+    """The attributes of an edge; ``labels`` lists the labels of exits merged into it."""
+
+    label: str | None
+    labels: NotRequired[tuple[str | None, ...]]
+    order: int
+    kind: str
+    back: bool
+    location: NotRequired[SourceLocation | None]
+
+
 def end_node(step_id: str) -> str:
     """The id of the end node that follows ``step_id``."""
     return END_PREFIX + step_id
+
+
+def is_end(node: str) -> bool:
+    """True for an end node's id (``"end:<step id>"``)."""
+    return str(node).startswith(END_PREFIX)
+
+
+def node_attrs(graph: nx.DiGraph[Any], node: str) -> NodeAttrs:
+    """The attributes of ``node``, typed."""
+    return cast("NodeAttrs", graph.nodes[node])
+
+
+def edge_attrs(graph: nx.DiGraph[Any], u: str, v: str) -> EdgeAttrs:
+    """The attributes of the edge ``u -> v``, typed."""
+    return cast("EdgeAttrs", graph.edges[u, v])
+
+
+def node_kind(graph: nx.DiGraph[Any], node: str) -> NodeKind:
+    """The kind of ``node`` as a :class:`NodeKind`."""
+    return NodeKind(graph.nodes[node]["kind"])
+
+
+def is_step(graph: nx.DiGraph[Any], node: str) -> bool:
+    """True if ``node`` is a row of the table (a process or a decision)."""
+    return NodeKind(graph.nodes[node]["kind"]).is_step
+
+
+def ends(graph: nx.DiGraph[Any]) -> tuple[str, ...]:
+    """The end node ids, in the graph's order."""
+    return tuple(n for n in graph.nodes if is_end(n))
+
+
+def table_rows(graph: nx.DiGraph[Any]) -> list[tuple[str, NodeAttrs]]:
+    """The steps (processes and decisions) with their attributes, in table row order."""
+    rows = [(str(n), cast("NodeAttrs", d)) for n, d in graph.nodes(data=True)
+            if NodeKind(d["kind"]).is_step]
+    rows.sort(key=lambda item: item[1]["row"])
+    return rows
+
+
+def step_nodes(graph: nx.DiGraph[Any]) -> list[str]:
+    """The step ids in table row order."""
+    return [n for n, _ in table_rows(graph)]
+
+
+def edge_labels(data: EdgeAttrs) -> tuple[str | None, ...]:
+    """All labels an edge carries (exits to one target share one edge)."""
+    return data.get("labels", (data["label"],))
+
+
+def back_edges(graph: nx.DiGraph[Any]) -> list[tuple[str, str]]:
+    """The edges flagged ``back`` by the compiler (loops up the table, exits to "start")."""
+    return [(u, v) for u, v, d in graph.edges(data=True) if d.get("back")]
 
 
 def compile_graph(definition: SOPDefinition) -> SOPGraph:
@@ -73,7 +198,7 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
         data = graph.nodes[first]
         graph.add_node(
             START_NODE,
-            kind="start",
+            kind=NodeKind.START.value,
             row=data["row"],
             text=definition.labels.start,
             lanes=data["lanes"],
@@ -85,7 +210,7 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
             label=None,
             labels=(None,),
             order=0,
-            kind="flow",
+            kind=EdgeKind.FLOW.value,
             back=False,
             location=None,
         )
@@ -101,7 +226,7 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
                     data = graph.nodes[step.id]
                     graph.add_node(
                         target,
-                        kind="end",
+                        kind=NodeKind.END.value,
                         row=source_row,
                         text=definition.labels.end,
                         lanes=(data["lane"],),
@@ -117,7 +242,7 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
                 back = rows[target] <= source_row
             else:
                 continue  # unknown target: reported by validation
-            kind = "exit" if step.kind is StepKind.DECISION else "flow"
+            kind = (EdgeKind.EXIT if step.kind is StepKind.DECISION else EdgeKind.FLOW).value
             edge = merged.get((step.id, target))
             if edge is not None:  # a second exit to the same target: one edge, both labels
                 edge["labels"] = (*edge["labels"], exit_.label)

@@ -14,7 +14,8 @@ import attrs
 
 from sopflow.render.geometry import Page
 from sopflow.render.identity import layout_identity
-from sopflow.render.layout import LayoutOptions, layout_flowchart
+from sopflow.render.layout import layout_flowchart
+from sopflow.render.options import LayoutOptions
 from sopflow.render.paint import write_pages
 
 if TYPE_CHECKING:

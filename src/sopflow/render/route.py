@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from sopflow.render.geometry import Point, Rect
+from sopflow.render.errors import ArrowRouteError
+from sopflow.render.geometry import Arrow, Point, Rect
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-__all__ = ["Port", "RouteError", "Router"]
+__all__ = ["Port", "RouteError", "RouteGrid", "RouteJob", "Routed", "Router", "route_all"]
 
 Dir = tuple[int, int]
 DOWN: Dir = (0, 1)
@@ -294,3 +295,95 @@ class Router:
             out.append(b)
         out.append(pts[-1])
         return out
+
+
+# --------------------------------------------------------------------------- a page's arrows
+@attrs.frozen(kw_only=True)
+class RouteJob:
+    """One arrow to route on a page: between two ports, drawn from ``source`` to ``target``
+    (node ids or connector ids); jobs are routed in ``rank`` order."""
+
+    rank: tuple[float, ...]
+    edge: tuple[str, str]
+    src: Port
+    dst: Port
+    source: str
+    target: str
+
+
+@attrs.frozen(kw_only=True)
+class RouteGrid:
+    """What every route on a page keeps clear of, and the tracks it prefers."""
+
+    area: Rect
+    obstacles: tuple[Rect, ...]
+    ports: tuple[Point, ...]
+    rules_x: tuple[float, ...]
+    rules_y: tuple[float, ...]
+    bands: tuple[tuple[float, float], ...]
+    reserved: tuple[tuple[Point, ...], ...]  # lines no arrow may run along (joint links)
+
+    def router(self) -> Router:
+        router = Router(area=self.area, obstacles=list(self.obstacles), ports=list(self.ports),
+                        rules_x=list(self.rules_x), rules_y=list(self.rules_y),
+                        bands=list(self.bands))
+        for line in self.reserved:
+            router.reserve_line(line)
+        return router
+
+
+@attrs.frozen(kw_only=True)
+class Routed:
+    """A page's arrows; ``compromises`` counts arrows drawn with a compromise and ``relaxed``
+    sums how far each was relaxed (the layout keeps the attempt with the least)."""
+
+    arrows: tuple[Arrow, ...]
+    compromises: int
+    relaxed: int
+
+
+class _Blocked(Exception):
+    """A signal inside this module (an arrow found no way), never raised out of it."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def _route_in_order(grid: RouteGrid, order: Sequence[RouteJob], last: bool) -> Routed:
+    """Route ``order`` one by one; on the ``last`` try a route that finds no clean way is drawn
+    with the least compromise, else the first blocked arrow stops the try."""
+    router = grid.router()
+    arrows: list[Arrow] = []
+    compromises = relaxed = 0
+    for k, job in enumerate(order):
+        pts: list[Point] | None = None
+        error = ""
+        for relax in (0, 1, 2) if last else (0,):
+            try:
+                pts = router.route(job.src, job.dst, relax=relax)
+            except RouteError as exc:
+                error = str(exc)
+                continue
+            relaxed += relax
+            compromises += relax > 0
+            break
+        if pts is None:
+            if last:
+                raise ArrowRouteError(job.edge, error)
+            raise _Blocked(k)
+        arrows.append(Arrow(points=tuple(pts), edge=job.edge, source=job.source,
+                            target=job.target))
+    return Routed(arrows=tuple(arrows), compromises=compromises, relaxed=relaxed)
+
+
+def route_all(jobs: Sequence[RouteJob], grid: RouteGrid) -> Routed:
+    """Route every arrow of a page; an arrow that finds no way is routed first on the next
+    try (up to three tries, then the last one allows compromises)."""
+    order = sorted(jobs, key=lambda j: j.rank)
+    attempts = min(len(order), 3) + 1
+    for _ in range(attempts - 1):
+        try:
+            return _route_in_order(grid, order, last=False)
+        except _Blocked as blocked:
+            order.insert(0, order.pop(blocked.index))
+    return _route_in_order(grid, order, last=True)
