@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NotRequired, TypeAlias, TypedDict, cast
 
 import networkx as nx
 
-from sopflow.model import END, START, SOPDefinition, StepKind
+from sopflow.model import END, START, SOPDefinition, Step, StepKind
 from sopflow.waktu import Waktu, parse_waktu
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def step_nodes(graph: nx.DiGraph[Any]) -> list[str]:
 
 def edge_labels(data: EdgeAttrs) -> tuple[str | None, ...]:
     """All labels an edge carries (exits to one target share one edge)."""
-    return data.get("labels", (data["label"],))
+    return data.get("labels", (data.get("label"),))
 
 
 def back_edges(graph: nx.DiGraph[Any]) -> list[tuple[str, str]]:
@@ -155,18 +155,12 @@ def back_edges(graph: nx.DiGraph[Any]) -> list[tuple[str, str]]:
     return [(u, v) for u, v, d in graph.edges(data=True) if d.get("back")]
 
 
-def compile_graph(definition: SOPDefinition) -> SOPGraph:
-    """Build the graph of ``definition`` (linear in the number of steps and exits)."""
-    graph: SOPGraph = nx.DiGraph(
-        name=definition.identity.name,
-        definition=definition,
-        lanes=tuple(actor.name for actor in definition.actors),
-        labels=definition.labels,
-    )
+def _step_nodes(definition: SOPDefinition) -> tuple[dict[str, int], list[tuple[str, NodeAttrs]]]:
+    """Each step's row (the first row of a repeated id) and its node attributes."""
     rows: dict[str, int] = {}
     # Real SOPs repeat their Waktu texts ("15 menit"): parse each distinct text once.
     waktu: dict[str, Waktu] = {}
-    nodes = []
+    nodes: list[tuple[str, NodeAttrs]] = []
     for row, step in enumerate(definition.steps, start=1):
         if step.id in rows:
             continue  # a duplicate id: validation reports it; the first row keeps the id
@@ -174,78 +168,84 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
         parsed = waktu.get(step.time)
         if parsed is None:
             parsed = waktu[step.time] = parse_waktu(step.time, bare_hari=definition.bare_hari)
-        nodes.append(
-            (
-                step.id,
-                {
-                    "kind": step.kind.value,
-                    "row": row,
-                    "text": step.text,
-                    "question": step.question if step.kind is StepKind.DECISION else None,
-                    "lanes": step.actors,
-                    "lane": step.actors[0] if step.actors else "",
-                    "inputs": step.inputs,
-                    "waktu": parsed,
-                    "output": step.output,
-                    "note": step.note,
-                    "location": step.location,
-                },
-            )
-        )
-    graph.add_nodes_from(nodes)
+        nodes.append((step.id, {
+            "kind": step.kind.value,
+            "row": row,
+            "text": step.text,
+            "question": step.question if step.kind is StepKind.DECISION else None,
+            "lanes": step.actors,
+            "lane": step.actors[0] if step.actors else "",
+            "inputs": step.inputs,
+            "waktu": parsed,
+            "output": step.output,
+            "note": step.note,
+            "location": step.location,
+        }))
+    return rows, nodes
+
+
+def _add_start(graph: SOPGraph, definition: SOPDefinition, rows: dict[str, int]) -> None:
+    """The start capsule, in the first step's row and lanes, flowing into it."""
     first = definition.start_step
-    if first is not None and first in rows:
-        data = graph.nodes[first]
-        graph.add_node(
-            START_NODE,
-            kind=NodeKind.START.value,
-            row=data["row"],
-            text=definition.labels.start,
-            lanes=data["lanes"],
-            lane=data["lane"],
-        )
-        graph.add_edge(
-            START_NODE,
-            first,
-            label=None,
-            labels=(None,),
-            order=0,
-            kind=EdgeKind.FLOW.value,
-            back=False,
-            location=None,
-        )
-    edges = []
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    if first is None or first not in rows:
+        return
+    data = graph.nodes[first]
+    graph.add_node(
+        START_NODE,
+        kind=NodeKind.START.value,
+        row=data["row"],
+        text=definition.labels.start,
+        lanes=data["lanes"],
+        lane=data["lane"],
+    )
+    graph.add_edge(
+        START_NODE,
+        first,
+        label=None,
+        labels=(None,),
+        order=0,
+        kind=EdgeKind.FLOW.value,
+        back=False,
+        location=None,
+    )
+
+
+def _target(graph: SOPGraph, definition: SOPDefinition, rows: dict[str, int], step: Step,
+            target: str) -> tuple[str, bool] | None:
+    """The node an exit of ``step`` leads to and whether it runs back up, adding the step's
+    end node when it is the first exit to "Selesai"; None if the target is unknown."""
+    source_row = rows[step.id]
+    if target == END:
+        node = end_node(step.id)
+        if node not in graph:
+            data = graph.nodes[step.id]
+            graph.add_node(node, kind=NodeKind.END.value, row=source_row,
+                           text=definition.labels.end, lanes=(data["lane"],), lane=data["lane"])
+        return node, False
+    if target == START:
+        return (START_NODE, True) if START_NODE in graph else None
+    if target in rows:
+        return target, rows[target] <= source_row
+    return None  # unknown target: reported by validation
+
+
+def _exit_edges(graph: SOPGraph, definition: SOPDefinition,
+                rows: dict[str, int]) -> list[tuple[str, str, EdgeAttrs]]:
+    """One edge per (step, target); a second exit to the same target adds its label."""
+    edges: list[tuple[str, str, EdgeAttrs]] = []
+    merged: dict[tuple[str, str], EdgeAttrs] = {}
     for source_row, step in enumerate(definition.steps, start=1):
         if rows[step.id] != source_row:
             continue  # the duplicate of an earlier id
+        kind = (EdgeKind.EXIT if step.kind is StepKind.DECISION else EdgeKind.FLOW).value
         for order, exit_ in enumerate(step.exits):
-            if exit_.target == END:
-                target = end_node(step.id)
-                if target not in graph:
-                    data = graph.nodes[step.id]
-                    graph.add_node(
-                        target,
-                        kind=NodeKind.END.value,
-                        row=source_row,
-                        text=definition.labels.end,
-                        lanes=(data["lane"],),
-                        lane=data["lane"],
-                    )
-                back = False
-            elif exit_.target == START:
-                if START_NODE not in graph:
-                    continue
-                target, back = START_NODE, True
-            elif exit_.target in rows:
-                target = exit_.target
-                back = rows[target] <= source_row
-            else:
-                continue  # unknown target: reported by validation
-            kind = (EdgeKind.EXIT if step.kind is StepKind.DECISION else EdgeKind.FLOW).value
+            found = _target(graph, definition, rows, step, exit_.target)
+            if found is None:
+                continue
+            target, back = found
             edge = merged.get((step.id, target))
             if edge is not None:  # a second exit to the same target: one edge, both labels
-                edge["labels"] = (*edge["labels"], exit_.label)
+                edge["labels"] = (*edge_labels(edge), exit_.label)
                 continue
             edge = {
                 "label": exit_.label,
@@ -257,5 +257,22 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
             }
             merged[step.id, target] = edge
             edges.append((step.id, target, edge))
-    graph.add_edges_from(edges)
+    return edges
+
+
+def compile_graph(definition: SOPDefinition) -> SOPGraph:
+    """Build the graph of ``definition`` (linear in the number of steps and exits)."""
+    graph: SOPGraph = nx.DiGraph(
+        name=definition.identity.name,
+        definition=definition,
+        lanes=tuple(actor.name for actor in definition.actors),
+        labels=definition.labels,
+    )
+    rows, nodes = _step_nodes(definition)
+    # networkx types attributes as plain dicts; a TypedDict is one at run time
+    graph.add_nodes_from(cast("list[tuple[str, dict[str, Any]]]", nodes))
+    _add_start(graph, definition, rows)
+    graph.add_edges_from(
+        cast("list[tuple[str, str, dict[str, Any]]]", _exit_edges(graph, definition, rows))
+    )
     return graph

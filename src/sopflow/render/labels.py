@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sopflow.render.geometry import Shape
     from sopflow.render.table import Columns
 
-__all__ = ["place_labels"]
+__all__ = ["Surroundings", "place_labels"]
 
 #: Distances along a leg (points from its start) tried for a label.
 _ALONG = (2.0, 6.0, 10.0, 16.0, 24.0, 34.0, 46.0)
@@ -102,23 +102,35 @@ def _obstacles(arrows: Sequence[Arrow], shapes: Sequence[Rect],
     return taken
 
 
-def place_labels(flow: Flow, arrows: Sequence[Arrow], *, shapes: Sequence[Shape], size: float,
-                 cols: Columns, drawn_here: set[str], area: Rect, texts: Sequence[TextBox],
-                 rules: Sequence[float]) -> list[Arrow]:
-    """``arrows`` with the labels of the exits whose source is drawn on this page.
+@attrs.frozen(kw_only=True)
+class Surroundings:
+    """What a page's labels keep clear of and stay within.
 
     ``shapes`` are every shape on the page (connectors too); ``drawn_here`` the nodes drawn on
     this page; ``area`` the lanes' part of the body; ``rules`` the y of each row rule.
     """
+
+    shapes: tuple[Shape, ...]
+    texts: tuple[TextBox, ...]
+    cols: Columns
+    drawn_here: frozenset[str]
+    area: Rect
+    rules: tuple[float, ...]
+
+
+def place_labels(flow: Flow, arrows: Sequence[Arrow], around: Surroundings,
+                 size: float) -> list[Arrow]:
+    """``arrows`` with the labels of the exits whose source is drawn on this page."""
     lm = fonts.metrics()
-    taken = _obstacles(arrows, [s.rect for s in shapes], texts)
-    rule_rects = [Rect(x=area.x, y=y - 1.0, w=area.w, h=2.0) for y in rules]
+    shapes, area, cols = around.shapes, around.area, around.cols
+    taken = _obstacles(arrows, [s.rect for s in shapes], around.texts)
+    rule_rects = [Rect(x=area.x, y=y - 1.0, w=area.w, h=2.0) for y in around.rules]
     exit_labels = {e.key: e.label for e in flow.edges
                    if flow.nodes[e.u].kind is not NodeKind.START}
     out = []
     for a in arrows:
         e_label = exit_labels.get(a.edge)
-        if not e_label or a.edge[0] not in drawn_here:
+        if not e_label or a.edge[0] not in around.drawn_here:
             out.append(a)
             continue
         lines = lm.wrap(e_label, 48.0, size) if lm.width(e_label, size) > 52 else (e_label,)

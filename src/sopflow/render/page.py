@@ -17,7 +17,7 @@ from sopflow.graph import NodeKind
 from sopflow.render import fonts
 from sopflow.render.errors import ConnectorRoomError, EndRoomError
 from sopflow.render.geometry import Connector, Line, Page, Point, Rect, Shape, TextBox
-from sopflow.render.labels import place_labels
+from sopflow.render.labels import Surroundings, place_labels
 from sopflow.render.ports import ENTRY, port_point
 from sopflow.render.route import DOWN, UP, Dir, Port, RouteGrid, RouteJob, route_all
 from sopflow.render.symbols import (
@@ -122,7 +122,7 @@ class PageBuilder:
         node_shapes = {**body.node_shapes, **self.side_ends(body)}
         shapes = [*body.extra, *node_shapes.values()]
         ends, end_shapes = self.ports(node_shapes, shapes)
-        connectors, jobs, conn_ends = self.crossings(body, node_shapes, ends, end_shapes)
+        connectors, jobs, conn_ends = self.crossings(body, ends, end_shapes)
         all_shapes = [*shapes, *(c.shape for c in connectors)]
         lanes_l, lanes_r = cols.lanes_span
         area = Rect(x=lanes_l + 1, y=body.top + 1, w=lanes_r - lanes_l - 2,
@@ -135,11 +135,12 @@ class PageBuilder:
         )
         routed = route_all(jobs, grid)
         texts = [*(head.texts if head else ()), *body.texts]
-        arrows = place_labels(
-            self.flow, routed.arrows, shapes=all_shapes, size=opts.label_font_size, cols=cols,
-            drawn_here={n for n, pg in self.page_of.items() if pg == self.p}, area=area,
-            texts=texts, rules=body.bounds,
+        around = Surroundings(
+            shapes=tuple(all_shapes), texts=tuple(texts), cols=cols, area=area,
+            drawn_here=frozenset(n for n, pg in self.page_of.items() if pg == self.p),
+            rules=body.bounds,
         )
+        arrows = place_labels(self.flow, routed.arrows, around, opts.label_font_size)
         number = opts.first_page_number + self.p
         lines = [*(head.lines if head else ()),
                  *(Line(points=j, style="dotted", width=0.8, role="joint") for j in body.joints),
@@ -328,8 +329,8 @@ class PageBuilder:
         at_bottom = (a_ is not None) == (self.page_of[e.v] > self.page_of[e.u])
         return (0, -row if at_bottom else row)
 
-    def crossings(self, body: _Body, node_shapes: dict[str, Shape],
-                  ends: dict[_End, tuple[Point, Dir]], end_shapes: dict[_End, Shape],
+    def crossings(self, body: _Body, ends: dict[_End, tuple[Point, Dir]],
+                  end_shapes: dict[_End, Shape],
                   ) -> tuple[list[Connector], list[RouteJob], list[tuple[Point, Dir]]]:
         """The off-page connectors of this page, and the routing job of every arrow drawn
         here (with the connector ends' ports)."""

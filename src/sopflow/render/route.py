@@ -21,7 +21,7 @@ from sopflow.render.errors import ArrowRouteError
 from sopflow.render.geometry import Arrow, Point, Rect
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
 __all__ = ["Port", "RouteError", "RouteGrid", "RouteJob", "Routed", "Router", "route_all"]
 
@@ -76,6 +76,20 @@ def _lines(lo: float, hi: float, step: float, special: Iterable[float],
     return sorted(set(result))
 
 
+@attrs.frozen(kw_only=True)
+class _Query:
+    """One route search: from grid point ``s`` leaving in ``d0`` to ``t`` entering in ``d1``;
+    the rays are the points a route may use inside its own shapes' clearance."""
+
+    s: int
+    t: int
+    d0: Dir
+    d1: Dir
+    src_ray: set[int]
+    dst_ray: set[int]
+    relax: int
+
+
 class Router:
     """Routes the arrows of one page; remembers the routes already laid.
 
@@ -83,6 +97,9 @@ class Router:
     inflated by the wanted clearance. ``bands`` are y-ranges (the rows' shape bands) where a
     horizontal run costs more, so lane changes happen in the gutters between rows.
     """
+
+    #: Largest spacing of the evenly spread tracks (points).
+    STEP = 5.0
 
     def __init__(
         self,
@@ -93,9 +110,9 @@ class Router:
         rules_x: Sequence[float],
         rules_y: Sequence[float],
         bands: Sequence[tuple[float, float]] = (),
-        step: float = 5.0,
     ) -> None:
         pts = list(ports)
+        step = self.STEP
         self.xs = _lines(area.x, area.right, step, (p[0] for p in pts), rules_x, 2.5)
         self.ys = _lines(area.y, area.bottom, step, (p[1] for p in pts), rules_y, 2.5)
         self.xi = {x: i for i, x in enumerate(self.xs)}
@@ -159,10 +176,10 @@ class Router:
             raise RouteError(f"port {exc} is not on the routing grid") from None
         if (self.usage.get(s) or self.usage.get(t)) and not relax:
             raise RouteError("a port is already used by another arrow")
-        path = self._search(
-            s, t, src.direction, dst.direction,
-            self._ray(src, outward=True), self._ray(dst, outward=False), relax,
-        )
+        path = self._search(_Query(
+            s=s, t=t, d0=src.direction, d1=dst.direction, src_ray=self._ray(src, outward=True),
+            dst_ray=self._ray(dst, outward=False), relax=relax,
+        ))
         if path is None:
             raise RouteError(
                 f"no clear route from {src.point} to {dst.point}: the page is too crowded"
@@ -187,67 +204,64 @@ class Router:
             out.add(j * nx_ + i)
         return out
 
-    def _search(
-        self, s: int, t: int, d0: Dir, d1: Dir, src_ray: set[int], dst_ray: set[int],
-        relax: int = 0,
-    ) -> list[int] | None:
+    def _moves(self, q: _Query, n: int, d: Dir) -> Iterator[tuple[int, Dir, bool, bool]]:
+        """The grid points a route at ``n`` heading ``d`` may move to next: (point,
+        direction, bend, shares a segment with another route)."""
+        nx_, ny_ = len(self.xs), len(self.ys)
+        i, j = n % nx_, n // nx_
+        use = self.usage.get(n, 0) if n != q.s and not q.relax else 0
+        for nd in _DIRS:
+            if nd == (-d[0], -d[1]) or (n == q.s and nd != q.d0):
+                continue  # no U-turn; the first move follows the exit direction
+            bend = nd != d
+            # no T-junction with another route, and cross it only at right angles
+            if use and (bend or use in (3, 1 if nd[1] == 0 else 2)):
+                continue
+            ni, nj = i + nd[0], j + nd[1]
+            if not (0 <= ni < nx_ and 0 <= nj < ny_):
+                continue
+            m = nj * nx_ + ni
+            # inside a shape's clearance only along its port's own ray
+            if self.blocked[m] and not (
+                (m in q.src_ray and nd == q.d0) or (m in q.dst_ray and nd == q.d1)
+            ):
+                continue
+            shared = ((n, m) if n < m else (m, n)) in self.used_edges
+            if (shared and q.relax < 2) or (m == q.t and nd != q.d1):
+                continue
+            yield m, nd, bend, shared
+
+    def _search(self, q: _Query) -> list[int] | None:
+        """A* over (grid point, direction): length, plus costs for bends, crossings and
+        horizontal runs through a row's shapes band."""
         nx_, ny_ = len(self.xs), len(self.ys)
         xs, ys = self.xs, self.ys
-        tx, ty = xs[t % nx_], ys[t // nx_]
-        blocked, usage, used_edges, band = self.blocked, self.usage, self.used_edges, self.band_rows
+        tx, ty = xs[q.t % nx_], ys[q.t // nx_]
+        usage, band = self.usage, self.band_rows
         bend_cost, cross_cost = 24.0, 10.0
 
         def h(n: int) -> float:
             return abs(xs[n % nx_] - tx) + abs(ys[n // nx_] - ty)
 
-        start = (s, d0)
+        start = (q.s, q.d0)
         best: dict[tuple[int, Dir], float] = {start: 0.0}
         prev: dict[tuple[int, Dir], tuple[int, Dir] | None] = {start: None}
         counter = itertools.count()
-        heap: list[tuple[float, int, int, Dir]] = [(h(s), next(counter), s, d0)]
-        # The first move must follow the exit direction.
+        heap: list[tuple[float, int, int, Dir]] = [(h(q.s), next(counter), q.s, q.d0)]
         budget = 8 * nx_ * ny_  # a search that finds nothing gives up instead of crawling
-        while heap:
+        while heap and budget > 0:
             budget -= 1
-            if budget < 0:
-                return None
             _, _, n, d = heapq.heappop(heap)
             g = best[(n, d)]
-            if n == t and d == d1:
+            if n == q.t and d == q.d1:
                 return self._unwind(prev, (n, d))
             i, j = n % nx_, n // nx_
-            for nd in _DIRS:
-                if nd == (-d[0], -d[1]):
-                    continue
-                if n == s and nd != d0:
-                    continue
-                bend = nd != d
-                if n != s and not relax:
-                    use = usage.get(n, 0)
-                    if bend and use:
-                        continue
-                    if not bend and use in (3, 1 if nd[1] == 0 else 2):
-                        continue
-                ni, nj = i + nd[0], j + nd[1]
-                if not (0 <= ni < nx_ and 0 <= nj < ny_):
-                    continue
-                m = nj * nx_ + ni
-                # inside a shape's clearance only along its port's own ray
-                if blocked[m] and not (
-                    (m in src_ray and nd == d0) or (m in dst_ray and nd == d1)
-                ):
-                    continue
-                key = (n, m) if n < m else (m, n)
-                shared = key in used_edges
-                if shared and relax < 2:
-                    continue
-                if m == t and nd != d1:
-                    continue
-                step = abs(xs[ni] - xs[i]) + abs(ys[nj] - ys[j])
+            for m, nd, bend, shared in self._moves(q, n, d):
+                step = abs(xs[m % nx_] - xs[i]) + abs(ys[m // nx_] - ys[j])
                 if nd[1] == 0 and band[j]:
                     step *= 2.0
                 cost = g + step + (bend_cost if bend else 0.0) + (400.0 if shared else 0.0)
-                if usage.get(m) and m != t:
+                if usage.get(m) and m != q.t:
                     cost += cross_cost
                 state = (m, nd)
                 if cost < best.get(state, float("inf")):
