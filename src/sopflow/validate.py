@@ -18,9 +18,18 @@ from typing import Any
 
 import attrs
 
-from sopflow.graph import END_PREFIX, START_NODE, SOPGraph
-from sopflow.model import END, START, SOPDefinition, SourceLocation, Step, StepKind
-from sopflow.waktu import Basis, Waktu
+from sopflow.graph import START_NODE, SOPGraph, ends, node_attrs, table_rows
+from sopflow.model import (
+    END,
+    START,
+    SOPDefinition,
+    SourceLocation,
+    Step,
+    StepKind,
+    identity_label,
+    required_identity_fields,
+)
+from sopflow.waktu import WORKING_DAY_HOURS, WORKING_WEEK_DAYS, Basis, Waktu
 
 __all__ = [
     "RULES",
@@ -126,16 +135,12 @@ class _Context:
     def __init__(self, definition: SOPDefinition, graph: SOPGraph) -> None:
         self.definition = definition
         self.graph = graph
-        self.rows: dict[str, int] = {}
-        for row, step in enumerate(definition.steps, start=1):
-            self.rows.setdefault(step.id, row)
-        # (row, step), skipping rows whose id repeats an earlier one
-        self.unique = tuple(
-            (row, step)
-            for row, step in enumerate(definition.steps, start=1)
-            if self.rows[step.id] == row
-        )
-        self.ends = [n for n in graph.nodes if str(n).startswith(END_PREFIX)]
+        # the graph holds each id once, in the first row that uses it
+        table = table_rows(graph)
+        self.rows: dict[str, int] = {step: data["row"] for step, data in table}
+        # (row, step) in row order, skipping rows whose id repeats an earlier one
+        self.unique = tuple((data["row"], definition.steps[data["row"] - 1]) for _, data in table)
+        self.ends = list(ends(graph))
 
     @functools.cached_property
     def reached(self) -> set[str]:
@@ -312,12 +317,12 @@ def _no_way_out(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             )
 
 
-_REQUIRED_IDENTITY = (
-    ("number", "Nomor SOP"),
-    ("name", "Nama SOP"),
-    ("created", "Tanggal Pembuatan"),
-    ("effective", "Tanggal Efektif"),
-    ("approved_by", "Disahkan oleh"),
+#: Required identity fields in the order E009 reports them (the rows of the identity page's
+#: header first); which fields are required, and their names, live on ``Identity``'s fields.
+_REQUIRED_ORDER = ("number", "name", "created", "effective", "approved_by")
+_REQUIRED_IDENTITY = tuple(
+    (field, identity_label(field))
+    for field in sorted(required_identity_fields(), key=_REQUIRED_ORDER.index)
 )
 
 
@@ -335,7 +340,7 @@ def _missing_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
-        waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
+        waktu = node_attrs(ctx.graph, step.id)["waktu"]
         if step.time.strip() and not waktu.readable:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} cannot be read; "
@@ -485,11 +490,12 @@ def _dates_order(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     identity = ctx.definition.identity
     if identity.created is None:
         return
-    for field, label in (("effective", "Tanggal Efektif"), ("revised", "Tanggal Revisi")):
+    for field in ("effective", "revised"):
         value = getattr(identity, field)
         if value is not None and value < identity.created:
             yield rule.finding(
-                f"{label} {value.isoformat()} is before Tanggal Pembuatan "
+                f"{identity_label(field)} {value.isoformat()} is before "
+                f"{identity_label('created')} "
                 f"{identity.created.isoformat()}",
                 field,
                 ctx.definition.location,
@@ -499,7 +505,7 @@ def _dates_order(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 def _bare_hari(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     reading = "working days" if ctx.definition.bare_hari is Basis.WORKING else "calendar days"
     for row, step in ctx.unique:
-        waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
+        waktu = node_attrs(ctx.graph, step.id)["waktu"]
         if waktu.readable and waktu.bare_hari:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} says bare 'hari', "
@@ -511,7 +517,7 @@ def _bare_hari(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 #: How far a Waktu may stand from both its neighbours before it is "out of line".
 OUT_OF_LINE_FACTOR = 10.0
-_CALENDAR_TO_WORKING = (5 / 7) * (7.5 / 24)
+_CALENDAR_TO_WORKING = (WORKING_WEEK_DAYS / 7) * (WORKING_DAY_HOURS / 24)
 
 
 def _scale(waktu: Waktu) -> float | None:
@@ -529,7 +535,7 @@ def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     sizes: dict[int, float | None] = {}  # by id(): compile shares one Waktu per distinct text
     timed = []
     for row, step in ctx.unique:
-        waktu = ctx.graph.nodes[step.id]["waktu"]
+        waktu = node_attrs(ctx.graph, step.id)["waktu"]
         key = id(waktu)
         if key not in sizes:
             sizes[key] = _scale(waktu)
@@ -637,14 +643,11 @@ def _unused_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             )
 
 
-_OPTIONAL_IDENTITY = (
-    ("unit", "the unit's names"),
-    ("legal_basis", "Dasar Hukum"),
-    ("qualifications", "Kualifikasi Pelaksana"),
-    ("related", "Keterkaitan"),
-    ("equipment", "Peralatan/Perlengkapan"),
-    ("warning", "Peringatan"),
-    ("records", "Pencatatan dan Pendataan"),
+#: Identity fields of text that W114 warns about when empty (the dates may be blank).
+_OPTIONAL_IDENTITY = tuple(
+    (field, identity_label(field))
+    for field in ("unit", "legal_basis", "qualifications", "related", "equipment", "warning",
+                  "records")
 )
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from sopflow.graph import NodeAttrs
+    from sopflow.procedure import Procedure
 
 __all__ = ["flowchart_graph", "procedure_svg", "render_flowchart"]
 
@@ -116,14 +117,14 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
     return g
 
 
-def _procedure_graph(procedure: Any) -> nx.DiGraph[Any]:
+def _procedure_graph(procedure: Procedure) -> nx.DiGraph[Any]:
     graph = getattr(procedure, "graph", None)
     if graph is None:
         raise TypeError(f"expected a compiled sopflow.Procedure, got {type(procedure).__name__}")
     return graph  # type: ignore[no-any-return]
 
 
-def render_flowchart(procedure: Any, path: str | Path, *, dpi: float = 150.0) -> list[Path]:
+def render_flowchart(procedure: Procedure, path: str | Path, *, dpi: float = 150.0) -> list[Path]:
     """Write the compact ``dot`` flowchart to ``path`` (.svg, .png or .pdf) and return it."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
@@ -140,7 +141,7 @@ def render_flowchart(procedure: Any, path: str | Path, *, dpi: float = 150.0) ->
     return [path]
 
 
-def procedure_svg(procedure: Any) -> str:
+def procedure_svg(procedure: Procedure) -> str:
     """The compact flowchart as SVG text (what ``Procedure._repr_svg_`` shows in Jupyter)."""
     g = flowchart_graph(_procedure_graph(procedure))
     with fonts.graphviz_stderr_filtered():

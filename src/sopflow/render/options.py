@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import attrs
 
+from sopflow.model import identity_label
 from sopflow.render.geometry import paper
 
 __all__ = ["ColumnLabels", "IdentityLabels", "LayoutOptions"]
@@ -29,20 +30,21 @@ class ColumnLabels:
 
 @attrs.frozen(kw_only=True)
 class IdentityLabels:
-    """Field names of the identity grid (agencies vary them: "Tanggal Pengesahan", ...)."""
+    """Field names of the identity grid (agencies vary them: "Tanggal Pengesahan", ...); the
+    defaults are the names on :class:`sopflow.model.Identity`'s fields."""
 
-    number: str = "Nomor SOP"
-    created: str = "Tanggal Pembuatan"
-    revised: str = "Tanggal Revisi"
-    effective: str = "Tanggal Efektif"
-    approved_by: str = "Disahkan oleh"
-    name: str = "Nama SOP"
-    legal_basis: str = "Dasar Hukum"
-    qualifications: str = "Kualifikasi Pelaksana"
-    related: str = "Keterkaitan"
-    equipment: str = "Peralatan/Perlengkapan"
-    warning: str = "Peringatan"
-    records: str = "Pencatatan dan Pendataan"
+    number: str = identity_label("number")
+    created: str = identity_label("created")
+    revised: str = identity_label("revised")
+    effective: str = identity_label("effective")
+    approved_by: str = identity_label("approved_by")
+    name: str = identity_label("name")
+    legal_basis: str = identity_label("legal_basis")
+    qualifications: str = identity_label("qualifications")
+    related: str = identity_label("related")
+    equipment: str = identity_label("equipment")
+    warning: str = identity_label("warning")
+    records: str = identity_label("records")
 
 
 @attrs.frozen(kw_only=True)
