@@ -33,6 +33,7 @@ from sopflow.waktu import WORKING_DAY_HOURS, WORKING_WEEK_DAYS, Basis, Waktu
 
 __all__ = [
     "RULES",
+    "RUN_BLOCKERS",
     "Finding",
     "Report",
     "Rule",
@@ -160,13 +161,18 @@ RuleFunc = Callable[[_Context], Iterable[Finding]]
 
 @attrs.frozen(kw_only=True, slots=True)
 class Rule:
-    """A validation rule: stable code, short name, severity and a one-line summary."""
+    """A validation rule: stable code, short name, severity and a one-line summary.
+
+    ``blocks_run``: a finding of this rule makes the flow impossible to run (the executor
+    refuses such a procedure); other errors flaw the document, not the flow.
+    """
 
     code: str
     name: str
     severity: Severity
     summary: str
     check: RuleFunc = attrs.field(repr=False)
+    blocks_run: bool = False
 
     def finding(
         self, message: str, element: str | None, location: SourceLocation | None
@@ -663,12 +669,14 @@ def _empty_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _rule(
-    code: str, name: str, severity: Severity, summary: str, check: Callable[..., Any]
+    code: str, name: str, severity: Severity, summary: str, check: Callable[..., Any], *,
+    blocks_run: bool = False,
 ) -> Rule:
     def bound(ctx: _Context) -> Iterable[Finding]:
         return check(rule, ctx)  # type: ignore[no-any-return]
 
-    rule = Rule(code=code, name=name, severity=severity, summary=summary, check=bound)
+    rule = Rule(code=code, name=name, severity=severity, summary=summary, check=bound,
+                blocks_run=blocks_run)
     return rule
 
 
@@ -676,21 +684,25 @@ _E, _W = Severity.ERROR, Severity.WARNING
 
 #: Every rule, in report order. Codes are stable: new rules get new codes.
 RULES: tuple[Rule, ...] = (
-    _rule("E001", "no-start", _E, "the SOP has no step, so no start", _no_start),
-    _rule("E002", "no-end", _E, "no step leads to the end (Selesai)", _no_end),
-    _rule("E003", "unknown-step", _E, "an exit or the start names an unknown step", _unknown_step),
-    _rule("E004", "unknown-actor", _E, "a step is done by an undeclared actor", _unknown_actor),
-    _rule("E005", "no-actor", _E, "a step has no actor", _no_actor),
-    _rule("E006", "decision-exits", _E, "a decision has fewer than two exits", _decision_exits),
+    _rule("E001", "no-start", _E, "the SOP has no step, so no start", _no_start, blocks_run=True),
+    _rule("E002", "no-end", _E, "no step leads to the end (Selesai)", _no_end, blocks_run=True),
+    _rule("E003", "unknown-step", _E, "an exit or the start names an unknown step", _unknown_step,
+          blocks_run=True),
+    _rule("E004", "unknown-actor", _E, "a step is done by an undeclared actor", _unknown_actor,
+          blocks_run=True),
+    _rule("E005", "no-actor", _E, "a step has no actor", _no_actor, blocks_run=True),
+    _rule("E006", "decision-exits", _E, "a decision has fewer than two exits", _decision_exits,
+          blocks_run=True),
     _rule("E007", "unreachable", _E, "a step cannot be reached from the start", _unreachable),
-    _rule("E008", "no-way-out", _E, "from a step no end can be reached", _no_way_out),
+    _rule("E008", "no-way-out", _E, "from a step no end can be reached", _no_way_out,
+          blocks_run=True),
     _rule("E009", "missing-identity", _E, "a required identity field is missing",
           _missing_identity),
     _rule("E010", "unreadable-waktu", _E, "a Waktu cannot be read", _unreadable_waktu),
-    _rule("E011", "duplicate-step", _E, "two steps share an id", _duplicate_id),
+    _rule("E011", "duplicate-step", _E, "two steps share an id", _duplicate_id, blocks_run=True),
     _rule("E012", "duplicate-actor", _E, "an actor is declared twice", _duplicate_actor),
     _rule("E013", "duplicate-label", _E, "two exits of a decision share a label",
-          _duplicate_label),
+          _duplicate_label, blocks_run=True),
     _rule("E014", "empty-text", _E, "a step has no Kegiatan text", _empty_text),
     _rule("W101", "not-verb-first", _W, "an activity does not start with a verb or names its actor",
           _not_verb_first),
@@ -714,14 +726,32 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def validate(definition: SOPDefinition, graph: SOPGraph | None = None) -> Report:
-    """Run every rule on ``definition`` (compiling its graph if not given)."""
+#: Codes of the rules whose findings make a flow impossible to run (``Rule.blocks_run``).
+RUN_BLOCKERS = frozenset(rule.code for rule in RULES if rule.blocks_run)
+
+
+def _rules(ignore: Iterable[str]) -> tuple[Rule, ...]:
+    """RULES without those named (by code or name) in ``ignore``; an unknown one is an error."""
+    skip = set(ignore)
+    known = {rule.code for rule in RULES} | {rule.name for rule in RULES}
+    unknown = sorted(skip - known)
+    if unknown:
+        raise ValueError(f"unknown validation rule(s) {', '.join(map(repr, unknown))}: "
+                         "name rules by code (W103) or name (joint-activity)")
+    return tuple(r for r in RULES if r.code not in skip and r.name not in skip)
+
+
+def validate(definition: SOPDefinition, graph: SOPGraph | None = None, *,
+             ignore: Iterable[str] = ()) -> Report:
+    """Run every rule on ``definition`` (compiling its graph if not given), except those
+    named in ``ignore`` by code or name (``ignore=["W103"]`` accepts joint activities)."""
+    rules = _rules(ignore)
     if graph is None:
         from sopflow.graph import compile_graph
 
         graph = compile_graph(definition)
     ctx = _Context(definition, graph)
-    findings = [finding for rule in RULES for finding in rule.check(ctx)]
+    findings = [finding for rule in rules for finding in rule.check(ctx)]
     errors = [f for f in findings if f.severity is Severity.ERROR]
     warnings = [f for f in findings if f.severity is Severity.WARNING]
     return Report(sop=definition.identity.name, findings=(*errors, *warnings))
