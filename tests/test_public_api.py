@@ -60,3 +60,31 @@ def test_render_exposes_no_phase_internals() -> None:
 
     assert "LayoutOptions" in render.__all__
     assert not {"PageBuilder", "Router", "plan_ports", "paginate"} & set(render.__all__)
+
+
+#: The core: what every other part builds on. It never imports the layers above it.
+_CORE = ("model", "waktu", "graph", "validate", "procedure")
+_ABOVE = ("sopflow.dsl", "sopflow.loader", "sopflow.cli", "sopflow.render", "sopflow.runtime",
+          "sopflow.simulate", "sopflow.interchange")
+
+
+def _imports(path: Path, *, lazy: bool) -> set[str]:
+    import ast
+
+    tree = ast.parse(path.read_text())
+    found: set[str] = set()
+    for node in ast.walk(tree) if lazy else tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return found
+
+
+@pytest.mark.parametrize("name", _CORE)
+def test_core_never_imports_the_layers_above(name: str) -> None:
+    path = ROOT / "src" / "sopflow" / f"{name}.py"
+    up = {m for m in _imports(path, lazy=False) if m.startswith(_ABOVE)}
+    assert not up, f"sopflow.{name} imports {sorted(up)}"
+    # not even lazily: the DSL sits above compilation
+    assert "sopflow.dsl" not in _imports(path, lazy=True)
