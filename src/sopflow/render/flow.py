@@ -14,6 +14,8 @@ from sopflow.graph import NodeKind, edge_attrs, edge_labels, node_attrs
 from sopflow.render.errors import FlowShapeError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import networkx as nx
 
     from sopflow.graph import EdgeAttrs
@@ -67,7 +69,7 @@ class Flow:
     """Lanes, nodes, arrows and table rows (in row order) of one SOP."""
 
     lanes: tuple[str, ...]
-    nodes: dict[str, Node]
+    nodes: Mapping[str, Node]
     edges: tuple[Edge, ...]
     rows: tuple[RowData, ...]
 

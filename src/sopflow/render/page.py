@@ -36,7 +36,7 @@ from sopflow.render.symbols import (
 from sopflow.render.table import place_cell
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from sopflow.render.flow import Edge, Flow, Node
     from sopflow.render.options import LayoutOptions
@@ -84,7 +84,7 @@ class _Body:
     """The table body of a page: cell texts, shapes, joint links, and where each row is."""
 
     texts: tuple[TextBox, ...]
-    node_shapes: dict[str, Shape]  # the shape an arrow attaches to, per node
+    node_shapes: Mapping[str, Shape]  # the shape an arrow attaches to, per node
     extra: tuple[Shape, ...]  # the other boxes of joint activities
     joints: tuple[tuple[Point, Point], ...]
     bands: tuple[tuple[float, float], ...]  # y-range of each row's shapes

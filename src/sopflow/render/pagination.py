@@ -15,7 +15,7 @@ import attrs
 from sopflow.render.errors import RowTooTallError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from sopflow.render.flow import Edge, Flow
     from sopflow.render.table import Row
@@ -123,10 +123,10 @@ def paginate(rows: Sequence[Row], first_top: float, top: float, limit: float,
 class Crossings:
     """Where each node is drawn and the arrows that cross a page break, with their letters."""
 
-    node_page: dict[str, int]
+    node_page: Mapping[str, int]
     edges: tuple[Edge, ...]  # crossing arrows in the order their connectors are lettered
-    letters: dict[tuple[str, str], str]
-    keys: dict[tuple[str, str], int]
+    letters: Mapping[tuple[str, str], str]
+    keys: Mapping[tuple[str, str], int]
 
     def has_top_band(self, p: int) -> bool:
         """True if some arrow crosses into page ``p`` from an earlier page (either way)."""

@@ -8,6 +8,7 @@ on the side with fewer arrows. Where on that side (the slot) is decided per page
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from sopflow.graph import NodeKind
@@ -22,7 +23,7 @@ __all__ = ["ENTRY", "Ports", "Side", "plan_ports", "port_point"]
 
 Side = Literal["T", "B", "L", "R"]
 #: Each arrow's (exit side, entry side), by (source, target).
-Ports: TypeAlias = dict[tuple[str, str], tuple[Side, Side]]
+Ports: TypeAlias = Mapping[tuple[str, str], tuple[Side, Side]]
 #: The direction an arrow moves in when it enters a shape by a side.
 ENTRY: dict[Side, Dir] = {"T": DOWN, "B": UP, "L": RIGHT, "R": LEFT}
 
