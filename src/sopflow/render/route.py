@@ -21,7 +21,7 @@ from sopflow.render.errors import ArrowRouteError
 from sopflow.render.geometry import Arrow, Point, Rect
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Sequence
 
 __all__ = ["Port", "RouteError", "RouteGrid", "RouteJob", "Routed", "Router", "route_all"]
 
@@ -31,6 +31,11 @@ UP: Dir = (0, -1)
 LEFT: Dir = (-1, 0)
 RIGHT: Dir = (1, 0)
 _DIRS = (DOWN, UP, LEFT, RIGHT)
+#: The directions a route heading ``d`` may take next (all but back), in ``_DIRS`` order.
+_AHEAD = {d: tuple(nd for nd in _DIRS if nd != (-d[0], -d[1])) for d in _DIRS}
+#: Usage marks of a grid point that a straight pass in direction ``d`` may not go through:
+#: a bend or end (3), or a pass the same way (1 horizontal, 2 vertical).
+_CROSSED = {d: (3, 1 if d[1] == 0 else 2) for d in _DIRS}
 
 
 class RouteError(RuntimeError):
@@ -204,32 +209,38 @@ class Router:
             out.add(j * nx_ + i)
         return out
 
-    def _moves(self, q: _Query, n: int, d: Dir) -> Iterator[tuple[int, Dir, bool, bool]]:
+    def _moves(self, q: _Query, n: int, d: Dir) -> list[tuple[int, Dir, bool, bool]]:
         """The grid points a route at ``n`` heading ``d`` may move to next: (point,
         direction, bend, shares a segment with another route)."""
-        nx_, ny_ = len(self.xs), len(self.ys)
+        nx_ = len(self.xs)
         i, j = n % nx_, n // nx_
-        use = self.usage.get(n, 0) if n != q.s and not q.relax else 0
-        for nd in _DIRS:
-            if nd == (-d[0], -d[1]) or (n == q.s and nd != q.d0):
-                continue  # no U-turn; the first move follows the exit direction
+        if n == q.s:
+            dirs: tuple[Dir, ...] = (q.d0,)  # the first move follows the exit direction
+            use = 0
+        else:
+            dirs = _AHEAD[d]  # no U-turn
+            use = 0 if q.relax else self.usage.get(n, 0)
+        blocked, used_edges = self.blocked, self.used_edges
+        out = []
+        for nd in dirs:
             bend = nd != d
             # no T-junction with another route, and cross it only at right angles
-            if use and (bend or use in (3, 1 if nd[1] == 0 else 2)):
+            if use and (bend or use in _CROSSED[nd]):
                 continue
             ni, nj = i + nd[0], j + nd[1]
-            if not (0 <= ni < nx_ and 0 <= nj < ny_):
+            if not (0 <= ni < nx_ and 0 <= nj < len(self.ys)):
                 continue
             m = nj * nx_ + ni
             # inside a shape's clearance only along its port's own ray
-            if self.blocked[m] and not (
+            if blocked[m] and not (
                 (m in q.src_ray and nd == q.d0) or (m in q.dst_ray and nd == q.d1)
             ):
                 continue
-            shared = ((n, m) if n < m else (m, n)) in self.used_edges
+            shared = ((n, m) if n < m else (m, n)) in used_edges
             if (shared and q.relax < 2) or (m == q.t and nd != q.d1):
                 continue
-            yield m, nd, bend, shared
+            out.append((m, nd, bend, shared))
+        return out
 
     def _search(self, q: _Query) -> list[int] | None:
         """A* over (grid point, direction): length, plus costs for bends, crossings and
