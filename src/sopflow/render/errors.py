@@ -12,6 +12,7 @@ __all__ = [
     "ConnectorRoomError",
     "EndRoomError",
     "FlowShapeError",
+    "IdentityRoomError",
     "LayoutError",
     "RowTooTallError",
     "TooManyLanesError",
@@ -77,6 +78,11 @@ class ArrowRouteError(LayoutError):
     def __init__(self, edge: tuple[str, str], reason: str) -> None:
         self.edge, self.reason = edge, reason
         super().__init__(f"cannot draw the arrow {edge[0]} -> {edge[1]}: {reason}")
+
+
+class IdentityRoomError(LayoutError):
+    """The identity page cannot hold a part that may not be split: the unit's names beside
+    the identity rows, or one row of a grid field on a whole page."""
 
 
 #: Failures that taller gutters and narrower symbols cannot cure: the retry with more room

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from sopflow.render import fonts
+from sopflow.render.errors import IdentityRoomError
 from sopflow.render.geometry import Image, Line, Page, Rect, TextBox
 from sopflow.render.options import IdentityLabels
 
@@ -188,7 +189,7 @@ def _unit_block(out: _Pages, ident: Identity, mid: float, bottom: float) -> None
     for p in unit_paras:
         yy += out.text(left + PAD, yy, unit_w, p, sz=size, align="center")
     if yy > bottom:
-        raise ValueError("the unit names do not fit beside the identity rows")
+        raise IdentityRoomError("the unit names do not fit beside the identity rows")
 
 
 _Cell = tuple[str, list[_Para], float]  # heading, paragraphs left to draw, left edge
@@ -239,7 +240,7 @@ def _grid_row(out: _Pages, cells: list[_Cell], y: float, limit: float, cw: float
         need = max(_para_lines(p) for _, p, _ in cells)
         if fit_lines < min(need, 2):
             if y <= out.top + 1:
-                raise ValueError("an identity field is too long for one page")
+                raise IdentityRoomError("an identity field is too long for one page")
             out.close(y)  # nothing of this row fits: it starts afresh on the next page
             y = out.top
             continue
