@@ -103,7 +103,11 @@ def _row(graph: nx.DiGraph[Any], n: str) -> RowData:
 def _edge(u: str, v: str, d: EdgeAttrs) -> Edge:
     # exits that share a target share one arrow: it carries all their labels
     label = " / ".join(lb for lb in edge_labels(d) if lb) or None
-    return Edge(u=u, v=v, label=label, order=int(d.get("order", 0)), back=bool(d["back"]))
+    back = d.get("back")
+    if back is None:
+        raise FlowShapeError(f"the arrow {u!r} -> {v!r} has no 'back' flag: lay out a graph "
+                             "made by sopflow.graph.compile_graph (docs/graph-schema.md)")
+    return Edge(u=u, v=v, label=label, order=int(d.get("order", 0)), back=bool(back))
 
 
 def read_flow(graph: nx.DiGraph[Any]) -> Flow:
