@@ -12,7 +12,7 @@ Conventions in ``docs/*.md``:
 - a block after ``<!-- file: NAME -->`` is saved as the file NAME (the reader is asked to
   save it), for the commands that follow; it is not run by itself;
 - a block after ``<!-- requires: MODULE -->`` runs only when MODULE can be imported
-  (rendering and simulation live in modules that may not be installed).
+  (a library sopflow does not depend on, such as jsonschema).
 
 Run ``python tests/test_docs.py`` to regenerate the rule table in ``docs/validation.md``.
 """

@@ -41,7 +41,19 @@ if TYPE_CHECKING:
     from sopflow.procedure import Procedure
     from sopflow.validate import Report
 
-__all__ = ["END", "NEXT", "SOP", "START", "ActorSpec", "StepRef", "Target", "caller_location"]
+__all__ = [
+    "END",
+    "NEXT",
+    "SOP",
+    "START",
+    "ActorSpec",
+    "DefinitionError",
+    "DefinitionTypeError",
+    "DefinitionValueError",
+    "StepRef",
+    "Target",
+    "caller_location",
+]
 
 #: Exit target meaning "the row below" (the end, after the last row).
 NEXT: Final = "@next"
@@ -52,6 +64,29 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 @functools.lru_cache(maxsize=256)
 def _inside_package(filename: str) -> bool:
     return os.path.abspath(filename).startswith(_PACKAGE_DIR + os.sep)
+
+
+class DefinitionError(Exception):
+    """A DSL call was given something it cannot use. The facts are attributes: ``location``
+    (file and line of the call), ``argument`` (which one, e.g. ``"by="``; None when it is the
+    call as a whole), ``value`` (what was given) and ``reason`` (the sentence without the
+    place); ``str()`` is ``"file:line: reason"`` as before."""
+
+    def __init__(self, location: SourceLocation, reason: str, *, argument: str | None = None,
+                 value: object = None) -> None:
+        self.location = location
+        self.reason = reason
+        self.argument = argument
+        self.value = value
+        super().__init__(f"{location}: {reason}")
+
+
+class DefinitionTypeError(DefinitionError, TypeError):
+    """An argument of the wrong type (a TypeError, as it always was)."""
+
+
+class DefinitionValueError(DefinitionError, ValueError):
+    """An argument of the right type but an unusable value (a ValueError)."""
 
 
 def caller_location() -> SourceLocation:
@@ -71,7 +106,8 @@ def _check(location: SourceLocation, field: str, value: object, *kinds: type | N
         return
     names = " or ".join("None" if kind is None else
                         "a string" if kind is str else kind.__name__ for kind in kinds)
-    raise TypeError(f"{location}: {field} must be {names}, got {value!r}")
+    raise DefinitionTypeError(location, f"{field} must be {names}, got {value!r}",
+                              argument=field, value=value)
 
 
 def _strings(location: SourceLocation, field: str, value: object) -> tuple[str, ...]:
@@ -79,8 +115,9 @@ def _strings(location: SourceLocation, field: str, value: object) -> tuple[str, 
     try:
         return _tuple_of_str(value)
     except TypeError:
-        raise TypeError(
-            f"{location}: {field} must be a string or a list of strings, got {value!r}"
+        raise DefinitionTypeError(
+            location, f"{field} must be a string or a list of strings, got {value!r}",
+            argument=field, value=value,
         ) from None
 
 
@@ -135,7 +172,8 @@ class SOP:
     ) -> None:
         self._location = caller_location()
         if not isinstance(name, str):
-            raise TypeError(f"{self._location}: SOP name must be a string, got {name!r}")
+            raise DefinitionTypeError(self._location, f"SOP name must be a string, got {name!r}",
+                                      argument="name", value=name)
         if isinstance(approved_by, str):
             approved_by = Signatory(position=approved_by)
         _check(self._location, "number=", number, str, None)
@@ -145,9 +183,10 @@ class SOP:
         for field, day in (("created=", created), ("revised=", revised),
                            ("effective=", effective)):
             if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
-                raise TypeError(
-                    f"{self._location}: {field} must be a date such as date(2025, 1, 20) "
-                    f"or None, got {day!r}"
+                raise DefinitionTypeError(
+                    self._location,
+                    f"{field} must be a date such as date(2025, 1, 20) or None, got {day!r}",
+                    argument=field, value=day,
                 )
         self.identity = Identity(
             unit=_strings(self._location, "unit=", unit),
@@ -169,8 +208,9 @@ class SOP:
             self.bare_hari = Basis(bare_hari)
         except ValueError:
             choices = ", ".join(repr(b.value) for b in Basis)
-            raise ValueError(
-                f"{self._location}: bare_hari= must be one of {choices}, got {bare_hari!r}"
+            raise DefinitionValueError(
+                self._location, f"bare_hari= must be one of {choices}, got {bare_hari!r}",
+                argument="bare_hari=", value=bare_hari,
             ) from None
         self.document = _document_style(self._location, document)
         self._actors: list[Actor] = []
@@ -192,7 +232,8 @@ class SOP:
         """Declare a lane ("Pelaksana"). Lanes appear left to right in declaration order."""
         location = caller_location()
         if not isinstance(name, str) or not name.strip():
-            raise TypeError(f"{location}: an actor needs a non-empty name, got {name!r}")
+            raise DefinitionTypeError(location, f"an actor needs a non-empty name, got {name!r}",
+                                      argument="name", value=name)
         _check(location, "note=", note, str)
         actor = Actor(name=name, note=note, location=location)
         self._actors.append(actor)
@@ -276,13 +317,18 @@ class SOP:
             items = exits.items() if isinstance(exits, Mapping) else exits
             for pair in items:
                 if not (isinstance(pair, tuple) and len(pair) == 2):
-                    raise TypeError(
-                        f"{location}: exits must map labels to targets or be (label, target) "
-                        f"pairs, got {pair!r}"
+                    raise DefinitionTypeError(
+                        location,
+                        f"exits must map labels to targets or be (label, target) pairs, "
+                        f"got {pair!r}",
+                        argument="exits=", value=pair,
                     )
                 label, target = pair
                 if label is not None and not isinstance(label, str):
-                    raise TypeError(f"{location}: exit label must be a string or None: {label!r}")
+                    raise DefinitionTypeError(
+                        location, f"exit label must be a string or None: {label!r}",
+                        argument="exits=", value=label,
+                    )
                 pairs.append((label, target))
         return self._add(
             Step(
@@ -364,46 +410,56 @@ class SOP:
         if given is None:
             return f"s{len(self._steps) + 1}"
         if not isinstance(given, str) or not given or given.startswith("@") or ":" in given:
-            raise TypeError(
-                f"{location}: step id must be a non-empty string without '@' at the start "
-                f"and without ':', got {given!r}"
+            raise DefinitionTypeError(
+                location,
+                f"step id must be a non-empty string without '@' at the start and without "
+                f"':', got {given!r}",
+                argument="id=", value=given,
             )
         return given
 
     @staticmethod
     def _text(text: object, location: SourceLocation) -> str:
         if not isinstance(text, str):
-            raise TypeError(f"{location}: the Kegiatan text must be a string, got {text!r}")
+            raise DefinitionTypeError(location, f"the Kegiatan text must be a string, got {text!r}",
+                                      argument="text", value=text)
         return text
 
     @staticmethod
     def _time(time: object, location: SourceLocation) -> str:
         if not isinstance(time, str):
-            raise TypeError(
-                f"{location}: Waktu must be the text as printed (e.g. '15 menit'), got {time!r}"
+            raise DefinitionTypeError(
+                location, f"Waktu must be the text as printed (e.g. '15 menit'), got {time!r}",
+                argument="time=", value=time,
             )
         return time
 
     def _target(self, target: object, location: SourceLocation) -> str:
         if isinstance(target, StepRef):
             if target.owner != id(self):
-                raise ValueError(
-                    f"{location}: step {target.id!r} belongs to another SOP; "
-                    f"refer to steps of {self.name!r} only"
+                raise DefinitionValueError(
+                    location,
+                    f"step {target.id!r} belongs to another SOP; refer to steps of "
+                    f"{self.name!r} only",
+                    value=target,
                 )
             return target.id
         if isinstance(target, str) and target:
             return target
-        raise TypeError(
-            f"{location}: a target must be a step id, a step handle, NEXT, END or START, "
-            f"got {target!r}"
+        raise DefinitionTypeError(
+            location,
+            f"a target must be a step id, a step handle, NEXT, END or START, got {target!r}",
+            value=target,
         )
 
     @staticmethod
     def _actors_of(by: object, location: SourceLocation) -> tuple[str, ...]:
         items = [by] if isinstance(by, (Actor, str)) else by
         if not isinstance(items, Iterable):
-            raise TypeError(f"{location}: by= must be an actor, its name or a list, got {by!r}")
+            raise DefinitionTypeError(
+                location, f"by= must be an actor, its name or a list, got {by!r}",
+                argument="by=", value=by,
+            )
         names: list[str] = []
         for item in items:
             if isinstance(item, Actor):
@@ -411,7 +467,8 @@ class SOP:
             elif isinstance(item, str):
                 names.append(item)
             else:
-                raise TypeError(f"{location}: by= must name actors, got {item!r}")
+                raise DefinitionTypeError(location, f"by= must name actors, got {item!r}",
+                                          argument="by=", value=item)
         return tuple(names)
 
 

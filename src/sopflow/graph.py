@@ -7,14 +7,38 @@ reported by :mod:`sopflow.validate`, so one report can list everything that is w
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+import enum
+from typing import TYPE_CHECKING, Any, NotRequired, TypeAlias, TypedDict, cast
 
 import networkx as nx
 
-from sopflow.model import END, START, SOPDefinition, StepKind
+from sopflow.model import END, START, SOPDefinition, Step, StepKind
 from sopflow.waktu import Waktu, parse_waktu
 
-__all__ = ["END_PREFIX", "START_NODE", "SOPGraph", "compile_graph", "end_node"]
+if TYPE_CHECKING:
+    from sopflow.model import SourceLocation
+
+__all__ = [
+    "END_PREFIX",
+    "START_NODE",
+    "EdgeAttrs",
+    "EdgeKind",
+    "NodeAttrs",
+    "NodeKind",
+    "SOPGraph",
+    "back_edges",
+    "compile_graph",
+    "edge_attrs",
+    "edge_labels",
+    "end_node",
+    "ends",
+    "is_end",
+    "is_step",
+    "node_attrs",
+    "node_kind",
+    "step_nodes",
+    "table_rows",
+]
 
 #: The compiled graph: node ids are strings.
 SOPGraph: TypeAlias = "nx.DiGraph[str]"
@@ -25,23 +49,118 @@ START_NODE = "start"
 END_PREFIX = "end:"
 
 
+class NodeKind(enum.StrEnum):
+    """A node's ``kind`` attribute (networkx stores the plain string; the two compare equal)."""
+
+    START = "start"
+    END = "end"
+    PROCESS = "process"
+    DECISION = "decision"
+
+    @property
+    def is_step(self) -> bool:
+        """A row of the table (a process or a decision), not a start or end capsule."""
+        return self in (NodeKind.PROCESS, NodeKind.DECISION)
+
+
+class EdgeKind(enum.StrEnum):
+    """An edge's ``kind``: a process's one successor (or start -> first step), or an exit."""
+
+    FLOW = "flow"
+    EXIT = "exit"
+
+
+class NodeAttrs(TypedDict):
+    """The attributes of a node (``docs/graph-schema.md``); steps carry the Mutu Baku too."""
+
+    kind: str
+    row: int
+    text: str
+    lanes: tuple[str, ...]
+    lane: str
+    question: NotRequired[str | None]
+    inputs: NotRequired[tuple[str, ...]]
+    waktu: NotRequired[Waktu]
+    output: NotRequired[str]
+    note: NotRequired[str]
+    location: NotRequired[SourceLocation | None]
+
+
+class EdgeAttrs(TypedDict):
+    """The attributes of an edge; ``labels`` lists the labels of exits merged into it."""
+
+    label: str | None
+    labels: NotRequired[tuple[str | None, ...]]
+    order: int
+    kind: str
+    back: bool
+    location: NotRequired[SourceLocation | None]
+
+
 def end_node(step_id: str) -> str:
     """The id of the end node that follows ``step_id``."""
     return END_PREFIX + step_id
 
 
-def compile_graph(definition: SOPDefinition) -> SOPGraph:
-    """Build the graph of ``definition`` (linear in the number of steps and exits)."""
-    graph: SOPGraph = nx.DiGraph(
-        name=definition.identity.name,
-        definition=definition,
-        lanes=tuple(actor.name for actor in definition.actors),
-        labels=definition.labels,
-    )
+def is_end(node: str) -> bool:
+    """True for an end node's id (``"end:<step id>"``)."""
+    return str(node).startswith(END_PREFIX)
+
+
+def node_attrs(graph: nx.DiGraph[Any], node: str) -> NodeAttrs:
+    """The attributes of ``node``, typed."""
+    return cast("NodeAttrs", graph.nodes[node])
+
+
+def edge_attrs(graph: nx.DiGraph[Any], u: str, v: str) -> EdgeAttrs:
+    """The attributes of the edge ``u -> v``, typed."""
+    return cast("EdgeAttrs", graph.edges[u, v])
+
+
+def node_kind(graph: nx.DiGraph[Any], node: str) -> NodeKind:
+    """The kind of ``node`` as a :class:`NodeKind`."""
+    return NodeKind(graph.nodes[node]["kind"])
+
+
+def is_step(graph: nx.DiGraph[Any], node: str) -> bool:
+    """True if ``node`` is a row of the table (a process or a decision)."""
+    return NodeKind(graph.nodes[node]["kind"]).is_step
+
+
+def ends(graph: nx.DiGraph[Any]) -> tuple[str, ...]:
+    """The end node ids, in the graph's order."""
+    return tuple(n for n in graph.nodes if is_end(n))
+
+
+def table_rows(graph: nx.DiGraph[Any]) -> list[tuple[str, NodeAttrs]]:
+    """The steps (processes and decisions) with their attributes, in table row order."""
+    rows = [(str(n), cast("NodeAttrs", d)) for n, d in graph.nodes(data=True)
+            if NodeKind(d["kind"]).is_step]
+    rows.sort(key=lambda item: item[1]["row"])
+    return rows
+
+
+def step_nodes(graph: nx.DiGraph[Any]) -> list[str]:
+    """The step ids in table row order."""
+    return [n for n, _ in table_rows(graph)]
+
+
+def edge_labels(data: EdgeAttrs) -> tuple[str | None, ...]:
+    """All labels an edge carries (exits to one target share one edge)."""
+    return data.get("labels", (data.get("label"),))
+
+
+def back_edges(graph: nx.DiGraph[Any]) -> list[tuple[str, str]]:
+    """The edges flagged ``back`` by the compiler (loops up the table, exits to "start")."""
+    return [(u, v) for u, v, d in graph.edges(data=True) if d.get("back")]
+
+
+def _step_nodes(definition: SOPDefinition) -> tuple[dict[str, int], list[tuple[str, NodeAttrs]]]:
+    """Each step's row (the first row of a repeated id) and its node attributes."""
     rows: dict[str, int] = {}
     # Real SOPs repeat their Waktu texts ("15 menit"): parse each distinct text once.
     waktu: dict[str, Waktu] = {}
-    nodes = []
+    nodes: list[tuple[str, NodeAttrs]] = []
     for row, step in enumerate(definition.steps, start=1):
         if step.id in rows:
             continue  # a duplicate id: validation reports it; the first row keeps the id
@@ -49,78 +168,84 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
         parsed = waktu.get(step.time)
         if parsed is None:
             parsed = waktu[step.time] = parse_waktu(step.time, bare_hari=definition.bare_hari)
-        nodes.append(
-            (
-                step.id,
-                {
-                    "kind": step.kind.value,
-                    "row": row,
-                    "text": step.text,
-                    "question": step.question if step.kind is StepKind.DECISION else None,
-                    "lanes": step.actors,
-                    "lane": step.actors[0] if step.actors else "",
-                    "inputs": step.inputs,
-                    "waktu": parsed,
-                    "output": step.output,
-                    "note": step.note,
-                    "location": step.location,
-                },
-            )
-        )
-    graph.add_nodes_from(nodes)
+        nodes.append((step.id, {
+            "kind": step.kind.value,
+            "row": row,
+            "text": step.text,
+            "question": step.question if step.kind is StepKind.DECISION else None,
+            "lanes": step.actors,
+            "lane": step.actors[0] if step.actors else "",
+            "inputs": step.inputs,
+            "waktu": parsed,
+            "output": step.output,
+            "note": step.note,
+            "location": step.location,
+        }))
+    return rows, nodes
+
+
+def _add_start(graph: SOPGraph, definition: SOPDefinition, rows: dict[str, int]) -> None:
+    """The start capsule, in the first step's row and lanes, flowing into it."""
     first = definition.start_step
-    if first is not None and first in rows:
-        data = graph.nodes[first]
-        graph.add_node(
-            START_NODE,
-            kind="start",
-            row=data["row"],
-            text=definition.labels.start,
-            lanes=data["lanes"],
-            lane=data["lane"],
-        )
-        graph.add_edge(
-            START_NODE,
-            first,
-            label=None,
-            labels=(None,),
-            order=0,
-            kind="flow",
-            back=False,
-            location=None,
-        )
-    edges = []
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    if first is None or first not in rows:
+        return
+    data = graph.nodes[first]
+    graph.add_node(
+        START_NODE,
+        kind=NodeKind.START.value,
+        row=data["row"],
+        text=definition.labels.start,
+        lanes=data["lanes"],
+        lane=data["lane"],
+    )
+    graph.add_edge(
+        START_NODE,
+        first,
+        label=None,
+        labels=(None,),
+        order=0,
+        kind=EdgeKind.FLOW.value,
+        back=False,
+        location=None,
+    )
+
+
+def _target(graph: SOPGraph, definition: SOPDefinition, rows: dict[str, int], step: Step,
+            target: str) -> tuple[str, bool] | None:
+    """The node an exit of ``step`` leads to and whether it runs back up, adding the step's
+    end node when it is the first exit to "Selesai"; None if the target is unknown."""
+    source_row = rows[step.id]
+    if target == END:
+        node = end_node(step.id)
+        if node not in graph:
+            data = graph.nodes[step.id]
+            graph.add_node(node, kind=NodeKind.END.value, row=source_row,
+                           text=definition.labels.end, lanes=(data["lane"],), lane=data["lane"])
+        return node, False
+    if target == START:
+        return (START_NODE, True) if START_NODE in graph else None
+    if target in rows:
+        return target, rows[target] <= source_row
+    return None  # unknown target: reported by validation
+
+
+def _exit_edges(graph: SOPGraph, definition: SOPDefinition,
+                rows: dict[str, int]) -> list[tuple[str, str, EdgeAttrs]]:
+    """One edge per (step, target); a second exit to the same target adds its label."""
+    edges: list[tuple[str, str, EdgeAttrs]] = []
+    merged: dict[tuple[str, str], EdgeAttrs] = {}
     for source_row, step in enumerate(definition.steps, start=1):
         if rows[step.id] != source_row:
             continue  # the duplicate of an earlier id
+        kind = (EdgeKind.EXIT if step.kind is StepKind.DECISION else EdgeKind.FLOW).value
         for order, exit_ in enumerate(step.exits):
-            if exit_.target == END:
-                target = end_node(step.id)
-                if target not in graph:
-                    data = graph.nodes[step.id]
-                    graph.add_node(
-                        target,
-                        kind="end",
-                        row=source_row,
-                        text=definition.labels.end,
-                        lanes=(data["lane"],),
-                        lane=data["lane"],
-                    )
-                back = False
-            elif exit_.target == START:
-                if START_NODE not in graph:
-                    continue
-                target, back = START_NODE, True
-            elif exit_.target in rows:
-                target = exit_.target
-                back = rows[target] <= source_row
-            else:
-                continue  # unknown target: reported by validation
-            kind = "exit" if step.kind is StepKind.DECISION else "flow"
+            found = _target(graph, definition, rows, step, exit_.target)
+            if found is None:
+                continue
+            target, back = found
             edge = merged.get((step.id, target))
             if edge is not None:  # a second exit to the same target: one edge, both labels
-                edge["labels"] = (*edge["labels"], exit_.label)
+                edge["labels"] = (*edge_labels(edge), exit_.label)
                 continue
             edge = {
                 "label": exit_.label,
@@ -132,5 +257,22 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
             }
             merged[step.id, target] = edge
             edges.append((step.id, target, edge))
-    graph.add_edges_from(edges)
+    return edges
+
+
+def compile_graph(definition: SOPDefinition) -> SOPGraph:
+    """Build the graph of ``definition`` (linear in the number of steps and exits)."""
+    graph: SOPGraph = nx.DiGraph(
+        name=definition.identity.name,
+        definition=definition,
+        lanes=tuple(actor.name for actor in definition.actors),
+        labels=definition.labels,
+    )
+    rows, nodes = _step_nodes(definition)
+    # networkx types attributes as plain dicts; a TypedDict is one at run time
+    graph.add_nodes_from(cast("list[tuple[str, dict[str, Any]]]", nodes))
+    _add_start(graph, definition, rows)
+    graph.add_edges_from(
+        cast("list[tuple[str, str, dict[str, Any]]]", _exit_edges(graph, definition, rows))
+    )
     return graph

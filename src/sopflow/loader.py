@@ -22,7 +22,7 @@ from pathlib import Path
 
 import attrs
 
-from sopflow.dsl import SOP
+from sopflow.dsl import SOP, DefinitionError
 from sopflow.model import SOPDefinition
 
 __all__ = ["LoadError", "LoadedSOP", "load_sops", "split_spec"]
@@ -134,6 +134,8 @@ def _load_sheet(path: str) -> SOPDefinition:
         raise LoadError("\n  ".join(str(f) for f in error.findings), file=path) from None
     except ImportError as error:
         raise LoadError(str(error), file=path) from None
+def _same_file(a: str, b: str) -> bool:
+    return os.path.abspath(a) == os.path.abspath(b)
 
 
 def _user_line(error: BaseException, filename: str) -> int | None:
@@ -173,12 +175,15 @@ def _load_python(path: str) -> list[LoadedSOP]:
     except SystemExit as error:
         raise LoadError(f"the file called exit({error.code!r}) while loading",
                         file=path, line=_user_line(error, path)) from None
+    except DefinitionError as error:  # the DSL says where: the place is data, not text
+        kind = "TypeError" if isinstance(error, TypeError) else "ValueError"
+        if _same_file(error.location.file, path):
+            raise LoadError(f"{kind}: {error.reason}", file=path,
+                            line=error.location.line) from None
+        # written in a file the SOP file imports: say which, as the message always did
+        raise LoadError(f"{kind}: {error}", file=path, line=_user_line(error, path)) from None
     except BaseException as error:  # any failure in user code becomes a finding
         message = str(error)
-        # DSL errors already start with "file:line: "; keep only the sentence.
-        prefix = f"{path}:"
-        if message.startswith(prefix):
-            message = message.split(": ", 1)[1] if ": " in message else message
         text = f"{type(error).__name__}: {message}" if message else type(error).__name__
         raise LoadError(text,
                         file=path, line=_user_line(error, path)) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 import attrs
 
@@ -28,6 +29,8 @@ __all__ = [
     "SourceLocation",
     "Step",
     "StepKind",
+    "identity_label",
+    "required_identity_fields",
 ]
 
 #: Exit target meaning "the procedure ends here" (an end capsule, "Selesai").
@@ -88,23 +91,53 @@ class Signatory:
     )
 
 
+def _about(label: str, *, required: bool = False) -> dict[str, Any]:
+    """Field metadata of an identity field: its Indonesian name on the document (``label``)
+    and whether validation requires it (``required``): the one home of both facts."""
+    return {"label": label, "required": required}
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class Identity:
-    """The thirteen fields of the SOP AP identity page, in the guideline's order."""
+    """The thirteen fields of the SOP AP identity page, in the guideline's order.
 
-    unit: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
-    number: str | None = None
-    created: date | None = None
-    revised: date | None = None
-    effective: date | None = None
-    approved_by: Signatory | None = None
-    name: str = ""
-    legal_basis: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
-    qualifications: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
-    related: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
-    equipment: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
-    warning: str = ""
-    records: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    Each field's metadata holds its printed name and whether it is required; read them with
+    :func:`identity_label` and :func:`required_identity_fields`.
+    """
+
+    # printed without a field name (the unit block); messages call it this
+    unit: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str,
+                                        metadata=_about("the unit's names"))
+    number: str | None = attrs.field(default=None, metadata=_about("Nomor SOP", required=True))
+    created: date | None = attrs.field(default=None,
+                                       metadata=_about("Tanggal Pembuatan", required=True))
+    revised: date | None = attrs.field(default=None, metadata=_about("Tanggal Revisi"))
+    effective: date | None = attrs.field(default=None,
+                                         metadata=_about("Tanggal Efektif", required=True))
+    approved_by: Signatory | None = attrs.field(default=None,
+                                                metadata=_about("Disahkan oleh", required=True))
+    name: str = attrs.field(default="", metadata=_about("Nama SOP", required=True))
+    legal_basis: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str,
+                                               metadata=_about("Dasar Hukum"))
+    qualifications: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str,
+                                                  metadata=_about("Kualifikasi Pelaksana"))
+    related: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str,
+                                           metadata=_about("Keterkaitan"))
+    equipment: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str,
+                                             metadata=_about("Peralatan/Perlengkapan"))
+    warning: str = attrs.field(default="", metadata=_about("Peringatan"))
+    records: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str,
+                                           metadata=_about("Pencatatan dan Pendataan"))
+
+
+def identity_label(field: str) -> str:
+    """The Indonesian name of identity field ``field`` ("created" -> "Tanggal Pembuatan")."""
+    return str(attrs.fields_dict(Identity)[field].metadata["label"])
+
+
+def required_identity_fields() -> tuple[str, ...]:
+    """The identity fields validation requires, in the guideline's order."""
+    return tuple(f.name for f in attrs.fields(Identity) if f.metadata["required"])
 
 
 @attrs.frozen(kw_only=True, slots=True)

@@ -7,7 +7,15 @@ from typing import Any
 import attrs
 
 from sopflow._gcpause import gc_paused
-from sopflow.graph import END_PREFIX, START_NODE, SOPGraph, compile_graph
+from sopflow.graph import (
+    START_NODE,
+    SOPGraph,
+    compile_graph,
+    edge_attrs,
+    edge_labels,
+    ends,
+    is_end,
+)
 from sopflow.model import Actor, SOPDefinition, Step
 from sopflow.validate import Report, SOPValidationError, validate
 
@@ -48,7 +56,7 @@ class Procedure:
     @property
     def ends(self) -> tuple[str, ...]:
         """The graph's end node ids ("end:<step id>"), one per ending step."""
-        return tuple(n for n in self.graph.nodes if str(n).startswith(END_PREFIX))
+        return ends(self.graph)
 
     def _repr_svg_(self) -> str:
         """Jupyter shows a compiled SOP as its compact flowchart (lanes as clusters)."""
@@ -69,10 +77,10 @@ class Procedure:
             waktu = node.get("waktu")
             arrows = []
             for target in self.graph.succ.get(step.id, {}) if step.id in self.graph else ():
-                edge = self.graph.edges[step.id, target]
-                labels = "/".join(lb for lb in edge["labels"] if lb)
+                labels = "/".join(lb for lb in edge_labels(edge_attrs(self.graph, step.id, target))
+                                  if lb)
                 label = f"{labels}: " if labels else ""
-                shown = self.definition.labels.end if str(target).startswith(END_PREFIX) else (
+                shown = self.definition.labels.end if is_end(target) else (
                     self.definition.labels.start if target == START_NODE else target
                 )
                 arrows.append(f"{label}{shown}")
@@ -102,12 +110,11 @@ def require_procedure(value: object, what: str) -> Procedure:
     """
     if isinstance(value, Procedure):
         return value
-    from sopflow.dsl import SOP
-
-    if isinstance(value, SOP):
-        hint = ": compile the SOP first, e.g. sop.compile()"
-    elif isinstance(value, SOPDefinition):
+    # duck-typed: the DSL sits above this module (it imports procedure, never the reverse)
+    if isinstance(value, SOPDefinition):
         hint = ": compile the definition first, e.g. compile_definition(definition)"
+    elif callable(getattr(value, "compile", None)):
+        hint = ": compile the SOP first, e.g. sop.compile()"
     else:
         hint = ""
     raise TypeError(f"{what} needs a compiled Procedure, got {type(value).__name__}{hint}")

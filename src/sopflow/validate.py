@@ -18,17 +18,29 @@ from typing import Any
 
 import attrs
 
-from sopflow.graph import END_PREFIX, START_NODE, SOPGraph
-from sopflow.model import END, START, SOPDefinition, SourceLocation, Step, StepKind
-from sopflow.waktu import Basis, Waktu, WaktuKind
+from sopflow.graph import START_NODE, SOPGraph, ends, node_attrs, table_rows
+from sopflow.model import (
+    END,
+    START,
+    SOPDefinition,
+    SourceLocation,
+    Step,
+    StepKind,
+    identity_label,
+    required_identity_fields,
+)
+from sopflow.waktu import WORKING_DAY_HOURS, WORKING_WEEK_DAYS, Basis, Waktu, WaktuKind
 
 __all__ = [
+    "DRAWING_BLOCKERS",
     "RULES",
+    "RUN_BLOCKERS",
     "Finding",
     "Report",
     "Rule",
     "SOPValidationError",
     "Severity",
+    "blocks_drawing",
     "validate",
 ]
 
@@ -126,16 +138,12 @@ class _Context:
     def __init__(self, definition: SOPDefinition, graph: SOPGraph) -> None:
         self.definition = definition
         self.graph = graph
-        self.rows: dict[str, int] = {}
-        for row, step in enumerate(definition.steps, start=1):
-            self.rows.setdefault(step.id, row)
-        # (row, step), skipping rows whose id repeats an earlier one
-        self.unique = tuple(
-            (row, step)
-            for row, step in enumerate(definition.steps, start=1)
-            if self.rows[step.id] == row
-        )
-        self.ends = [n for n in graph.nodes if str(n).startswith(END_PREFIX)]
+        # the graph holds each id once, in the first row that uses it
+        table = table_rows(graph)
+        self.rows: dict[str, int] = {step: data["row"] for step, data in table}
+        # (row, step) in row order, skipping rows whose id repeats an earlier one
+        self.unique = tuple((data["row"], definition.steps[data["row"] - 1]) for _, data in table)
+        self.ends = list(ends(graph))
 
     @functools.cached_property
     def reached(self) -> set[str]:
@@ -155,13 +163,21 @@ RuleFunc = Callable[[_Context], Iterable[Finding]]
 
 @attrs.frozen(kw_only=True, slots=True)
 class Rule:
-    """A validation rule: stable code, short name, severity and a one-line summary."""
+    """A validation rule: stable code, short name, severity and a one-line summary.
+
+    ``blocks_run``: a finding of this rule makes the flow impossible to run (the executor
+    refuses such a procedure); other errors flaw the document, not the flow.
+    ``blocks_drawing``: a finding of this rule makes the drawing unfaithful (an arrow or a row
+    would be missing), so `sopflow render` refuses; other findings are drawn as written.
+    """
 
     code: str
     name: str
     severity: Severity
     summary: str
     check: RuleFunc = attrs.field(repr=False)
+    blocks_run: bool = False
+    blocks_drawing: bool = False
 
     def finding(
         self, message: str, element: str | None, location: SourceLocation | None
@@ -312,12 +328,12 @@ def _no_way_out(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             )
 
 
-_REQUIRED_IDENTITY = (
-    ("number", "Nomor SOP"),
-    ("name", "Nama SOP"),
-    ("created", "Tanggal Pembuatan"),
-    ("effective", "Tanggal Efektif"),
-    ("approved_by", "Disahkan oleh"),
+#: Required identity fields in the order E009 reports them (the rows of the identity page's
+#: header first); which fields are required, and their names, live on ``Identity``'s fields.
+_REQUIRED_ORDER = ("number", "name", "created", "effective", "approved_by")
+_REQUIRED_IDENTITY = tuple(
+    (field, identity_label(field))
+    for field in sorted(required_identity_fields(), key=_REQUIRED_ORDER.index)
 )
 
 
@@ -335,7 +351,7 @@ def _missing_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
-        waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
+        waktu = node_attrs(ctx.graph, step.id)["waktu"]
         if step.time.strip() and not waktu.understood:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} cannot be read; "
@@ -348,7 +364,7 @@ def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 def _no_time_standard(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
-        waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
+        waktu = node_attrs(ctx.graph, step.id)["waktu"]
         if waktu.kind in (WaktuKind.NO_STANDARD, WaktuKind.CADENCE):
             what = "says how often the step happens" if waktu.kind is WaktuKind.CADENCE \
                 else "sets no time standard"
@@ -501,11 +517,12 @@ def _dates_order(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     identity = ctx.definition.identity
     if identity.created is None:
         return
-    for field, label in (("effective", "Tanggal Efektif"), ("revised", "Tanggal Revisi")):
+    for field in ("effective", "revised"):
         value = getattr(identity, field)
         if value is not None and value < identity.created:
             yield rule.finding(
-                f"{label} {value.isoformat()} is before Tanggal Pembuatan "
+                f"{identity_label(field)} {value.isoformat()} is before "
+                f"{identity_label('created')} "
                 f"{identity.created.isoformat()}",
                 field,
                 ctx.definition.location,
@@ -515,7 +532,7 @@ def _dates_order(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 def _bare_hari(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     reading = "working days" if ctx.definition.bare_hari is Basis.WORKING else "calendar days"
     for row, step in ctx.unique:
-        waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
+        waktu = node_attrs(ctx.graph, step.id)["waktu"]
         if waktu.readable and waktu.bare_hari:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} says bare 'hari', "
@@ -527,7 +544,7 @@ def _bare_hari(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 #: How far a Waktu may stand from both its neighbours before it is "out of line".
 OUT_OF_LINE_FACTOR = 10.0
-_CALENDAR_TO_WORKING = (5 / 7) * (7.5 / 24)
+_CALENDAR_TO_WORKING = (WORKING_WEEK_DAYS / 7) * (WORKING_DAY_HOURS / 24)
 
 
 def _scale(waktu: Waktu) -> float | None:
@@ -545,7 +562,7 @@ def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     sizes: dict[int, float | None] = {}  # by id(): compile shares one Waktu per distinct text
     timed = []
     for row, step in ctx.unique:
-        waktu = ctx.graph.nodes[step.id]["waktu"]
+        waktu = node_attrs(ctx.graph, step.id)["waktu"]
         key = id(waktu)
         if key not in sizes:
             sizes[key] = _scale(waktu)
@@ -653,14 +670,11 @@ def _unused_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             )
 
 
-_OPTIONAL_IDENTITY = (
-    ("unit", "the unit's names"),
-    ("legal_basis", "Dasar Hukum"),
-    ("qualifications", "Kualifikasi Pelaksana"),
-    ("related", "Keterkaitan"),
-    ("equipment", "Peralatan/Perlengkapan"),
-    ("warning", "Peringatan"),
-    ("records", "Pencatatan dan Pendataan"),
+#: Identity fields of text that W114 warns about when empty (the dates may be blank).
+_OPTIONAL_IDENTITY = tuple(
+    (field, identity_label(field))
+    for field in ("unit", "legal_basis", "qualifications", "related", "equipment", "warning",
+                  "records")
 )
 
 
@@ -676,12 +690,15 @@ def _empty_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _rule(
-    code: str, name: str, severity: Severity, summary: str, check: Callable[..., Any]
+    code: str, name: str, severity: Severity, summary: str, check: Callable[..., Any],
+    **facts: bool,
 ) -> Rule:
+    """A rule bound to its check; ``facts`` are ``blocks_run`` and ``blocks_drawing``."""
     def bound(ctx: _Context) -> Iterable[Finding]:
         return check(rule, ctx)  # type: ignore[no-any-return]
 
-    rule = Rule(code=code, name=name, severity=severity, summary=summary, check=bound)
+    rule = Rule(code=code, name=name, severity=severity, summary=summary, check=bound,
+                **facts)
     return rule
 
 
@@ -689,21 +706,31 @@ _E, _W = Severity.ERROR, Severity.WARNING
 
 #: Every rule, in report order. Codes are stable: new rules get new codes.
 RULES: tuple[Rule, ...] = (
-    _rule("E001", "no-start", _E, "the SOP has no step, so no start", _no_start),
-    _rule("E002", "no-end", _E, "no step leads to the end (Selesai)", _no_end),
-    _rule("E003", "unknown-step", _E, "an exit or the start names an unknown step", _unknown_step),
-    _rule("E004", "unknown-actor", _E, "a step is done by an undeclared actor", _unknown_actor),
-    _rule("E005", "no-actor", _E, "a step has no actor", _no_actor),
-    _rule("E006", "decision-exits", _E, "a decision has fewer than two exits", _decision_exits),
+    _rule("E001", "no-start", _E, "the SOP has no step, so no start", _no_start, blocks_run=True,
+          blocks_drawing=True),
+    _rule("E002", "no-end", _E, "no step leads to the end (Selesai)", _no_end, blocks_run=True),
+    _rule("E003", "unknown-step", _E, "an exit or the start names an unknown step", _unknown_step,
+          blocks_run=True,
+          blocks_drawing=True),
+    _rule("E004", "unknown-actor", _E, "a step is done by an undeclared actor", _unknown_actor,
+          blocks_run=True,
+          blocks_drawing=True),
+    _rule("E005", "no-actor", _E, "a step has no actor", _no_actor, blocks_run=True,
+          blocks_drawing=True),
+    _rule("E006", "decision-exits", _E, "a decision has fewer than two exits", _decision_exits,
+          blocks_run=True),
     _rule("E007", "unreachable", _E, "a step cannot be reached from the start", _unreachable),
-    _rule("E008", "no-way-out", _E, "from a step no end can be reached", _no_way_out),
+    _rule("E008", "no-way-out", _E, "from a step no end can be reached", _no_way_out,
+          blocks_run=True),
     _rule("E009", "missing-identity", _E, "a required identity field is missing",
           _missing_identity),
     _rule("E010", "unreadable-waktu", _E, "a Waktu cannot be read", _unreadable_waktu),
-    _rule("E011", "duplicate-step", _E, "two steps share an id", _duplicate_id),
-    _rule("E012", "duplicate-actor", _E, "an actor is declared twice", _duplicate_actor),
+    _rule("E011", "duplicate-step", _E, "two steps share an id", _duplicate_id, blocks_run=True,
+          blocks_drawing=True),
+    _rule("E012", "duplicate-actor", _E, "an actor is declared twice", _duplicate_actor,
+          blocks_drawing=True),
     _rule("E013", "duplicate-label", _E, "two exits of a decision share a label",
-          _duplicate_label),
+          _duplicate_label, blocks_run=True),
     _rule("E014", "empty-text", _E, "a step has no Kegiatan text", _empty_text),
     _rule("W101", "not-verb-first", _W, "an activity does not start with a verb or names its actor",
           _not_verb_first),
@@ -729,11 +756,26 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-#: Errors that make a drawing unfaithful or impossible: no step, an exit to an unknown step
-#: (its arrow would be missing), a step outside every lane, ids or actors that are not
-#: unique. Every other finding (an unreadable Waktu, a missing identity field, a dead end) is
-#: drawn exactly as written, so `sopflow render` draws it and reports the finding.
-DRAWING_BLOCKERS = frozenset({"E001", "E003", "E004", "E005", "E011", "E012"})
+#: Codes of the rules whose findings make a flow impossible to run (``Rule.blocks_run``).
+RUN_BLOCKERS = frozenset(rule.code for rule in RULES if rule.blocks_run)
+
+
+def _rules(ignore: Iterable[str]) -> tuple[Rule, ...]:
+    """RULES without those named (by code or name) in ``ignore``; an unknown one is an error."""
+    skip = set(ignore)
+    known = {rule.code for rule in RULES} | {rule.name for rule in RULES}
+    unknown = sorted(skip - known)
+    if unknown:
+        raise ValueError(f"unknown validation rule(s) {', '.join(map(repr, unknown))}: "
+                         "name rules by code (W103) or name (joint-activity)")
+    return tuple(r for r in RULES if r.code not in skip and r.name not in skip)
+
+
+#: Codes of the rules whose findings make a drawing unfaithful (``Rule.blocks_drawing``):
+#: no step, an exit to an unknown step (its arrow would be missing), a step outside every
+#: lane, ids or actors that are not unique. Every other finding (an unreadable Waktu, a missing
+#: identity field, a dead end) is drawn exactly as written.
+DRAWING_BLOCKERS = frozenset(rule.code for rule in RULES if rule.blocks_drawing)
 
 
 def blocks_drawing(report: Report) -> tuple[Finding, ...]:
@@ -741,14 +783,17 @@ def blocks_drawing(report: Report) -> tuple[Finding, ...]:
     return tuple(f for f in report.errors if f.code in DRAWING_BLOCKERS)
 
 
-def validate(definition: SOPDefinition, graph: SOPGraph | None = None) -> Report:
-    """Run every rule on ``definition`` (compiling its graph if not given)."""
+def validate(definition: SOPDefinition, graph: SOPGraph | None = None, *,
+             ignore: Iterable[str] = ()) -> Report:
+    """Run every rule on ``definition`` (compiling its graph if not given), except those
+    named in ``ignore`` by code or name (``ignore=["W103"]`` accepts joint activities)."""
+    rules = _rules(ignore)
     if graph is None:
         from sopflow.graph import compile_graph
 
         graph = compile_graph(definition)
     ctx = _Context(definition, graph)
-    findings = [finding for rule in RULES for finding in rule.check(ctx)]
+    findings = [finding for rule in rules for finding in rule.check(ctx)]
     errors = [f for f in findings if f.severity is Severity.ERROR]
     warnings = [f for f in findings if f.severity is Severity.WARNING]
     return Report(sop=definition.identity.name, findings=(*errors, *warnings))

@@ -45,7 +45,22 @@ from collections.abc import Sequence
 
 import attrs
 
-__all__ = ["Basis", "TimeUnit", "Waktu", "WaktuKind", "parse_waktu"]
+__all__ = [
+    "WORKING_DAY_HOURS",
+    "WORKING_DAY_MINUTES",
+    "WORKING_WEEK_DAYS",
+    "Basis",
+    "TimeUnit",
+    "Waktu",
+    "WaktuKind",
+    "parse_waktu",
+]
+
+#: The civil-service working day (Perpres 21/2023: 37.5 hours over five days) and week: the one
+#: home of these numbers; the calendar, validation, runtime and simulation read them here.
+WORKING_DAY_HOURS = 7.5
+WORKING_WEEK_DAYS = 5
+WORKING_DAY_MINUTES = WORKING_DAY_HOURS * 60
 
 
 class TimeUnit(enum.Enum):
@@ -124,7 +139,7 @@ class Waktu:
         """True unless the text is none of the kinds sopflow knows (only then is it an error)."""
         return self.kind is not WaktuKind.UNREADABLE
 
-    def minutes(self, *, working_day_hours: float = 7.5) -> tuple[float, float]:
+    def minutes(self, *, working_day_hours: float = WORKING_DAY_HOURS) -> tuple[float, float]:
         """(low, high) in minutes of its own basis. WORKING: a day = working_day_hours*60
         working minutes, a week = 5 working days. CALENDAR: day 1440, week 7 days, month 30 days,
         year 365 days. Raises ValueError (naming the text) if not readable."""
@@ -137,7 +152,7 @@ class Waktu:
             if self.unit is TimeUnit.DAY:
                 seconds = working_day_hours * 3600
             elif self.unit is TimeUnit.WEEK:
-                seconds = 5 * working_day_hours * 3600
+                seconds = WORKING_WEEK_DAYS * working_day_hours * 3600
             elif self.unit in (TimeUnit.MONTH, TimeUnit.YEAR):
                 raise ValueError(
                     f"Waktu {self.text!r}: a working {self.unit.value} has no fixed length"

@@ -14,9 +14,10 @@ from sopflow.render.document import (
     render_document,
     render_table,
 )
+from sopflow.render.errors import LayoutError
 from sopflow.render.flowchart import procedure_svg, render_flowchart
-from sopflow.render.identity import IdentityLabels, format_date
-from sopflow.render.layout import ColumnLabels, LayoutError, LayoutOptions
+from sopflow.render.identity import format_date
+from sopflow.render.options import ColumnLabels, IdentityLabels, LayoutOptions
 
 __all__ = [
     "ColumnLabels",

@@ -14,18 +14,22 @@ import attrs
 
 from sopflow.document import DocumentStyle
 from sopflow.render.geometry import Page
-from sopflow.render.identity import IdentityLabels, layout_identity
-from sopflow.render.layout import ColumnLabels, LayoutOptions, layout_flowchart
+from sopflow.render.identity import layout_identity
+from sopflow.render.layout import layout_flowchart
+from sopflow.render.options import ColumnLabels, IdentityLabels, LayoutOptions
 from sopflow.render.paint import write_pages
 
 if TYPE_CHECKING:
-    import networkx as nx
+    from sopflow.graph import SOPGraph
+    from sopflow.model import SOPDefinition
+    from sopflow.procedure import Procedure
 
 __all__ = ["document_pages", "flowchart_pages", "render_document", "render_table",
            "style_options"]
 
 
-def _graph_and_definition(procedure: Any) -> tuple[nx.DiGraph[Any], Any]:
+def _graph_and_definition(procedure: Procedure) -> tuple[SOPGraph, SOPDefinition]:
+    # checked at run time too: a notebook user passes the SOP itself more often than not
     graph = getattr(procedure, "graph", None)
     definition = getattr(procedure, "definition", None)
     if graph is None or definition is None:
@@ -63,14 +67,14 @@ def _options(options: LayoutOptions | None, overrides: dict[str, Any],
         raise TypeError(f"unknown layout option(s) {bad}; known options: {known}") from None
 
 
-def flowchart_pages(procedure: Any, options: LayoutOptions | None = None,
+def flowchart_pages(procedure: Procedure, options: LayoutOptions | None = None,
                     **overrides: Any) -> list[Page]:
     """The flowchart table pages only, as geometry (see :mod:`sopflow.render.geometry`)."""
     graph, definition = _graph_and_definition(procedure)
     return layout_flowchart(graph, _options(options, overrides, definition.document))
 
 
-def document_pages(procedure: Any, options: LayoutOptions | None = None,
+def document_pages(procedure: Procedure, options: LayoutOptions | None = None,
                    **overrides: Any) -> list[Page]:
     """All pages of the official document as geometry: identity page(s), then the table."""
     graph, definition = _graph_and_definition(procedure)
@@ -83,7 +87,7 @@ def document_pages(procedure: Any, options: LayoutOptions | None = None,
 
 
 def render_document(
-    procedure: Any,
+    procedure: Procedure,
     path: str | Path,
     *,
     paper: str | None = None,
@@ -104,7 +108,7 @@ def render_document(
 
 
 def render_table(
-    procedure: Any,
+    procedure: Procedure,
     path: str | Path,
     *,
     paper: str | None = None,

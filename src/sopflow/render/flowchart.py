@@ -10,10 +10,14 @@ import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sopflow.graph import NodeKind, edge_attrs, edge_labels, node_attrs
 from sopflow.render import fonts
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from sopflow.graph import NodeAttrs
+    from sopflow.procedure import Procedure
 
 __all__ = ["flowchart_graph", "procedure_svg", "render_flowchart"]
 
@@ -22,8 +26,8 @@ def _wrap(text: str, width: float, size: float) -> str:
     return "\n".join(fonts.metrics().wrap(text, width, size))
 
 
-def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
-    """The pygraphviz graph of the compact view (not yet laid out)."""
+def _agraph(graph: nx.DiGraph[Any]) -> Any:
+    """An empty pygraphviz graph with the view's fonts and spacing."""
     import pygraphviz as pgv  # type: ignore[import-untyped]
 
     fonts.configure_fontconfig()
@@ -41,6 +45,11 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
     )
     g.node_attr.update(fontname=fonts.REGULAR, fontsize="9", penwidth="0.9", margin="0.08,0.04")
     g.edge_attr.update(fontname=fonts.REGULAR, fontsize="8", arrowsize="0.7", penwidth="0.8")
+    return g
+
+
+def _add_lanes(g: Any, graph: nx.DiGraph[Any]) -> None:
+    """One cluster per lane holding its nodes, kept in the declared order."""
     lanes = [str(a) for a in graph.graph.get("lanes", ())]
     members: dict[str, list[str]] = {lane: [] for lane in lanes}
     for n, d in graph.nodes(data=True):
@@ -69,46 +78,53 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
         for k, lane in enumerate(lanes):
             for n in members.get(lane, []):
                 g.add_edge(f"_lane{k}", n, style="invis", weight="100")
-    for n, d in graph.nodes(data=True):
-        kind = d.get("kind")
-        if kind in ("start", "end"):
-            g.get_node(n).attr.update(label=str(d.get("text", "")), shape="box",
-                                      style="rounded", height="0.3")
-            continue
-        text = f"{d.get('row')}. {d.get('text', '')}"
-        others = [a for a in d.get("lanes", ())[1:]]
-        if others:
-            text += "\n(bersama: " + ", ".join(others) + ")"
-        if kind == "decision":
-            question = d.get("question")
-            g.get_node(n).attr.update(
-                label=_wrap(question, 90, 9) if question else "",
-                xlabel=_wrap(text, 150, 9),
-                shape="diamond",
-                height="0.6",
-                width="0.9",
-            )
-        else:
-            g.get_node(n).attr.update(label=_wrap(text, 150, 9), shape="box")
-    for u, v, d in graph.edges(data=True):
-        labels = [lb for lb in d.get("labels", (d.get("label"),)) if lb]
-        attrs: dict[str, str] = {}
+
+
+def _node_look(d: NodeAttrs) -> dict[str, str]:
+    """Graphviz attributes of a node: a capsule, a numbered box, or a diamond with the
+    question inside and the row's text beside it."""
+    kind = NodeKind(d["kind"])
+    if not kind.is_step:
+        return {"label": str(d.get("text", "")), "shape": "box", "style": "rounded",
+                "height": "0.3"}
+    text = f"{d.get('row')}. {d.get('text', '')}"
+    others = list(d.get("lanes", ())[1:])
+    if others:
+        text += "\n(bersama: " + ", ".join(others) + ")"
+    if kind is NodeKind.DECISION:
+        question = d.get("question")
+        return {"label": _wrap(question, 90, 9) if question else "",
+                "xlabel": _wrap(text, 150, 9), "shape": "diamond", "height": "0.6",
+                "width": "0.9"}
+    return {"label": _wrap(text, 150, 9), "shape": "box"}
+
+
+def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
+    """The pygraphviz graph of the compact view (not yet laid out)."""
+    g = _agraph(graph)
+    _add_lanes(g, graph)
+    for n in graph.nodes:
+        g.get_node(n).attr.update(_node_look(node_attrs(graph, n)))
+    for u, v in graph.edges:
+        d = edge_attrs(graph, u, v)
+        labels = [lb for lb in edge_labels(d) if lb]
+        look: dict[str, str] = {}
         if labels:
-            attrs["label"] = "/".join(labels)
+            look["label"] = "/".join(labels)
         if d.get("back"):
-            attrs["constraint"] = "false"
-        g.add_edge(u, v, **attrs)
+            look["constraint"] = "false"
+        g.add_edge(u, v, **look)
     return g
 
 
-def _procedure_graph(procedure: Any) -> nx.DiGraph[Any]:
+def _procedure_graph(procedure: Procedure) -> nx.DiGraph[Any]:
     graph = getattr(procedure, "graph", None)
     if graph is None:
         raise TypeError(f"expected a compiled sopflow.Procedure, got {type(procedure).__name__}")
     return graph  # type: ignore[no-any-return]
 
 
-def render_flowchart(procedure: Any, path: str | Path, *, dpi: float = 150.0) -> list[Path]:
+def render_flowchart(procedure: Procedure, path: str | Path, *, dpi: float = 150.0) -> list[Path]:
     """Write the compact ``dot`` flowchart to ``path`` (.svg, .png or .pdf) and return it."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
@@ -125,7 +141,7 @@ def render_flowchart(procedure: Any, path: str | Path, *, dpi: float = 150.0) ->
     return [path]
 
 
-def procedure_svg(procedure: Any) -> str:
+def procedure_svg(procedure: Procedure) -> str:
     """The compact flowchart as SVG text (what ``Procedure._repr_svg_`` shows in Jupyter)."""
     g = flowchart_graph(_procedure_graph(procedure))
     with fonts.graphviz_stderr_filtered():

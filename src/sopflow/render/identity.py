@@ -9,17 +9,20 @@ that does not fit continues on the next page; nothing is clipped.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
 from sopflow.render import fonts
+from sopflow.render.errors import IdentityRoomError
 from sopflow.render.geometry import Image, Line, Page, Rect, TextBox
+from sopflow.render.options import IdentityLabels
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from sopflow.render.layout import LayoutOptions
+    from sopflow.model import Identity, SOPDefinition
+    from sopflow.render.options import LayoutOptions
 
 __all__ = ["IdentityLabels", "format_date", "layout_identity"]
 
@@ -36,24 +39,6 @@ def format_date(value: date | None) -> str:
     if value is None:
         return "-"
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-@attrs.frozen(kw_only=True)
-class IdentityLabels:
-    """Field names of the identity grid (agencies vary them: "Tanggal Pengesahan", ...)."""
-
-    number: str = "Nomor SOP"
-    created: str = "Tanggal Pembuatan"
-    revised: str = "Tanggal Revisi"
-    effective: str = "Tanggal Efektif"
-    approved_by: str = "Disahkan oleh"
-    name: str = "Nama SOP"
-    legal_basis: str = "Dasar Hukum"
-    qualifications: str = "Kualifikasi Pelaksana"
-    related: str = "Keterkaitan"
-    equipment: str = "Peralatan/Perlengkapan"
-    warning: str = "Peringatan"
-    records: str = "Pencatatan dan Pendataan"
 
 
 @attrs.frozen(kw_only=True)
@@ -86,94 +71,205 @@ def _para_lines(paras: Sequence[_Para]) -> int:
     return sum(len(p.lines) for p in paras)
 
 
-def layout_identity(definition: Any, options: LayoutOptions) -> list[Page]:
-    """The identity pages of ``definition`` (a :class:`sopflow.model.SOPDefinition`)."""
-    ident = definition.identity
-    labels: IdentityLabels = options.identity_labels
-    pw, ph = options.page_size()
-    m = options.margin
-    size = options.font_size + 1
-    lh = fonts.metrics().line_height(size)
-    left, right = m, pw - m
-    mid = left + (right - left) * 0.5
-    label_right = mid + (right - mid) * 0.32
-    pages: list[Page] = []
-    lines: list[Line] = []
-    texts: list[TextBox] = []
-    images: list[Image] = []
-    top = m
+class _Pages:
+    """The identity pages drawn so far, and the one being drawn."""
 
-    def text(x: float, y: float, w: float, para: _Para, sz: float = size,
-             align: str = "left") -> float:
+    def __init__(self, options: LayoutOptions) -> None:
+        self.options = options
+        self.size = options.font_size + 1
+        self.width, self.height = options.page_size()
+        self.left, self.right = options.margin, self.width - options.margin
+        self.top = options.margin
+        self.pages: list[Page] = []
+        self.lines: list[Line] = []
+        self.texts: list[TextBox] = []
+        self.images: list[Image] = []
+        self.outer_top = self.top  # where the current page's outer border starts
+
+    def text(self, x: float, y: float, w: float, para: _Para, sz: float | None = None,
+             align: Literal["left", "center"] = "left") -> float:
+        """Draw ``para`` at (x, y) in width ``w``; return its height."""
+        sz = self.size if sz is None else sz
         mm = fonts.metrics(para.bold)
         h = len(para.lines) * mm.line_height(sz)
         if para.indent:
             nw = para.indent
             if para.number:
-                texts.append(TextBox(rect=Rect(x=x, y=y, w=nw, h=mm.line_height(sz)),
-                                     lines=(para.number,), size=sz))
+                self.texts.append(TextBox(rect=Rect(x=x, y=y, w=nw, h=mm.line_height(sz)),
+                                          lines=(para.number,), size=sz))
             x, w = x + nw, w - nw
-        texts.append(TextBox(rect=Rect(x=x, y=y, w=w, h=h), lines=para.lines, size=sz,
-                             bold=para.bold, align=align))  # type: ignore[arg-type]
+        self.texts.append(TextBox(rect=Rect(x=x, y=y, w=w, h=h), lines=para.lines, size=sz,
+                                  bold=para.bold, align=align))
         return h
 
-    # ---- right-hand identity rows
-    value_w = right - label_right - 2 * PAD
+    def rule(self, a: tuple[float, float], b: tuple[float, float]) -> None:
+        self.lines.append(Line(points=(a, b)))
+
+    def close(self, bottom: float) -> None:
+        """Finish the current page: its outer border down to ``bottom``, and the footer."""
+        left, right, top = self.left, self.right, self.outer_top
+        self.rule((left, top), (right, top))
+        self.rule((left, top), (left, bottom))
+        self.rule((right, top), (right, bottom))
+        opts = self.options
+        if opts.footer:
+            fh = fonts.metrics().line_height(6.5)
+            self.texts.append(TextBox(rect=Rect(x=left, y=self.height - opts.margin + 4,
+                                                w=right - left, h=fh),
+                                      lines=(opts.footer,), size=6.5, role="footer"))
+        self.pages.append(Page(width=self.width, height=self.height,
+                               number=len(self.pages) + 1, lines=tuple(self.lines),
+                               texts=tuple(self.texts), images=tuple(self.images),
+                               kind="identity"))
+        self.lines, self.texts, self.images = [], [], []
+        self.outer_top = self.top
+
+
+def _signer(ident: Identity, value_w: float, size: float) -> list[_Para]:
+    """Disahkan oleh: the position, room for the signature, the name in bold, the NIP."""
     signer = ident.approved_by
-    signer_paras = [
-        _Para(lines=fonts.metrics().wrap(signer.position if signer else "-", value_w, size)),
-    ]
-    sign_space = 42.0
+    paras = [_Para(lines=fonts.metrics().wrap(signer.position if signer else "-", value_w, size))]
     if signer is not None:
-        signer_paras.append(_Para(lines=fonts.metrics(True).wrap(signer.name or " ", value_w,
-                                                                 size), bold=True,
-                                  gap=sign_space))
-        signer_paras.append(_Para(lines=fonts.metrics().wrap(
+        paras.append(_Para(lines=fonts.metrics(True).wrap(signer.name or " ", value_w, size),
+                           bold=True, gap=42.0))
+        paras.append(_Para(lines=fonts.metrics().wrap(
             f"NIP. {signer.nip}" if signer.nip else "NIP. ", value_w, size)))
+    return paras
+
+
+def _identity_rows(out: _Pages, ident: Identity, labels: IdentityLabels, mid: float) -> float:
+    """The right-hand identity rows (Nomor ... Nama SOP); returns their bottom."""
+    size = out.size
+    lh = fonts.metrics().line_height(size)
+    label_right = mid + (out.right - mid) * 0.32
+    value_w = out.right - label_right - 2 * PAD
     rows: list[tuple[str, list[_Para]]] = [
         (labels.number, [_Para(lines=fonts.metrics().wrap(ident.number or "-", value_w, size))]),
         (labels.created, [_Para(lines=(format_date(ident.created),))]),
         (labels.revised, [_Para(lines=(format_date(ident.revised),))]),
         (labels.effective, [_Para(lines=(format_date(ident.effective),))]),
-        (labels.approved_by, signer_paras),
+        (labels.approved_by, _signer(ident, value_w, size)),
         (labels.name, [_Para(lines=fonts.metrics(True).wrap(ident.name or "-", value_w, size),
                              bold=True)]),
     ]
-    y = top
+    y = out.top
     label_w = label_right - mid - 2 * PAD
     for label, paras in rows:
         lab = _Para(lines=fonts.metrics(True).wrap(label, label_w, size), bold=True)
         h_val = sum(len(p.lines) * lh + p.gap for p in paras)
         h = max(h_val, len(lab.lines) * lh) + 2 * PAD
-        text(mid + PAD, y + PAD, label_w, lab)
+        out.text(mid + PAD, y + PAD, label_w, lab)
         yy = y + PAD
         for p in paras:
             yy += p.gap
-            yy += text(label_right + PAD, yy, value_w, p)
+            yy += out.text(label_right + PAD, yy, value_w, p)
         y += h
-        lines.append(Line(points=((mid, y), (right, y))))
-    top_bottom = y
-    lines.append(Line(points=((label_right, top), (label_right, top_bottom))))
-    # ---- left-hand unit block (logo + names), centred vertically
+        out.rule((mid, y), (out.right, y))
+    out.rule((label_right, out.top), (label_right, y))
+    return y
+
+
+def _unit_block(out: _Pages, ident: Identity, mid: float, bottom: float) -> None:
+    """The issuing unit's names (with the logo above them), centred beside the rows."""
+    size = out.size + 1
+    left, top = out.left, out.top
     unit_w = mid - left - 2 * PAD
-    unit_paras = [
-        _Para(lines=fonts.metrics(True).wrap(u, unit_w, size + 1), bold=True) for u in ident.unit
-    ]
-    logo_h = 0.0
-    if options.logo:
-        logo_h = min(70.0, (top_bottom - top) * 0.45)
+    unit_paras = [_Para(lines=fonts.metrics(True).wrap(u, unit_w, size), bold=True)
+                  for u in ident.unit]
+    logo = out.options.logo
+    logo_h = min(70.0, (bottom - top) * 0.45) if logo else 0.0
     block_h = logo_h + (6.0 if logo_h else 0.0) + sum(
-        len(p.lines) * fonts.metrics(True).line_height(size + 1) for p in unit_paras
+        len(p.lines) * fonts.metrics(True).line_height(size) for p in unit_paras
     )
-    yy = top + max(PAD, (top_bottom - top - block_h) / 2)
-    if options.logo:
-        images.append(Image(rect=Rect(x=(left + mid) / 2 - logo_h / 2, y=yy, w=logo_h, h=logo_h),
-                            path=str(options.logo)))
+    yy = top + max(PAD, (bottom - top - block_h) / 2)
+    if logo:
+        out.images.append(Image(rect=Rect(x=(left + mid) / 2 - logo_h / 2, y=yy, w=logo_h,
+                                          h=logo_h), path=str(logo)))
         yy += logo_h + 6.0
     for p in unit_paras:
-        yy += text(left + PAD, yy, unit_w, p, sz=size + 1, align="center")
-    if yy > top_bottom:
-        raise ValueError("the unit names do not fit beside the identity rows")
+        yy += out.text(left + PAD, yy, unit_w, p, sz=size, align="center")
+    if yy > bottom:
+        raise IdentityRoomError("the unit names do not fit beside the identity rows")
+
+
+_Cell = tuple[str, list[_Para], float]  # heading, paragraphs left to draw, left edge
+
+
+def _draw_cells(out: _Pages, cells: list[_Cell], heads: list[_Para], row_top: float,
+                take: int, cw: float) -> tuple[float, list[_Cell]]:
+    """Draw up to ``take`` lines of each cell below its heading; return the row's height and
+    what is left of each cell."""
+    row_h = 0.0
+    rests: list[_Cell] = []
+    for (head, paras, x0), hd in zip(cells, heads, strict=True):
+        yy = row_top + PAD
+        yy += out.text(x0 + PAD, yy, cw, hd)
+        used = 0
+        rest: list[_Para] = []
+        for p in paras:
+            if used + len(p.lines) <= take:
+                yy += out.text(x0 + PAD, yy, cw, p)
+                used += len(p.lines)
+            elif used < take and not rest:
+                k = take - used
+                yy += out.text(x0 + PAD, yy, cw, attrs.evolve(p, lines=p.lines[:k]))
+                rest.append(attrs.evolve(p, lines=p.lines[k:], number=""))
+                used = take
+            else:
+                rest.append(p)
+        row_h = max(row_h, yy - row_top + PAD)
+        rests.append((head, rest, x0))
+    return row_h, rests
+
+
+def _grid_row(out: _Pages, cells: list[_Cell], y: float, limit: float, cw: float) -> float:
+    """One row of the lower grid from ``y``, continued on new pages while it does not fit;
+    returns the y below it."""
+    size = out.size
+    lh = fonts.metrics().line_height(size)
+    half = out.left + (out.right - out.left) * 0.5
+    continued = False
+    while True:
+        heads = [
+            _Para(lines=fonts.metrics(True).wrap(
+                f"{h} (lanjutan):" if continued else f"{h}:", cw, size), bold=True)
+            for h, _, _ in cells
+        ]
+        avail = limit - y - 2 * PAD - max(len(hd.lines) for hd in heads) * lh
+        fit_lines = int(avail // lh)
+        need = max(_para_lines(p) for _, p, _ in cells)
+        if fit_lines < min(need, 2):
+            if y <= out.top + 1:
+                raise IdentityRoomError("an identity field is too long for one page")
+            out.close(y)  # nothing of this row fits: it starts afresh on the next page
+            y = out.top
+            continue
+        row_top = y
+        row_h, rests = _draw_cells(out, cells, heads, row_top, min(fit_lines, need), cw)
+        y = row_top + row_h
+        out.rule((out.left, y), (out.right, y))
+        out.rule((half, row_top), (half, y))
+        if all(not r for _, r, _ in rests):
+            return y
+        cells = rests
+        out.close(y)
+        y = out.top
+        continued = True
+
+
+def layout_identity(definition: SOPDefinition, options: LayoutOptions) -> list[Page]:
+    """The identity pages of ``definition``: the unit and identity rows on top, then the
+    grid of Dasar Hukum ... Pencatatan dan Pendataan, continued on further pages if long."""
+    ident = definition.identity
+    labels = options.identity_labels
+    out = _Pages(options)
+    left, right = out.left, out.right
+    mid = left + (right - left) * 0.5
+    top_bottom = _identity_rows(out, ident, labels, mid)
+    _unit_block(out, ident, mid, top_bottom)
+    # the vertical rule of the top part, and the rule closing the unit block
+    out.rule((mid, out.top), (mid, top_bottom))
+    out.rule((left, top_bottom), (mid, top_bottom))
     # ---- lower grid: three rows of two cells, paginated by lines
     half = left + (right - left) * 0.5
     cw = half - left - 2 * PAD
@@ -183,77 +279,14 @@ def layout_identity(definition: Any, options: LayoutOptions) -> list[Page]:
         ((labels.warning, (ident.warning,) if ident.warning else ()),
          (labels.records, ident.records)),
     ]
-    limit = ph - m - (12.0 if options.footer else 0.0)
-    outer_top = top
+    limit = out.height - options.margin - (12.0 if options.footer else 0.0)
     y = top_bottom
-
-    def close_page(bottom: float) -> None:
-        nonlocal lines, texts, images
-        lines.append(Line(points=((left, outer_top), (right, outer_top))))
-        lines.append(Line(points=((left, outer_top), (left, bottom))))
-        lines.append(Line(points=((right, outer_top), (right, bottom))))
-        if options.footer:
-            fh = fonts.metrics().line_height(6.5)
-            texts.append(TextBox(rect=Rect(x=left, y=ph - m + 4, w=right - left, h=fh),
-                                 lines=(options.footer,), size=6.5, role="footer"))
-        pages.append(Page(width=pw, height=ph, number=len(pages) + 1, lines=tuple(lines),
-                          texts=tuple(texts), images=tuple(images), kind="identity"))
-        lines, texts, images = [], [], []
-
-    # the vertical rule of the top part, and the rule closing the unit block
-    lines.append(Line(points=((mid, top), (mid, top_bottom))))
-    lines.append(Line(points=((left, top_bottom), (mid, top_bottom))))
+    size = out.size
     for (l_head, l_items), (r_head, r_items) in grid:
-        cells = [
+        cells: list[_Cell] = [
             (l_head, _paras(l_items, cw, size, True), left),
             (r_head, _paras(r_items, cw, size, True), half),
         ]
-        continued = False
-        while True:
-            heads = [
-                _Para(lines=fonts.metrics(True).wrap(
-                    f"{h} (lanjutan):" if continued else f"{h}:", cw, size), bold=True)
-                for h, _, _ in cells
-            ]
-            avail = limit - y - 2 * PAD - max(len(hd.lines) for hd in heads) * lh
-            fit_lines = int(avail // lh)
-            need = max(_para_lines(p) for _, p, _ in cells)
-            if fit_lines < min(need, 2):
-                if y <= top + 1:
-                    raise ValueError("an identity field is too long for one page")
-                close_page(y)  # nothing of this row fits: it starts afresh on the next page
-                outer_top = y = top
-                continue
-            take = min(fit_lines, need)
-            row_top = y
-            row_h = 0.0
-            rests = []
-            for (head, paras, x0), hd in zip(cells, heads, strict=True):
-                yy = row_top + PAD
-                yy += text(x0 + PAD, yy, cw, hd)
-                used = 0
-                rest: list[_Para] = []
-                for p in paras:
-                    if used + len(p.lines) <= take:
-                        yy += text(x0 + PAD, yy, cw, p)
-                        used += len(p.lines)
-                    elif used < take and not rest:
-                        k = take - used
-                        yy += text(x0 + PAD, yy, cw, attrs.evolve(p, lines=p.lines[:k]))
-                        rest.append(attrs.evolve(p, lines=p.lines[k:], number=""))
-                        used = take
-                    else:
-                        rest.append(p)
-                row_h = max(row_h, yy - row_top + PAD)
-                rests.append((head, rest, x0))
-            y = row_top + row_h
-            lines.append(Line(points=((left, y), (right, y))))
-            lines.append(Line(points=((half, row_top), (half, y))))
-            if all(not r for _, r, _ in rests):
-                break
-            cells = [(h, r, x0) for h, r, x0 in rests]
-            close_page(y)
-            outer_top = y = top
-            continued = True
-    close_page(y)
-    return pages
+        y = _grid_row(out, cells, y, limit, cw)
+    out.close(y)
+    return out.pages

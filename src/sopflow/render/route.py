@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from sopflow.render.geometry import Point, Rect
+from sopflow.render.errors import ArrowRouteError
+from sopflow.render.geometry import Arrow, Point, Rect
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-__all__ = ["Port", "RouteError", "Router"]
+__all__ = ["Port", "RouteError", "RouteGrid", "RouteJob", "Routed", "Router", "route_all"]
 
 Dir = tuple[int, int]
 DOWN: Dir = (0, 1)
@@ -30,6 +31,11 @@ UP: Dir = (0, -1)
 LEFT: Dir = (-1, 0)
 RIGHT: Dir = (1, 0)
 _DIRS = (DOWN, UP, LEFT, RIGHT)
+#: The directions a route heading ``d`` may take next (all but back), in ``_DIRS`` order.
+_AHEAD = {d: tuple(nd for nd in _DIRS if nd != (-d[0], -d[1])) for d in _DIRS}
+#: Usage marks of a grid point that a straight pass in direction ``d`` may not go through:
+#: a bend or end (3), or a pass the same way (1 horizontal, 2 vertical).
+_CROSSED = {d: (3, 1 if d[1] == 0 else 2) for d in _DIRS}
 
 
 class RouteError(RuntimeError):
@@ -75,6 +81,20 @@ def _lines(lo: float, hi: float, step: float, special: Iterable[float],
     return sorted(set(result))
 
 
+@attrs.frozen(kw_only=True)
+class _Query:
+    """One route search: from grid point ``s`` leaving in ``d0`` to ``t`` entering in ``d1``;
+    the rays are the points a route may use inside its own shapes' clearance."""
+
+    s: int
+    t: int
+    d0: Dir
+    d1: Dir
+    src_ray: set[int]
+    dst_ray: set[int]
+    relax: int
+
+
 class Router:
     """Routes the arrows of one page; remembers the routes already laid.
 
@@ -82,6 +102,9 @@ class Router:
     inflated by the wanted clearance. ``bands`` are y-ranges (the rows' shape bands) where a
     horizontal run costs more, so lane changes happen in the gutters between rows.
     """
+
+    #: Largest spacing of the evenly spread tracks (points).
+    STEP = 5.0
 
     def __init__(
         self,
@@ -92,9 +115,9 @@ class Router:
         rules_x: Sequence[float],
         rules_y: Sequence[float],
         bands: Sequence[tuple[float, float]] = (),
-        step: float = 5.0,
     ) -> None:
         pts = list(ports)
+        step = self.STEP
         self.xs = _lines(area.x, area.right, step, (p[0] for p in pts), rules_x, 2.5)
         self.ys = _lines(area.y, area.bottom, step, (p[1] for p in pts), rules_y, 2.5)
         self.xi = {x: i for i, x in enumerate(self.xs)}
@@ -158,10 +181,10 @@ class Router:
             raise RouteError(f"port {exc} is not on the routing grid") from None
         if (self.usage.get(s) or self.usage.get(t)) and not relax:
             raise RouteError("a port is already used by another arrow")
-        path = self._search(
-            s, t, src.direction, dst.direction,
-            self._ray(src, outward=True), self._ray(dst, outward=False), relax,
-        )
+        path = self._search(_Query(
+            s=s, t=t, d0=src.direction, d1=dst.direction, src_ray=self._ray(src, outward=True),
+            dst_ray=self._ray(dst, outward=False), relax=relax,
+        ))
         if path is None:
             raise RouteError(
                 f"no clear route from {src.point} to {dst.point}: the page is too crowded"
@@ -186,67 +209,70 @@ class Router:
             out.add(j * nx_ + i)
         return out
 
-    def _search(
-        self, s: int, t: int, d0: Dir, d1: Dir, src_ray: set[int], dst_ray: set[int],
-        relax: int = 0,
-    ) -> list[int] | None:
+    def _moves(self, q: _Query, n: int, d: Dir) -> list[tuple[int, Dir, bool, bool]]:
+        """The grid points a route at ``n`` heading ``d`` may move to next: (point,
+        direction, bend, shares a segment with another route)."""
+        nx_ = len(self.xs)
+        i, j = n % nx_, n // nx_
+        if n == q.s:
+            dirs: tuple[Dir, ...] = (q.d0,)  # the first move follows the exit direction
+            use = 0
+        else:
+            dirs = _AHEAD[d]  # no U-turn
+            use = 0 if q.relax else self.usage.get(n, 0)
+        blocked, used_edges = self.blocked, self.used_edges
+        out = []
+        for nd in dirs:
+            bend = nd != d
+            # no T-junction with another route, and cross it only at right angles
+            if use and (bend or use in _CROSSED[nd]):
+                continue
+            ni, nj = i + nd[0], j + nd[1]
+            if not (0 <= ni < nx_ and 0 <= nj < len(self.ys)):
+                continue
+            m = nj * nx_ + ni
+            # inside a shape's clearance only along its port's own ray
+            if blocked[m] and not (
+                (m in q.src_ray and nd == q.d0) or (m in q.dst_ray and nd == q.d1)
+            ):
+                continue
+            shared = ((n, m) if n < m else (m, n)) in used_edges
+            if (shared and q.relax < 2) or (m == q.t and nd != q.d1):
+                continue
+            out.append((m, nd, bend, shared))
+        return out
+
+    def _search(self, q: _Query) -> list[int] | None:
+        """A* over (grid point, direction): length, plus costs for bends, crossings and
+        horizontal runs through a row's shapes band."""
         nx_, ny_ = len(self.xs), len(self.ys)
         xs, ys = self.xs, self.ys
-        tx, ty = xs[t % nx_], ys[t // nx_]
-        blocked, usage, used_edges, band = self.blocked, self.usage, self.used_edges, self.band_rows
+        tx, ty = xs[q.t % nx_], ys[q.t // nx_]
+        usage, band = self.usage, self.band_rows
         bend_cost, cross_cost = 24.0, 10.0
 
         def h(n: int) -> float:
             return abs(xs[n % nx_] - tx) + abs(ys[n // nx_] - ty)
 
-        start = (s, d0)
+        start = (q.s, q.d0)
         best: dict[tuple[int, Dir], float] = {start: 0.0}
         prev: dict[tuple[int, Dir], tuple[int, Dir] | None] = {start: None}
         counter = itertools.count()
-        heap: list[tuple[float, int, int, Dir]] = [(h(s), next(counter), s, d0)]
-        # The first move must follow the exit direction.
+        heap: list[tuple[float, int, int, Dir]] = [(h(q.s), next(counter), q.s, q.d0)]
         budget = 8 * nx_ * ny_  # a search that finds nothing gives up instead of crawling
-        while heap:
+        while heap and budget > 0:
             budget -= 1
-            if budget < 0:
-                return None
             _, _, n, d = heapq.heappop(heap)
             g = best[(n, d)]
-            if n == t and d == d1:
+            if n == q.t and d == q.d1:
                 return self._unwind(prev, (n, d))
             i, j = n % nx_, n // nx_
-            for nd in _DIRS:
-                if nd == (-d[0], -d[1]):
-                    continue
-                if n == s and nd != d0:
-                    continue
-                bend = nd != d
-                if n != s and not relax:
-                    use = usage.get(n, 0)
-                    if bend and use:
-                        continue
-                    if not bend and use in (3, 1 if nd[1] == 0 else 2):
-                        continue
-                ni, nj = i + nd[0], j + nd[1]
-                if not (0 <= ni < nx_ and 0 <= nj < ny_):
-                    continue
-                m = nj * nx_ + ni
-                # inside a shape's clearance only along its port's own ray
-                if blocked[m] and not (
-                    (m in src_ray and nd == d0) or (m in dst_ray and nd == d1)
-                ):
-                    continue
-                key = (n, m) if n < m else (m, n)
-                shared = key in used_edges
-                if shared and relax < 2:
-                    continue
-                if m == t and nd != d1:
-                    continue
-                step = abs(xs[ni] - xs[i]) + abs(ys[nj] - ys[j])
+            for m, nd, bend, shared in self._moves(q, n, d):
+                step = abs(xs[m % nx_] - xs[i]) + abs(ys[m // nx_] - ys[j])
                 if nd[1] == 0 and band[j]:
                     step *= 2.0
                 cost = g + step + (bend_cost if bend else 0.0) + (400.0 if shared else 0.0)
-                if usage.get(m) and m != t:
+                if usage.get(m) and m != q.t:
                     cost += cross_cost
                 state = (m, nd)
                 if cost < best.get(state, float("inf")):
@@ -294,3 +320,95 @@ class Router:
             out.append(b)
         out.append(pts[-1])
         return out
+
+
+# --------------------------------------------------------------------------- a page's arrows
+@attrs.frozen(kw_only=True)
+class RouteJob:
+    """One arrow to route on a page: between two ports, drawn from ``source`` to ``target``
+    (node ids or connector ids); jobs are routed in ``rank`` order."""
+
+    rank: tuple[float, ...]
+    edge: tuple[str, str]
+    src: Port
+    dst: Port
+    source: str
+    target: str
+
+
+@attrs.frozen(kw_only=True)
+class RouteGrid:
+    """What every route on a page keeps clear of, and the tracks it prefers."""
+
+    area: Rect
+    obstacles: tuple[Rect, ...]
+    ports: tuple[Point, ...]
+    rules_x: tuple[float, ...]
+    rules_y: tuple[float, ...]
+    bands: tuple[tuple[float, float], ...]
+    reserved: tuple[tuple[Point, ...], ...]  # lines no arrow may run along (joint links)
+
+    def router(self) -> Router:
+        router = Router(area=self.area, obstacles=list(self.obstacles), ports=list(self.ports),
+                        rules_x=list(self.rules_x), rules_y=list(self.rules_y),
+                        bands=list(self.bands))
+        for line in self.reserved:
+            router.reserve_line(line)
+        return router
+
+
+@attrs.frozen(kw_only=True)
+class Routed:
+    """A page's arrows; ``compromises`` counts arrows drawn with a compromise and ``relaxed``
+    sums how far each was relaxed (the layout keeps the attempt with the least)."""
+
+    arrows: tuple[Arrow, ...]
+    compromises: int
+    relaxed: int
+
+
+class _Blocked(Exception):
+    """A signal inside this module (an arrow found no way), never raised out of it."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def _route_in_order(grid: RouteGrid, order: Sequence[RouteJob], last: bool) -> Routed:
+    """Route ``order`` one by one; on the ``last`` try a route that finds no clean way is drawn
+    with the least compromise, else the first blocked arrow stops the try."""
+    router = grid.router()
+    arrows: list[Arrow] = []
+    compromises = relaxed = 0
+    for k, job in enumerate(order):
+        pts: list[Point] | None = None
+        error = ""
+        for relax in (0, 1, 2) if last else (0,):
+            try:
+                pts = router.route(job.src, job.dst, relax=relax)
+            except RouteError as exc:
+                error = str(exc)
+                continue
+            relaxed += relax
+            compromises += relax > 0
+            break
+        if pts is None:
+            if last:
+                raise ArrowRouteError(job.edge, error)
+            raise _Blocked(k)
+        arrows.append(Arrow(points=tuple(pts), edge=job.edge, source=job.source,
+                            target=job.target))
+    return Routed(arrows=tuple(arrows), compromises=compromises, relaxed=relaxed)
+
+
+def route_all(jobs: Sequence[RouteJob], grid: RouteGrid) -> Routed:
+    """Route every arrow of a page; an arrow that finds no way is routed first on the next
+    try (up to three tries, then the last one allows compromises)."""
+    order = sorted(jobs, key=lambda j: j.rank)
+    attempts = min(len(order), 3) + 1
+    for _ in range(attempts - 1):
+        try:
+            return _route_in_order(grid, order, last=False)
+        except _Blocked as blocked:
+            order.insert(0, order.pop(blocked.index))
+    return _route_in_order(grid, order, last=True)

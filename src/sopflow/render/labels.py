@@ -1,0 +1,148 @@
+"""The labels phase: each exit's label ("Ya", "Tidak") beside the first leg of its arrow.
+
+A label is placed clear of everything else on the page (shapes, text, arrows, other labels
+and, when possible, the table's row rules), nearest to where its arrow leaves its shape.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+from sopflow.graph import NodeKind
+from sopflow.render import fonts
+from sopflow.render.geometry import Arrow, Rect, TextBox
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sopflow.render.flow import Flow
+    from sopflow.render.geometry import Shape
+    from sopflow.render.table import Columns
+
+__all__ = ["Surroundings", "place_labels"]
+
+#: Distances along a leg (points from its start) tried for a label.
+_ALONG = (2.0, 6.0, 10.0, 16.0, 24.0, 34.0, 46.0)
+
+
+def _candidates(a: Arrow, w: float, h: float) -> list[Rect]:
+    """Spots beside each leg of ``a``, in pairs (one on each side), nearest the tail first."""
+    cands: list[Rect] = []
+    for (x0, y0), (x1, y1) in a.segments():
+        length = abs(x1 - x0) + abs(y1 - y0)
+        for t in _ALONG:
+            if t > length:
+                break
+            if x0 == x1:  # vertical leg
+                y = y0 + t if y1 > y0 else y0 - t - h
+                cands += [Rect(x=x0 + 2.5, y=y, w=w, h=h), Rect(x=x0 - 2.5 - w, y=y, w=w, h=h)]
+            else:
+                x = x0 + t if x1 > x0 else x0 - t - w
+                cands += [Rect(x=x, y=y0 - h - 1.5, w=w, h=h), Rect(x=x, y=y0 + 1.5, w=w, h=h)]
+    if not cands:
+        (x0, y0) = a.points[0]
+        cands = [Rect(x=x0 + 2.5, y=y0 + 1.5, w=w, h=h)]
+    return cands
+
+
+def _beside(cands: Sequence[Rect], lane: tuple[float, float], area: Rect,
+            taken: Sequence[Rect], rules: Sequence[Rect]) -> Rect | None:
+    """Nearest to the shape first; at the same distance, one inside the source's lane;
+    clear of the row rules if possible, else across one (as hand-drawn pages do)."""
+    ll, lr = lane
+    for obstacles in ([*taken, *rules], taken):
+        for pair in (cands[i:i + 2] for i in range(0, len(cands), 2)):
+            ranked = sorted(pair, key=lambda c: not (c.x >= ll + 1 and c.right <= lr - 1))
+            for c in ranked:
+                if area.contains(c) and not any(c.overlaps(t) for t in obstacles):
+                    return c
+    return None
+
+
+def _near(tail: tuple[float, float], w: float, h: float, area: Rect,
+          taken: Sequence[Rect]) -> Rect | None:
+    """Crowded: the free spot nearest to where the arrow leaves its shape."""
+    px, py = tail
+    spots = sorted(
+        ((dx, dy) for dx in range(-72, 73, 4) for dy in range(-48, 49, 3)),
+        key=lambda d: abs(d[0]) + abs(d[1]),
+    )
+    for dx, dy in spots:
+        c = Rect(x=px + dx - w / 2, y=py + dy - h / 2, w=w, h=h)
+        if area.contains(c) and not any(c.overlaps(t) for t in taken):
+            return c
+    return None
+
+
+def _anywhere(tail: tuple[float, float], w: float, h: float, area: Rect,
+              taken: Sequence[Rect]) -> Rect | None:
+    """Very crowded: anywhere free on the page's lanes, nearest first."""
+    px, py = tail
+    spots = sorted(
+        ((x, y) for x in range(int(area.x), int(area.right - w), 6)
+         for y in range(int(area.y), int(area.bottom - h), 4)),
+        key=lambda q: abs(q[0] - px) + abs(q[1] - py),
+    )
+    for x, y in spots:
+        c = Rect(x=x, y=y, w=w, h=h)
+        if not any(c.overlaps(t) for t in taken):
+            return c
+    return None
+
+
+def _obstacles(arrows: Sequence[Arrow], shapes: Sequence[Rect],
+               texts: Sequence[TextBox]) -> list[Rect]:
+    taken = [r.inflate(1.5) for r in shapes] + [t.rect.inflate(1.0) for t in texts]
+    for a in arrows:
+        for (x0, y0), (x1, y1) in a.segments():
+            taken.append(Rect(x=min(x0, x1), y=min(y0, y1), w=abs(x1 - x0),
+                              h=abs(y1 - y0)).inflate(1.5))
+    return taken
+
+
+@attrs.frozen(kw_only=True)
+class Surroundings:
+    """What a page's labels keep clear of and stay within.
+
+    ``shapes`` are every shape on the page (connectors too); ``drawn_here`` the nodes drawn on
+    this page; ``area`` the lanes' part of the body; ``rules`` the y of each row rule.
+    """
+
+    shapes: tuple[Shape, ...]
+    texts: tuple[TextBox, ...]
+    cols: Columns
+    drawn_here: frozenset[str]
+    area: Rect
+    rules: tuple[float, ...]
+
+
+def place_labels(flow: Flow, arrows: Sequence[Arrow], around: Surroundings,
+                 size: float) -> list[Arrow]:
+    """``arrows`` with the labels of the exits whose source is drawn on this page."""
+    lm = fonts.metrics()
+    shapes, area, cols = around.shapes, around.area, around.cols
+    taken = _obstacles(arrows, [s.rect for s in shapes], around.texts)
+    rule_rects = [Rect(x=area.x, y=y - 1.0, w=area.w, h=2.0) for y in around.rules]
+    exit_labels = {e.key: e.label for e in flow.edges
+                   if flow.nodes[e.u].kind is not NodeKind.START}
+    out = []
+    for a in arrows:
+        e_label = exit_labels.get(a.edge)
+        if not e_label or a.edge[0] not in around.drawn_here:
+            out.append(a)
+            continue
+        lines = lm.wrap(e_label, 48.0, size) if lm.width(e_label, size) > 52 else (e_label,)
+        w = max(lm.width(line, size) for line in lines) + 1
+        h = len(lines) * lm.line_height(size)
+        lane = next((s.lane for s in shapes if s.node == a.edge[0]), 0)
+        cands = _candidates(a, w, h)
+        best = (_beside(cands, cols.lane(lane), area, taken, rule_rects)
+                or _near(a.points[0], w, h, area, taken)
+                or _anywhere(a.points[0], w, h, area, taken)
+                or cands[0])
+        taken.append(best.inflate(1.0))
+        out.append(attrs.evolve(a, label=TextBox(rect=best, lines=lines, size=size,
+                                                 role="label")))
+    return out

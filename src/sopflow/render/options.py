@@ -1,0 +1,85 @@
+"""How the official document is laid out: the options, the table's and the grid's words.
+
+Its own module so the two layout phases (the identity page and the flowchart table) both read
+it without importing each other.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from sopflow.model import identity_label
+from sopflow.render.geometry import paper
+
+__all__ = ["ColumnLabels", "IdentityLabels", "LayoutOptions"]
+
+
+@attrs.frozen(kw_only=True)
+class ColumnLabels:
+    """Header words of the flowchart table; agencies vary them ("Uraian Kegiatan", "Ket.")."""
+
+    no: str = "No."
+    kegiatan: str = "Kegiatan"
+    pelaksana: str = "Pelaksana"
+    mutu_baku: str = "Mutu Baku"
+    kelengkapan: str = "Kelengkapan"
+    waktu: str = "Waktu"
+    output: str = "Output"
+    keterangan: str = "Keterangan"
+
+
+@attrs.frozen(kw_only=True)
+class IdentityLabels:
+    """Field names of the identity grid (agencies vary them: "Tanggal Pengesahan", ...); the
+    defaults are the names on :class:`sopflow.model.Identity`'s fields."""
+
+    number: str = identity_label("number")
+    created: str = identity_label("created")
+    revised: str = identity_label("revised")
+    effective: str = identity_label("effective")
+    approved_by: str = identity_label("approved_by")
+    name: str = identity_label("name")
+    legal_basis: str = identity_label("legal_basis")
+    qualifications: str = identity_label("qualifications")
+    related: str = identity_label("related")
+    equipment: str = identity_label("equipment")
+    warning: str = identity_label("warning")
+    records: str = identity_label("records")
+
+
+@attrs.frozen(kw_only=True)
+class LayoutOptions:
+    """How the official document is laid out.
+
+    ``paper``: A4 (default), F4, Letter or Legal; ``landscape`` as the guideline wants.
+    ``column_numbers`` adds the (1), (2), ... row under the header; ``repeat_header`` prints
+    the header on every flowchart page; ``page_numbers`` prints "- n -" at the top;
+    ``lettered_connectors`` writes A, B, ... in off-page connectors (blank when False);
+    ``start_own_row`` gives the start capsule a row of its own instead of sharing the first
+    step's row; ``footer`` is printed small at the bottom of every page (an e-signature
+    notice, for instance); ``logo`` is an image file (PNG) shown beside the unit names;
+    ``identity_labels`` renames the identity grid's fields; ``empty_cell`` is written in an
+    empty Mutu Baku or Keterangan cell (many agencies print "-").
+    """
+
+    paper: str = "A4"
+    landscape: bool = True
+    margin: float = 36.0
+    font_size: float = 8.0
+    header_font_size: float = 8.0
+    label_font_size: float = 7.0
+    labels: ColumnLabels = attrs.Factory(ColumnLabels)
+    column_numbers: bool = True
+    repeat_header: bool = True
+    page_numbers: bool = True
+    lettered_connectors: bool = True
+    start_own_row: bool = False
+    footer: str = ""
+    first_page_number: int = 1
+    logo: str | None = None
+    empty_cell: str = ""
+    identity_labels: IdentityLabels = attrs.Factory(IdentityLabels)
+
+    def page_size(self) -> tuple[float, float]:
+        p = paper(self.paper)
+        return p.landscape() if self.landscape else (p.width, p.height)
