@@ -194,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT", default=None,
                    help="output file (default: standard output)")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    p.add_argument("--executable", nargs="?", const="camunda", choices=("camunda", "spiff"),
+                   default=None, help="bpmn only: an executable process (user tasks, "
+                   "conditions) for Camunda 8 (FEEL, the default) or SpiffWorkflow (Python)")
 
     p = command("new", "write a new SOP file from a commented template",
                 "Write a Python file for a new SOP, with every identity field, two lanes, a "
@@ -454,7 +457,7 @@ def _cmd_export(args: argparse.Namespace, out: _Output) -> int:
     else:
         from sopflow.interchange.bpmn import to_bpmn
 
-        text = to_bpmn(_compile(item, out))
+        text = to_bpmn(_compile(item, out), executable=args.executable or False)
     _write(out, text, args.output, force=args.force)
     return EXIT_OK
 
