@@ -273,12 +273,15 @@ def _print_report(out: _Output, item: LoadedSOP, report: Report, *, quiet: bool,
     out.clear_progress()
     for finding in report.findings:
         where = f"{finding.location}: " if finding.location else f"{item.source}: "
-        print(f"{where}{finding.severity.value} {finding.code} [{finding.rule}] "
-              f"{finding.message}", file=stream)
+        kind = "accepted" if finding.accepted is not None else finding.severity.value
+        why = f" (accepted: {finding.accepted})" if finding.accepted is not None else ""
+        print(f"{where}{kind} {finding.code} [{finding.rule}] {finding.message}{why}",
+              file=stream)
     if not quiet:
         status = "OK" if report.ok else "FAILED"
+        accepted = f", {len(report.accepted)} accepted" if report.accepted else ""
         print(f"{item.label}: SOP {report.sop!r}: {len(report.errors)} error(s), "
-              f"{len(report.warnings)} warning(s): {status}", file=stream)
+              f"{len(report.warnings)} warning(s){accepted}: {status}", file=stream)
 
 
 def _make_parent(path: str) -> None:

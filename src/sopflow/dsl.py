@@ -22,6 +22,7 @@ from sopflow._gcpause import gc_paused
 from sopflow.model import (
     END,
     START,
+    Acceptance,
     Actor,
     Exit,
     Identity,
@@ -108,7 +109,8 @@ class SOP:
     "Kualifikasi Pelaksana", ``related`` "Keterkaitan", ``equipment``
     "Peralatan/Perlengkapan", ``warning`` "Peringatan" and ``records`` "Pencatatan dan
     Pendataan". ``bare_hari`` says whether a bare "hari" in a Waktu means working days
-    (the default) or calendar days.
+    or calendar days; left out, it is read as working days and validation (W105) asks for
+    "hari kerja" or "hari kalender".
     """
 
     def __init__(
@@ -128,9 +130,11 @@ class SOP:
         warning: str = "",
         records: str | Iterable[str] = (),
         labels: Labels | None = None,
-        bare_hari: Basis | str = Basis.WORKING,
+        bare_hari: Basis | str | None = None,
+        accept: Mapping[str, str] | None = None,
     ) -> None:
         self._location = caller_location()
+        self.accept = _acceptances(self._location, accept)
         if not isinstance(name, str):
             raise TypeError(f"{self._location}: SOP name must be a string, got {name!r}")
         if isinstance(approved_by, str):
@@ -163,7 +167,7 @@ class SOP:
         )
         self.labels = labels if labels is not None else Labels()
         try:
-            self.bare_hari = Basis(bare_hari)
+            self.bare_hari = None if bare_hari is None else Basis(bare_hari)
         except ValueError:
             choices = ", ".join(repr(b.value) for b in Basis)
             raise ValueError(
@@ -207,6 +211,7 @@ class SOP:
         output: str = "",
         note: str = "",
         then: Target | None = NEXT,
+        accept: Mapping[str, str] | None = None,
     ) -> StepRef:
         """Write a process row (a rectangle).
 
@@ -214,6 +219,8 @@ class SOP:
         Output and ``note`` the Keterangan. ``then`` is where the flow goes: the next row by
         default, a step id or handle, ``END`` to finish here, ``START`` to return to the start
         capsule, or ``None`` for a row the flow stops at without an end (validation reports it).
+        ``accept`` maps warning codes to the reason they are accepted for this row
+        (``{"W101": "printed so in the signed SOP"}``).
         """
         location = caller_location()
         _check(location, "output=", output, str)
@@ -232,6 +239,7 @@ class SOP:
                 time=self._time(time, location),
                 output=output,
                 note=note,
+                accept=_acceptances(location, accept),
                 location=location,
             )
         )
@@ -250,6 +258,7 @@ class SOP:
         time: str = "",
         output: str = "",
         note: str = "",
+        accept: Mapping[str, str] | None = None,
     ) -> StepRef:
         """Write a decision row (a diamond) with its labelled exits.
 
@@ -257,7 +266,8 @@ class SOP:
         ``exits`` mapping each printed label to its target (``None`` for an unlabelled exit);
         both may be combined. Exits are listed explicitly: nothing is assumed for an exit left
         out, and a decision with fewer than two exits is reported by validation.
-        ``question`` is the short text inside the diamond ("Sesuai?").
+        ``question`` is the short text inside the diamond ("Sesuai?"); ``accept`` as for
+        :meth:`step`.
         """
         location = caller_location()
         _check(location, "output=", output, str)
@@ -295,6 +305,7 @@ class SOP:
                 time=self._time(time, location),
                 output=output,
                 note=note,
+                accept=_acceptances(location, accept),
                 location=location,
             )
         )
@@ -330,6 +341,7 @@ class SOP:
             labels=self.labels,
             start=self._start,
             bare_hari=self.bare_hari,
+            accept=self.accept,
             location=self._location,
         )
 
@@ -409,3 +421,21 @@ class SOP:
                 raise TypeError(f"{location}: by= must name actors, got {item!r}")
         return tuple(names)
 
+
+def _acceptances(location: SourceLocation, accept: Mapping[str, str] | None
+                 ) -> tuple[Acceptance, ...]:
+    """``accept=`` checked: known warning codes, each with a reason."""
+    if accept is None:
+        return ()
+    if not isinstance(accept, Mapping):
+        raise TypeError(f"{location}: accept= must map warning codes to reasons, "
+                        f"e.g. {{'W101': 'as signed'}}, got {accept!r}")
+    from sopflow.validate import check_acceptance
+
+    out = []
+    for code, reason in accept.items():
+        problem = check_acceptance(code, reason)
+        if problem:
+            raise ValueError(f"{location}: accept=: {problem}")
+        out.append(Acceptance(code=code, reason=reason))
+    return tuple(out)

@@ -48,7 +48,8 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
         rows[step.id] = row
         parsed = waktu.get(step.time)
         if parsed is None:
-            parsed = waktu[step.time] = parse_waktu(step.time, bare_hari=definition.bare_hari)
+            parsed = waktu[step.time] = parse_waktu(
+                step.time, bare_hari=definition.bare_hari_basis)
         nodes.append(
             (
                 step.id,

@@ -18,6 +18,7 @@ from sopflow.waktu import Basis
 __all__ = [
     "END",
     "START",
+    "Acceptance",
     "Actor",
     "Exit",
     "Identity",
@@ -61,6 +62,16 @@ def _text_field(
         return
     allowed = "a string or None" if optional else "a string"
     raise TypeError(f"{owner}.{attribute.name} must be {allowed}, got {value!r}")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Acceptance:
+    """A warning accepted on purpose, with the reason: the signed SOP says so, and a faithful
+    copy keeps it. Validation still finds it and shows it as accepted; it no longer counts as
+    a warning (``--strict-warnings`` passes)."""
+
+    code: str
+    reason: str
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -162,6 +173,7 @@ class Step:
     time: str = ""
     output: str = ""
     note: str = ""
+    accept: tuple[Acceptance, ...] = ()
     location: SourceLocation | None = attrs.field(default=None, eq=False)
 
 
@@ -170,7 +182,10 @@ class SOPDefinition:
     """A whole SOP: identity, lanes in order, steps in row order, document words.
 
     ``start`` is the id of the step the start capsule leads to (the first step by default);
-    ``bare_hari`` says how a bare "hari" in a Waktu is read (working days by default).
+    ``accept`` lists warnings accepted for the whole SOP (a step's own ``accept`` covers
+    that step only). ``bare_hari`` says how a bare "hari" in a Waktu is read; None when the
+    SOP does not say
+    (read as working days, and validation asks to write "hari kerja" or "hari kalender").
     """
 
     identity: Identity
@@ -178,8 +193,14 @@ class SOPDefinition:
     steps: tuple[Step, ...]
     labels: Labels = Labels()
     start: str | None = None
-    bare_hari: Basis = Basis.WORKING
+    bare_hari: Basis | None = None
+    accept: tuple[Acceptance, ...] = ()
     location: SourceLocation | None = attrs.field(default=None, eq=False)
+
+    @property
+    def bare_hari_basis(self) -> Basis:
+        """How a bare "hari" is read: as stated, else working days."""
+        return self.bare_hari if self.bare_hari is not None else Basis.WORKING
 
     @property
     def name(self) -> str:

@@ -20,7 +20,7 @@ import attrs
 
 from sopflow.graph import END_PREFIX, START_NODE, SOPGraph
 from sopflow.model import END, START, SOPDefinition, SourceLocation, Step, StepKind
-from sopflow.waktu import Basis, Waktu
+from sopflow.waktu import Basis, TimeUnit, Waktu
 
 __all__ = [
     "RULES",
@@ -29,6 +29,7 @@ __all__ = [
     "Rule",
     "SOPValidationError",
     "Severity",
+    "check_acceptance",
     "validate",
 ]
 
@@ -50,10 +51,13 @@ class Finding:
     message: str
     element: str | None = None
     location: SourceLocation | None = None
+    accepted: str | None = None  # the reason, when the SOP or configuration accepts it
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
-        return f"{where}{self.severity.value} {self.code} [{self.rule}] {self.message}"
+        kind = "accepted" if self.accepted is not None else self.severity.value
+        why = f" (accepted: {self.accepted})" if self.accepted is not None else ""
+        return f"{where}{kind} {self.code} [{self.rule}] {self.message}{why}"
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as JSON-ready data (what ``sopflow validate --format json`` prints)."""
@@ -65,6 +69,7 @@ class Finding:
             "element": self.element,
             "file": self.location.file if self.location else None,
             "line": self.location.line if self.location else None,
+            "accepted": self.accepted,
         }
 
 
@@ -82,8 +87,14 @@ class Report:
 
     @property
     def warnings(self) -> tuple[Finding, ...]:
-        """The findings of severity warning, in report order."""
-        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+        """The findings of severity warning not accepted, in report order."""
+        return tuple(f for f in self.findings
+                     if f.severity is Severity.WARNING and f.accepted is None)
+
+    @property
+    def accepted(self) -> tuple[Finding, ...]:
+        """The warnings accepted in the SOP or the configuration, each with its reason."""
+        return tuple(f for f in self.findings if f.accepted is not None)
 
     @property
     def ok(self) -> bool:
@@ -97,6 +108,8 @@ class Report:
         head = (
             f"SOP {self.sop!r}: {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
         )
+        if self.accepted:
+            head += f", {len(self.accepted)} accepted"
         return "\n".join([head, *(f"  {f}" for f in self.findings)])
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,6 +119,7 @@ class Report:
             "ok": self.ok,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
+            "accepted": len(self.accepted),
             "findings": [f.to_dict() for f in self.findings],
         }
 
@@ -388,15 +402,17 @@ def _empty_text(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 # -- warnings ----------------------------------------------------------------------------------
 
 # Indonesian active verbs carry the meN- prefix (me-, mem-, men-, meng-, meny-) or ber-;
-# a few base verbs are written bare, as an imperative.
+# a few base verbs are written bare, as an imperative. A loan word keeps its hyphen after the
+# prefix ("Meng-upload", "Meng-input"). A word ending in -nya is a noun made from a verb
+# ("Berakhirnya", "Diterimanya"), and an English word is not an Indonesian verb ("Upload").
 _BASE_VERBS = frozenset(
     [
         "ajukan", "arsipkan", "buat", "catat", "cek", "cetak", "isi", "kirim", "periksa",
         "rekap", "sampaikan", "serahkan", "susun", "tandatangani", "teliti", "terima",
-        "unggah", "unduh", "input", "upload",
+        "unggah", "unduh", "input",
     ]
 )
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
 def _verb_first(text: str) -> bool:
@@ -404,47 +420,56 @@ def _verb_first(text: str) -> bool:
     if not match:
         return False
     word = match.group(0).lower()
+    if word.endswith("nya") and "-" not in word:
+        return False
     return (word.startswith("me") and len(word) > 4) or (
         word.startswith("ber") and len(word) > 5
     ) or word in _BASE_VERBS
 
 
-def _not_verb_first(rule: Rule, ctx: _Context) -> Iterator[Finding]:
+def _actor_pattern(ctx: _Context) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     # The actor "in the sentence" is its subject: a lane name that opens the text, or the
     # agent of a passive ("... oleh Kasubbag"). A lane named as the object ("mengarahkan
     # pengguna layanan") is fine. Names may end in ")" so no \b: look-arounds instead.
     by_lower = {a.name.lower(): a.name for a in ctx.definition.actors if a.name.strip()}
     names = sorted(by_lower, key=len, reverse=True)  # longest first: "Kepala Bagian" wins
-    pattern = (
-        re.compile(
-            r"(?:^\s*|\boleh\s+)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)",
-            re.IGNORECASE,
-        )
-        if names
-        else None
+    if not names:
+        return None, by_lower
+    pattern = re.compile(
+        r"(?:^\s*|\boleh\s+)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)",
+        re.IGNORECASE,
     )
+    return pattern, by_lower
+
+
+def _not_verb_first(rule: Rule, ctx: _Context) -> Iterator[Finding]:
+    # One finding per row: a row that opens with its actor ("Pengguna layanan membuat ...")
+    # is one problem (a subject written before the verb), not two.
+    pattern, by_lower = _actor_pattern(ctx)
     for row, step in ctx.unique:
         if not step.text.strip():
             continue
-        if not _verb_first(step.text) and not (
+        no_verb = not _verb_first(step.text) and not (
             step.kind is StepKind.DECISION and _is_question(step.text)
-        ):
-            first = step.text.split()[0]
-            yield rule.finding(
-                f"{_step_name(step, row)} does not start with a verb ({first!r}); write the "
-                "activity verb first, without a subject (e.g. 'Memeriksa ...')",
-                step.id,
-                step.location,
-            )
+        )
         match = pattern.search(step.text) if pattern is not None else None
-        if match is not None:
-            name = by_lower[match.group(1).lower()]
-            yield rule.finding(
-                f"{_step_name(step, row)} names the actor {name!r} in its text; the actor "
-                "belongs in the lane, not in the sentence",
-                step.id,
-                step.location,
-            )
+        actor = by_lower[match.group(1).lower()] if match is not None else None
+        if actor is not None and match is not None and match.start(1) == len(
+            step.text) - len(step.text.lstrip()):
+            message = (f"{_step_name(step, row)} starts with its actor {actor!r}; the actor "
+                       "belongs in the lane: start with the activity verb (e.g. 'Memeriksa ...')")
+        elif actor is not None:
+            also = f", and it does not start with a verb ({step.text.split()[0]!r})"
+            message = (f"{_step_name(step, row)} names the actor {actor!r} in its text"
+                       f"{also if no_verb else ''}; the actor belongs in the lane, not in "
+                       "the sentence")
+        elif no_verb:
+            first = step.text.split()[0]
+            message = (f"{_step_name(step, row)} does not start with a verb ({first!r}); write "
+                       "the activity verb first, without a subject (e.g. 'Memeriksa ...')")
+        else:
+            continue
+        yield rule.finding(message, step.id, step.location)
 
 
 _QUESTION_WORDS = frozenset({"apakah", "apa", "bagaimana", "berapa", "siapa", "kapan", "mana"})
@@ -497,13 +522,15 @@ def _dates_order(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _bare_hari(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    reading = "working days" if ctx.definition.bare_hari is Basis.WORKING else "calendar days"
+    if ctx.definition.bare_hari is not None:
+        return  # the SOP says how it reads a bare "hari": nothing is ambiguous
     for row, step in ctx.unique:
         waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
         if waktu.readable and waktu.bare_hari:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} says bare 'hari', "
-                f"read as {reading}; write 'hari kerja' or 'hari kalender' to be unambiguous",
+                "read as working days; write 'hari kerja' or 'hari kalender', or say how the "
+                "SOP reads it (bare_hari='working' or 'calendar')",
                 step.id,
                 step.location,
             )
@@ -525,9 +552,18 @@ def _scale(waktu: Waktu) -> float | None:
     return mid if mid > 0 else None
 
 
+def _in_days(waktu: Waktu) -> bool:
+    """Days, weeks, months, years: a span the work waits through, where minutes and hours
+    are the time someone works. Real SOPs mix the two on purpose (a 5-minute rating after a
+    3-day wait; a 1-2 day repair among 30-minute checks), so each is compared only with its
+    own kind."""
+    return waktu.unit is not None and waktu.unit not in (TimeUnit.SECOND, TimeUnit.MINUTE,
+                                                         TimeUnit.HOUR)
+
+
 def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     sizes: dict[int, float | None] = {}  # by id(): compile shares one Waktu per distinct text
-    timed = []
+    timed: dict[bool, list[tuple[int, Step, float]]] = {False: [], True: []}
     for row, step in ctx.unique:
         waktu = ctx.graph.nodes[step.id]["waktu"]
         key = id(waktu)
@@ -535,7 +571,14 @@ def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             sizes[key] = _scale(waktu)
         size = sizes[key]
         if size is not None:
-            timed.append((row, step, size))
+            timed[_in_days(waktu)].append((row, step, size))
+    found = [pair for kind in timed.values() for pair in _outliers(rule, kind)]
+    for _row, finding in sorted(found, key=lambda pair: pair[0]):
+        yield finding
+
+
+def _outliers(rule: Rule, timed: list[tuple[int, Step, float]]
+              ) -> Iterator[tuple[int, Finding]]:
     factor = OUT_OF_LINE_FACTOR
     for i, (row, step, size) in enumerate(timed):
         # Both neighbours; at either end of the table, the two nearest on the one side.
@@ -549,9 +592,10 @@ def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
         if all(r >= factor for r in ratios) or all(r <= 1 / factor for r in ratios):
             side = "longer" if ratios[0] > 1 else "shorter"
             around = " and ".join(repr(s.time) for _, s, _ in neighbours)
-            yield rule.finding(
+            yield row, rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} is over "
-                f"{factor:g} times {side} than its neighbours ({around}); check it",
+                f"{factor:g} times {side} than its neighbours of the same kind ({around}); "
+                "check it",
                 step.id,
                 step.location,
             )
@@ -626,6 +670,19 @@ def _unlabelled_exit(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                     step.id,
                     exit_.location or step.location,
                 )
+
+
+def _process_branches(rule: Rule, ctx: _Context) -> Iterator[Finding]:
+    for row, step in ctx.unique:
+        if step.kind is StepKind.PROCESS and len(step.exits) > 1:
+            targets = ", ".join(repr(e.target) for e in step.exits)
+            yield rule.finding(
+                f"{_step_name(step, row)} is a process with {len(step.exits)} exits "
+                f"({targets}); only a decision branches: make it a decision with a label "
+                "on each exit, or keep one exit",
+                step.id,
+                step.location,
+            )
 
 
 def _unused_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
@@ -708,17 +765,55 @@ RULES: tuple[Rule, ...] = (
     _rule("W112", "unlabelled-exit", _W, "a decision exit has no label", _unlabelled_exit),
     _rule("W113", "unused-actor", _W, "an actor has no step", _unused_actor),
     _rule("W114", "empty-identity", _W, "an optional identity field is empty", _empty_identity),
+    _rule("W115", "process-branches", _W, "a process step has more than one exit",
+          _process_branches),
 )
 
 
-def validate(definition: SOPDefinition, graph: SOPGraph | None = None) -> Report:
-    """Run every rule on ``definition`` (compiling its graph if not given)."""
+def check_acceptance(code: object, reason: object) -> str | None:
+    """Why ``code: reason`` cannot accept a warning (None when it can): only warning codes,
+    each with a reason a reader can check."""
+    warnings = [r.code for r in RULES if r.severity is Severity.WARNING]
+    if not isinstance(code, str) or code not in warnings:
+        if isinstance(code, str) and any(r.code == code for r in RULES):
+            return f"{code} is an error; only warnings (W...) can be accepted"
+        hint = _did_you_mean(str(code), warnings)
+        return f"unknown warning code {code!r}{hint} (one of {', '.join(warnings)})"
+    if not isinstance(reason, str) or not reason.strip():
+        return f"{code} needs a reason, e.g. 'as printed in the signed SOP', got {reason!r}"
+    return None
+
+
+def _accepting(definition: SOPDefinition, extra: dict[str, str]
+               ) -> Callable[[Finding], str | None]:
+    whole = {**extra, **{a.code: a.reason for a in definition.accept}}
+    per_step = {s.id: {a.code: a.reason for a in s.accept} for s in definition.steps if s.accept}
+
+    def reason(finding: Finding) -> str | None:
+        if finding.severity is not Severity.WARNING:
+            return None
+        own = per_step.get(finding.element or "", {})
+        return own.get(finding.code, whole.get(finding.code))
+
+    return reason
+
+
+def validate(definition: SOPDefinition, graph: SOPGraph | None = None, *,
+             accept: dict[str, str] | None = None) -> Report:
+    """Run every rule on ``definition`` (compiling its graph if not given).
+
+    Warnings accepted in the SOP (``accept=`` of the SOP or of a step) or by ``accept``
+    (code -> reason, e.g. from the configuration) stay in the report, marked accepted.
+    """
     if graph is None:
         from sopflow.graph import compile_graph
 
         graph = compile_graph(definition)
     ctx = _Context(definition, graph)
     findings = [finding for rule in RULES for finding in rule.check(ctx)]
+    reason = _accepting(definition, dict(accept or {}))
+    findings = [f if (why := reason(f)) is None else attrs.evolve(f, accepted=why)
+                for f in findings]
     errors = [f for f in findings if f.severity is Severity.ERROR]
     warnings = [f for f in findings if f.severity is Severity.WARNING]
     return Report(sop=definition.identity.name, findings=(*errors, *warnings))
