@@ -78,6 +78,7 @@ class _Output:
         self.err = stderr
         self.interactive = bool(getattr(stderr, "isatty", lambda: False)())
         self._progress_shown = False
+        self.code = 0  # the exit code known so far (a broken pipe returns it)
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out)
@@ -132,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sopflow {__version__}")
     parser.add_argument("--traceback", action="store_true",
                         help="show Python tracebacks of internal errors (for bug reports)")
+    parser.add_argument("--lang", choices=("en", "id"), default=None,
+                        help="language of findings and summaries: en (English) or id (Bahasa "
+                        "Indonesia); default: the configuration, else the locale")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, help: str, description: str) -> argparse.ArgumentParser:
@@ -148,6 +152,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="treat warnings as errors (exit 1 if there is any warning)")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="text format: print only errors and warnings, no summary lines")
+
+    p = command("completion", "print a shell completion script",
+                "Print a completion script for bash or zsh; load it from your shell's start-up "
+                "file, e.g. eval \"$(sopflow completion bash)\" in ~/.bashrc.")
+    p.add_argument("shell", choices=("bash", "zsh"), help="the shell")
 
     p = command("render", "draw the official SOP document or a flowchart",
                 "Render one SOP as the official SOP AP document (identity page and "
@@ -241,9 +250,17 @@ def _start_time(text: str) -> datetime:
 # -- helpers --------------------------------------------------------------------------------
 
 
+def _sops(spec: str) -> list[LoadedSOP]:
+    if spec == "-":  # standard input
+        from sopflow.cli_support import load_stdin
+
+        return load_stdin()
+    return load_sops(spec)
+
+
 def _load(spec: str) -> list[LoadedSOP]:
     try:
-        return load_sops(spec)
+        return _sops(spec)
     except LoadError as error:
         raise _Fail(f"{error}") from None
 
@@ -268,20 +285,23 @@ def _compile(item: LoadedSOP, out: _Output, *, strict: bool = True) -> Procedure
 
 
 def _print_report(out: _Output, item: LoadedSOP, report: Report, *, quiet: bool,
-                  to: IO[str] | None = None) -> None:
+                  to: IO[str] | None = None, lang: str = "en") -> None:
+    from sopflow.cli_support import colour_enabled, paint
+    from sopflow.i18n import message
+
     stream = to or out.out
+    colour = colour_enabled(stream)
     out.clear_progress()
     for finding in report.findings:
         where = f"{finding.location}: " if finding.location else f"{item.source}: "
         kind = "accepted" if finding.accepted is not None else finding.severity.value
-        why = f" (accepted: {finding.accepted})" if finding.accepted is not None else ""
-        print(f"{where}{kind} {finding.code} [{finding.rule}] {finding.message}{why}",
-              file=stream)
+        why = (message("accepted-because", lang, reason=finding.accepted)
+               if finding.accepted is not None else "")
+        print(f"{where}{paint(message(kind, lang), kind, colour)} {finding.code} "
+              f"[{finding.rule}] {finding.text(lang)}{why}", file=stream)
     if not quiet:
-        status = "OK" if report.ok else "FAILED"
-        accepted = f", {len(report.accepted)} accepted" if report.accepted else ""
-        print(f"{item.label}: SOP {report.sop!r}: {len(report.errors)} error(s), "
-              f"{len(report.warnings)} warning(s){accepted}: {status}", file=stream)
+        status = message("status-ok" if report.ok else "status-failed", lang)
+        print(f"{item.label}: {report.summary(lang)}: {status}", file=stream)
 
 
 def _make_parent(path: str) -> None:
@@ -293,7 +313,7 @@ def _make_parent(path: str) -> None:
 
 
 def _write(out: _Output, text: str, path: str | None, *, force: bool = False) -> None:
-    if path is None:
+    if path is None or path == "-":  # "-o -": standard output
         out.out.write(text)
         return
     target = Path(path)
@@ -340,6 +360,15 @@ def _library_call(feature: str, function: Callable[..., Any], *args: Any, **kwar
 
 
 def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
+    from sopflow.config import ConfigError, load_config
+    from sopflow.i18n import language
+
+    try:
+        config = load_config()
+    except ConfigError as error:
+        raise _Fail(str(error)) from None
+    lang = language(args.lang or config.lang)
+    strict = args.strict_warnings or config.strict_warnings
     files: list[dict[str, Any]] = []
     code = EXIT_OK
     total = len(args.files)
@@ -349,7 +378,7 @@ def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
         entry: dict[str, Any] = {"file": spec, "load_error": None, "sops": []}
         files.append(entry)
         try:
-            found = load_sops(spec)
+            found = _sops(spec)
         except LoadError as error:
             entry["load_error"] = error.to_dict()
             code = max(code, EXIT_USAGE)
@@ -361,13 +390,14 @@ def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
         from sopflow.procedure import compile_definition
 
         for item in found:
-            report = compile_definition(item.definition, strict=False).report
-            failed = not report.ok or (args.strict_warnings and report.warnings)
+            report = config.apply(compile_definition(item.definition, strict=False).report)
+            failed = not report.ok or (strict and report.warnings)
             if failed:
                 code = max(code, EXIT_ERRORS)
+            out.code = code  # what a broken pipe still reports
             entry["sops"].append({"variable": item.variable, **report.to_dict()})
             if args.format == "text":
-                _print_report(out, item, report, quiet=args.quiet)
+                _print_report(out, item, report, quiet=args.quiet, lang=lang)
     out.clear_progress()
     if args.format == "json":
         out.print(json.dumps({"format": "sopflow-validate/1", "ok": code == EXIT_OK,
@@ -591,7 +621,15 @@ def _cmd_new(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
+def _cmd_completion(args: argparse.Namespace, out: _Output) -> int:
+    from sopflow.cli_support import completion_script
+
+    out.out.write(completion_script(build_parser(), args.shell))
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
+    "completion": _cmd_completion,
     "validate": _cmd_validate,
     "render": _cmd_render,
     "simulate": _cmd_simulate,
@@ -619,8 +657,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         out.message("sopflow: interrupted")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:  # `sopflow export ... | head`: the reader went away
-        return EXIT_OK
+    except BrokenPipeError:  # `sopflow validate ... | head`: the reader went away
+        from sopflow.cli_support import quiet_broken_stdout
+
+        quiet_broken_stdout()
+        return out.code
     except Exception as error:
         if args.traceback:
             raise

@@ -52,6 +52,11 @@ class Finding:
     element: str | None = None
     location: SourceLocation | None = None
     accepted: str | None = None  # the reason, when the SOP or configuration accepts it
+    indonesian: str = ""  # the message in Bahasa Indonesia
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``: ``"en"`` (English) or ``"id"`` (Bahasa Indonesia)."""
+        return self.indonesian if lang == "id" and self.indonesian else self.message
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
@@ -104,13 +109,31 @@ class Report:
     def codes(self) -> list[str]:
         return [f.code for f in self.findings]
 
-    def __str__(self) -> str:
-        head = (
-            f"SOP {self.sop!r}: {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
-        )
+    def summary(self, lang: str = "en") -> str:
+        """One line: the SOP's name and how many errors, warnings and accepted warnings."""
+        from sopflow.i18n import message
+
+        head = message("summary", lang, sop=self.sop, errors=len(self.errors),
+                       warnings=len(self.warnings))
         if self.accepted:
-            head += f", {len(self.accepted)} accepted"
-        return "\n".join([head, *(f"  {f}" for f in self.findings)])
+            head += message("summary-accepted", lang, accepted=len(self.accepted))
+        return head
+
+    def text(self, lang: str = "en") -> str:
+        """The report in ``lang`` ("en" or "id"): the summary, then one line per finding."""
+        from sopflow.i18n import message
+
+        lines = [self.summary(lang)]
+        for f in self.findings:
+            where = f"{f.location}: " if f.location else ""
+            kind = message("accepted" if f.accepted is not None else f.severity.value, lang)
+            why = (message("accepted-because", lang, reason=f.accepted)
+                   if f.accepted is not None else "")
+            lines.append(f"  {where}{kind} {f.code} [{f.rule}] {f.text(lang)}{why}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.text("en")
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data: counts, status and every finding."""
@@ -178,8 +201,10 @@ class Rule:
     check: RuleFunc = attrs.field(repr=False)
 
     def finding(
-        self, message: str, element: str | None, location: SourceLocation | None
+        self, message: str, element: str | None, location: SourceLocation | None,
+        indonesian: str,
     ) -> Finding:
+        """A finding of this rule; every message is written in English and Indonesian."""
         return Finding(
             code=self.code,
             rule=self.name,
@@ -187,6 +212,7 @@ class Rule:
             message=message,
             element=element,
             location=location,
+            indonesian=indonesian,
         )
 
 
@@ -199,9 +225,15 @@ def _step_name(step: Step, row: int) -> str:
     return f"step {row} {step.id!r} ({_clip(step.text)!r})"
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+def _langkah(step: Step, row: int) -> str:
+    return f"langkah {row} {step.id!r} ({_clip(step.text)!r})"
+
+
+def _did_you_mean(word: str, choices: Iterable[str], lang: str = "en") -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    if not close:
+        return ""
+    return f"; maksud Anda {close[0]!r}?" if lang == "id" else f"; did you mean {close[0]!r}?"
 
 
 # -- errors -------------------------------------------------------------------------------------
@@ -213,6 +245,7 @@ def _no_start(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             "the SOP has no steps, so there is nothing for the start (Mulai) to lead to",
             None,
             ctx.definition.location,
+            "SOP tidak memiliki langkah, jadi tidak ada yang dituju dari Mulai",
         )
 
 
@@ -223,6 +256,8 @@ def _no_end(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             "way out and no exit goes to END",
             None,
             ctx.definition.location,
+            f"tidak ada langkah yang menuju akhir ({ctx.definition.labels.end}): baris terakhir "
+            "tidak memiliki jalan keluar dan tidak ada keluaran ke END",
         )
 
 
@@ -234,17 +269,22 @@ def _unknown_step(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             f"the start leads to unknown step {start!r}{_did_you_mean(start, ids)}",
             start,
             ctx.definition.location,
+            f"Mulai menuju langkah yang tidak dikenal {start!r}"
+            f"{_did_you_mean(start, ids, 'id')}",
         )
     for row, step in ctx.unique:
         for exit_ in step.exits:
             if exit_.target in (END, START) or exit_.target in ids:
                 continue
             via = f" (exit {exit_.label!r})" if exit_.label else ""
+            lewat = f" (keluaran {exit_.label!r})" if exit_.label else ""
             yield rule.finding(
                 f"{_step_name(step, row)} goes{via} to unknown step {exit_.target!r}"
                 f"{_did_you_mean(exit_.target, ids)}",
                 step.id,
                 exit_.location or step.location,
+                f"{_langkah(step, row)} menuju{lewat} langkah yang tidak dikenal "
+                f"{exit_.target!r}{_did_you_mean(exit_.target, ids, 'id')}",
             )
 
 
@@ -259,6 +299,8 @@ def _unknown_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                     f"{_did_you_mean(name, names)}",
                     step.id,
                     step.location,
+                    f"{_langkah(step, row)} dilaksanakan oleh pelaksana yang tidak dikenal "
+                    f"{name!r}{_did_you_mean(name, names, 'id')}",
                 )
 
 
@@ -269,6 +311,8 @@ def _no_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"{_step_name(step, row)} has no actor: every row sits in a Pelaksana lane",
                 step.id,
                 step.location,
+                f"{_langkah(step, row)} tidak memiliki pelaksana: setiap baris berada di kolom "
+                "seorang Pelaksana",
             )
 
 
@@ -281,6 +325,9 @@ def _decision_exits(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"a decision needs two or more, e.g. yes= and no=",
                 step.id,
                 step.location,
+                f"keputusan {_langkah(step, row)} memiliki {len(step.exits)} keluaran "
+                f"({have.replace('none', 'tidak ada')}); keputusan memerlukan dua keluaran atau "
+                "lebih, misalnya yes= dan no=",
             )
 
 
@@ -309,6 +356,8 @@ def _unreachable(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"({ctx.definition.labels.start})",
                 step.id,
                 step.location,
+                f"{_langkah(step, row)} tidak dapat dicapai dari awal "
+                f"({ctx.definition.labels.start})",
             )
 
 
@@ -323,6 +372,8 @@ def _no_way_out(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 "reached: a dead end or a loop with no way out",
                 step.id,
                 step.location,
+                f"dari {_langkah(step, row)} tidak ada akhir ({ctx.definition.labels.end}) yang "
+                "dapat dicapai: jalan buntu atau perulangan tanpa jalan keluar",
             )
 
 
@@ -344,6 +395,7 @@ def _missing_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"required identity field {label} ({field}=) is missing",
                 field,
                 ctx.definition.location,
+                f"isian identitas wajib {label} ({field}=) belum diisi",
             )
 
 
@@ -356,6 +408,8 @@ def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 "write a number and a unit, e.g. '15 menit', '2 jam', '1-3 hari kerja'",
                 step.id,
                 step.location,
+                f"Waktu {_clip(step.time)!r} pada {_langkah(step, row)} tidak dapat dibaca; "
+                "tulis angka dan satuan, misalnya '15 menit', '2 jam', '1-3 hari kerja'",
             )
 
 
@@ -367,6 +421,7 @@ def _duplicate_id(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"step {row} reuses the id {step.id!r} of step {first}; ids must be unique",
                 step.id,
                 step.location,
+                f"langkah {row} memakai lagi id {step.id!r} milik langkah {first}; id harus unik",
             )
 
 
@@ -375,7 +430,8 @@ def _duplicate_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for actor in ctx.definition.actors:
         if actor.name in seen:
             yield rule.finding(
-                f"actor {actor.name!r} is declared twice", actor.name, actor.location
+                f"actor {actor.name!r} is declared twice", actor.name, actor.location,
+                f"pelaksana {actor.name!r} dideklarasikan dua kali",
             )
         seen.add(actor.name)
 
@@ -388,6 +444,7 @@ def _duplicate_label(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"{_step_name(step, row)} has two exits labelled {label!r}",
                 step.id,
                 step.location,
+                f"{_langkah(step, row)} memiliki dua keluaran berlabel {label!r}",
             )
 
 
@@ -395,7 +452,8 @@ def _empty_text(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
         if not step.text.strip():
             yield rule.finding(
-                f"step {row} {step.id!r} has no Kegiatan text", step.id, step.location
+                f"step {row} {step.id!r} has no Kegiatan text", step.id, step.location,
+                f"langkah {row} {step.id!r} tidak memiliki teks Kegiatan",
             )
 
 
@@ -458,18 +516,25 @@ def _not_verb_first(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             step.text) - len(step.text.lstrip()):
             message = (f"{_step_name(step, row)} starts with its actor {actor!r}; the actor "
                        "belongs in the lane: start with the activity verb (e.g. 'Memeriksa ...')")
+            pesan = (f"{_langkah(step, row)} diawali pelaksananya {actor!r}; pelaksana cukup di "
+                     "kolomnya: awali dengan kata kerja kegiatan (misalnya 'Memeriksa ...')")
         elif actor is not None:
-            also = f", and it does not start with a verb ({step.text.split()[0]!r})"
+            first = step.text.split()[0]
+            also = f", and it does not start with a verb ({first!r})" if no_verb else ""
+            juga = f", dan tidak diawali kata kerja ({first!r})" if no_verb else ""
             message = (f"{_step_name(step, row)} names the actor {actor!r} in its text"
-                       f"{also if no_verb else ''}; the actor belongs in the lane, not in "
-                       "the sentence")
+                       f"{also}; the actor belongs in the lane, not in the sentence")
+            pesan = (f"{_langkah(step, row)} menyebut pelaksana {actor!r} dalam teksnya{juga}; "
+                     "pelaksana cukup di kolomnya, tidak di dalam kalimat")
         elif no_verb:
             first = step.text.split()[0]
             message = (f"{_step_name(step, row)} does not start with a verb ({first!r}); write "
                        "the activity verb first, without a subject (e.g. 'Memeriksa ...')")
+            pesan = (f"{_langkah(step, row)} tidak diawali kata kerja ({first!r}); tulis kata "
+                     "kerja kegiatan lebih dulu, tanpa subjek (misalnya 'Memeriksa ...')")
         else:
             continue
-        yield rule.finding(message, step.id, step.location)
+        yield rule.finding(message, step.id, step.location, pesan)
 
 
 _QUESTION_WORDS = frozenset({"apakah", "apa", "bagaimana", "berapa", "siapa", "kapan", "mana"})
@@ -487,11 +552,14 @@ def _not_question(rule: Rule, ctx: _Context) -> Iterator[Finding]:
         if _is_question(step.text):
             continue
         diamond = f" (the diamond asks {step.question!r})" if step.question else ""
+        belah = f" (belah ketupatnya bertanya {step.question!r})" if step.question else ""
         yield rule.finding(
             f"decision {_step_name(step, row)} is not phrased as a question{diamond}; "
             "write it as one, e.g. 'Apakah ... sudah sesuai?'",
             step.id,
             step.location,
+            f"keputusan {_langkah(step, row)} tidak dirumuskan sebagai pertanyaan{belah}; "
+            "tulislah sebagai pertanyaan, misalnya 'Apakah ... sudah sesuai?'",
         )
 
 
@@ -503,6 +571,8 @@ def _joint(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"({', '.join(step.actors)}); the guideline prefers one actor per step",
                 step.id,
                 step.location,
+                f"{_langkah(step, row)} adalah kegiatan bersama {len(step.actors)} pelaksana "
+                f"({', '.join(step.actors)}); pedoman menganjurkan satu pelaksana per langkah",
             )
 
 
@@ -518,6 +588,8 @@ def _dates_order(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"{identity.created.isoformat()}",
                 field,
                 ctx.definition.location,
+                f"{label} {value.isoformat()} lebih awal dari Tanggal Pembuatan "
+                f"{identity.created.isoformat()}",
             )
 
 
@@ -533,6 +605,9 @@ def _bare_hari(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 "SOP reads it (bare_hari='working' or 'calendar')",
                 step.id,
                 step.location,
+                f"Waktu {_clip(step.time)!r} pada {_langkah(step, row)} memakai 'hari' saja, "
+                "dibaca sebagai hari kerja; tulis 'hari kerja' atau 'hari kalender', atau "
+                "nyatakan cara SOP membacanya (bare_hari='working' atau 'calendar')",
             )
 
 
@@ -591,13 +666,17 @@ def _outliers(rule: Rule, timed: list[tuple[int, Step, float]]
         ratios = [size / other for _, _, other in neighbours]
         if all(r >= factor for r in ratios) or all(r <= 1 / factor for r in ratios):
             side = "longer" if ratios[0] > 1 else "shorter"
+            sisi = "lebih lama" if ratios[0] > 1 else "lebih singkat"
             around = " and ".join(repr(s.time) for _, s, _ in neighbours)
+            sekitar = " dan ".join(repr(s.time) for _, s, _ in neighbours)
             yield row, rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} is over "
                 f"{factor:g} times {side} than its neighbours of the same kind ({around}); "
                 "check it",
                 step.id,
                 step.location,
+                f"Waktu {_clip(step.time)!r} pada {_langkah(step, row)} lebih dari {factor:g} "
+                f"kali {sisi} daripada tetangganya yang sejenis ({sekitar}); periksa kembali",
             )
 
 
@@ -613,6 +692,8 @@ def _draft_output(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 "is still a draft",
                 step.id,
                 step.location,
+                f"{_langkah(step, row)} mengakhiri prosedur tetapi outputnya {step.output!r} "
+                "masih berupa draf",
             )
 
 
@@ -620,7 +701,8 @@ def _empty_inputs(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
         if not any(i.strip() for i in step.inputs):
             yield rule.finding(
-                f"{_step_name(step, row)} has no Kelengkapan (inputs=)", step.id, step.location
+                f"{_step_name(step, row)} has no Kelengkapan (inputs=)", step.id, step.location,
+                f"{_langkah(step, row)} tidak memiliki Kelengkapan (inputs=)",
             )
 
 
@@ -628,7 +710,8 @@ def _empty_output(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
         if not step.output.strip():
             yield rule.finding(
-                f"{_step_name(step, row)} has no Output (output=)", step.id, step.location
+                f"{_step_name(step, row)} has no Output (output=)", step.id, step.location,
+                f"{_langkah(step, row)} tidak memiliki Output (output=)",
             )
 
 
@@ -640,6 +723,8 @@ def _empty_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 "standard",
                 step.id,
                 step.location,
+                f"{_langkah(step, row)} tidak memiliki Waktu (time=); Mutu Baku memerlukan "
+                "standar waktu",
             )
 
 
@@ -655,6 +740,8 @@ def _too_many_lanes(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             "readably",
             None,
             ctx.definition.location,
+            f"SOP memiliki {count} kolom pelaksana; lebih dari {MAX_LANES} tidak muat dengan "
+            "jelas di halaman lanskap",
         )
 
 
@@ -669,6 +756,8 @@ def _unlabelled_exit(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                     f"{exit_.target!r}; label every exit (e.g. Ya/Tidak)",
                     step.id,
                     exit_.location or step.location,
+                    f"keputusan {_langkah(step, row)} memiliki keluaran tanpa label ke "
+                    f"{exit_.target!r}; beri label pada setiap keluaran (misalnya Ya/Tidak)",
                 )
 
 
@@ -682,6 +771,9 @@ def _process_branches(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 "on each exit, or keep one exit",
                 step.id,
                 step.location,
+                f"{_langkah(step, row)} adalah proses dengan {len(step.exits)} keluaran "
+                f"({targets}); hanya keputusan yang bercabang: jadikan keputusan dengan label "
+                "pada setiap keluaran, atau sisakan satu keluaran",
             )
 
 
@@ -690,7 +782,8 @@ def _unused_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for actor in ctx.definition.actors:
         if actor.name not in used:
             yield rule.finding(
-                f"actor {actor.name!r} has a lane but no step", actor.name, actor.location
+                f"actor {actor.name!r} has a lane but no step", actor.name, actor.location,
+                f"pelaksana {actor.name!r} memiliki kolom tetapi tidak memiliki langkah",
             )
 
 
@@ -705,6 +798,9 @@ _OPTIONAL_IDENTITY = (
 )
 
 
+_LABEL_ID = {"the unit's names": "nama unit"}
+
+
 def _empty_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     identity = ctx.definition.identity
     for field, label in _OPTIONAL_IDENTITY:
@@ -712,7 +808,8 @@ def _empty_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
         empty = not value.strip() if isinstance(value, str) else not any(v.strip() for v in value)
         if empty:
             yield rule.finding(
-                f"identity field {label} ({field}=) is empty", field, ctx.definition.location
+                f"identity field {label} ({field}=) is empty", field, ctx.definition.location,
+                f"isian identitas {_LABEL_ID.get(label, label)} ({field}=) kosong",
             )
 
 
