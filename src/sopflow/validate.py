@@ -135,6 +135,18 @@ class Report:
     def __str__(self) -> str:
         return self.text("en")
 
+    def to_pandas(self) -> Any:
+        """The findings as a ``pandas.DataFrame`` (kind, code, rule, element, where,
+        message); pandas is an optional extra."""
+        from sopflow.notebook import REPORT_COLUMNS, report_rows, to_frame
+
+        return to_frame(REPORT_COLUMNS, report_rows(self))
+
+    def _repr_html_(self) -> str:
+        from sopflow.notebook import REPORT_COLUMNS, html_table, report_rows
+
+        return html_table(REPORT_COLUMNS, report_rows(self), self.summary())
+
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data: counts, status and every finding."""
         return {

@@ -166,6 +166,15 @@ class _JSON:
         """``to_dict()`` as JSON text (infinite values as "inf")."""
         return json.dumps(_json_ready(self.to_dict()), ensure_ascii=False, **kwargs)
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the summary, as readable as in a terminal (escaped)."""
+        import html
+
+        return f"<pre>{html.escape(self.summary())}</pre>"
+
+    def summary(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
 
 @attrs.frozen(kw_only=True, eq=False)
 class Analysis(_JSON):
