@@ -142,3 +142,28 @@ def test_a_process_with_two_exits_is_flagged_from_json() -> None:
     data["steps"][0]["exits"].append({"label": None, "target": "@end"})
     report = validate(loads(json.dumps(data)))
     assert [f.element for f in report.findings if f.code == "W115"] == ["s1"]
+
+
+@pytest.mark.parametrize(("make", "expected"), [
+    ("ColumnLabels(uraian='Uraian Kegiatan')", "ColumnLabels has no option 'uraian'; did you "
+                                               "mean 'kegiatan'?"),
+    ("LayoutOptions(papr='F4')", "LayoutOptions has no option 'papr'; did you mean 'paper'?"),
+    ("IdentityLabels(nomor='No.')", "IdentityLabels has no option 'nomor'; did you mean "
+                                    "'number'?"),
+    ("Labels(ya='Setuju')", "Labels has no option 'ya'; did you mean 'yes'?"),
+    ("Labels(qqq='x')", "Labels has no option 'qqq' (its options: yes, no, start, end)"),
+])
+def test_wrong_option_names_get_a_suggestion_and_the_list(make: str, expected: str) -> None:
+    from sopflow import Labels
+    from sopflow.render.identity import IdentityLabels
+    from sopflow.render.layout import ColumnLabels, LayoutOptions
+
+    names = {"ColumnLabels": ColumnLabels, "LayoutOptions": LayoutOptions,
+             "IdentityLabels": IdentityLabels, "Labels": Labels}
+    with pytest.raises(TypeError) as caught:
+        eval(make, names)
+    assert expected in str(caught.value)
+    assert "its options:" in str(caught.value)
+    # right names still work, and evolve goes through the same check
+    assert Labels(yes="Setuju").yes == "Setuju"
+    assert ColumnLabels(kegiatan="Uraian Kegiatan").kegiatan == "Uraian Kegiatan"

@@ -13,6 +13,7 @@ from datetime import date
 
 import attrs
 
+from sopflow._options import helpful_options
 from sopflow.waktu import Basis
 
 __all__ = [
@@ -117,6 +118,7 @@ class Identity:
     records: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
 
 
+@helpful_options({"ya": "yes", "tidak": "no", "mulai": "start", "selesai": "end"})
 @attrs.frozen(kw_only=True, slots=True)
 class Labels:
     """The document's words, Indonesian by default; agencies vary them."""

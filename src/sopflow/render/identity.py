@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from sopflow._options import helpful_options
 from sopflow.render import fonts
 from sopflow.render.geometry import Image, Line, Page, Rect, TextBox
 
@@ -38,6 +39,8 @@ def format_date(value: date | None) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+@helpful_options({"nomor": "number", "nama": "name", "dasar_hukum": "legal_basis",
+                  "peringatan": "warning", "keterkaitan": "related"})
 @attrs.frozen(kw_only=True)
 class IdentityLabels:
     """Field names of the identity grid (agencies vary them: "Tanggal Pengesahan", ...)."""

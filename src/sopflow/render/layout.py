@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from sopflow._options import helpful_options
 from sopflow.render import fonts
 from sopflow.render.geometry import (
     Arrow,
@@ -66,6 +67,8 @@ class LayoutError(ValueError):
     """The flowchart cannot be laid out (a missing lane, a row taller than the page, ...)."""
 
 
+@helpful_options({"uraian": "kegiatan", "uraian_kegiatan": "kegiatan", "ket": "keterangan",
+                  "nomor": "no", "persyaratan": "kelengkapan", "waktu_penyelesaian": "waktu"})
 @attrs.frozen(kw_only=True)
 class ColumnLabels:
     """Header words of the flowchart table; agencies vary them ("Uraian Kegiatan", "Ket.")."""
@@ -80,6 +83,7 @@ class ColumnLabels:
     keterangan: str = "Keterangan"
 
 
+@helpful_options({"kertas": "paper", "size": "paper", "orientation": "landscape"})
 @attrs.frozen(kw_only=True)
 class LayoutOptions:
     """How the official document is laid out.
