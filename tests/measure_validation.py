@@ -26,6 +26,32 @@ REFERENCE = [("W102", "s7"), ("W105", "s6"), ("W105", "s7"), ("W105", "final"),
              ("W106", "s3"), ("W106", "s7"), ("W107", "final")]
 
 
+#: Rows of other signed SOPs of the openSOP family (ocidserver/openSOP,
+#: backend/static/sop/documents/), transcribed from the PDFs, with whether W101 should fire.
+OPENSOP_ROWS = [
+    ("it/012 row 10", "Meng-upload FRA triwulan ke dalam web monitoring BPS", False),
+    ("it/012 row 14", "Upload LKIP ke website PPID", True),
+    ("general/303 row 29", "Berakhirnya Kontrak karena pekerjaan telah selesai dan hak dan "
+     "kewajiban para pihak yang terdapat dalam Kontrak sudah terpenuhi", True),
+    ("inventory/279 row 28", "Berakhirnya Kontrak karena pekerjaan telah selesai", True),
+    ("it/040 row 10", "Unggah Laporan Penjaminan Kualitas", False),
+]
+
+
+def measure_rows() -> tuple[int, int]:
+    """(false alarms, misses) of W101 on :data:`OPENSOP_ROWS`."""
+    from sopfactory import new_sop, step_kwargs
+
+    false_alarms = misses = 0
+    for _where, text, should in OPENSOP_ROWS:
+        sop = new_sop()
+        sop.step(text, by=sop.actor("Tim"), **step_kwargs())
+        fired = any(f.code == "W101" for f in sop.compile(strict=False).report.findings)
+        false_alarms += fired and not should
+        misses += should and not fired
+    return false_alarms, misses
+
+
 def measure() -> tuple[Counter[str], Counter[str], Counter[str]]:
     from test_corpus import EXPECTED, FACTORIES
 
@@ -58,6 +84,9 @@ def main() -> None:
         print(f"{code:6} {found[code]:6} {false_alarms[code]:13} {misses[code]:7}")
     print(f"{'all':6} {sum(found.values()):6} {sum(false_alarms.values()):13} "
           f"{sum(misses.values()):7}")
+    alarms, missed = measure_rows()
+    print(f"W101 on {len(OPENSOP_ROWS)} transcribed openSOP rows: {alarms} false alarm(s), "
+          f"{missed} miss(es)")
 
 
 if __name__ == "__main__":
