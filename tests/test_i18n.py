@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any
 
@@ -76,3 +77,33 @@ def test_cli_lang_id(capsys: pytest.CaptureFixture[str], tmp_path: Any,
     assert "0 galat, 1 peringatan: BAIK" in out
     assert main(["--lang", "en", "validate", example]) == 0
     assert "0 error(s), 1 warning(s): OK" in capsys.readouterr().out
+
+
+def test_cli_messages_have_both_languages_and_are_translated() -> None:
+    from sopflow.i18n import CLI_MESSAGES, translate
+
+    for pattern, indonesian in CLI_MESSAGES:
+        assert pattern and indonesian and pattern != indonesian
+        names = set(re.compile(pattern).groupindex)
+        assert _fields(indonesian) == names, pattern
+    assert translate("sopflow export: out.bpmn: already exists; use --force to overwrite it",
+                     "id") == "sopflow export: out.bpmn: sudah ada; pakai --force untuk menimpanya"
+    assert translate("wrote x.pdf", "en") == "wrote x.pdf"
+    assert translate("some text no pattern knows", "id") == "some text no pattern knows"
+
+
+def test_cli_messages_in_indonesian(tmp_path: Any, capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    monkeypatch.chdir(tmp_path)
+    example = str(Path(__file__).resolve().parent.parent / "examples" / "izin_cuti.py")
+    target = str(tmp_path / "x.json")
+    assert main(["--lang", "id", "export", example, "--to", "json", "-o", target]) == 0
+    assert f"menulis {target}" in capsys.readouterr().err
+    assert main(["--lang", "id", "export", example, "--to", "json", "-o", target]) == 2
+    assert "sudah ada; pakai --force untuk menimpanya" in capsys.readouterr().err
+    assert main(["--lang", "id", "export", "nope.py", "--to", "json"]) == 2
+    assert "nope.py: berkas tidak ada" in capsys.readouterr().err
+    assert main(["--lang", "id", "new", "Surat Masuk"]) == 0
+    assert "sunting berkas itu, lalu jalankan" in capsys.readouterr().err

@@ -79,18 +79,23 @@ class _Output:
         self.interactive = bool(getattr(stderr, "isatty", lambda: False)())
         self._progress_shown = False
         self.code = 0  # the exit code known so far (a broken pipe returns it)
+        self.lang = "en"  # language of messages (--lang, the configuration, the locale)
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out)
 
     def message(self, text: str) -> None:
+        from sopflow.i18n import translate
+
         self.clear_progress()
-        print(text, file=self.err)
+        print(translate(text, self.lang), file=self.err)
 
     def progress(self, text: str) -> None:
         """A one-line status on a terminal; nothing when stderr is piped or redirected."""
         if self.interactive:
-            self.err.write("\r\x1b[K" + text[:100])
+            from sopflow.i18n import translate
+
+            self.err.write("\r\x1b[K" + translate(text, self.lang)[:100])
             self.err.flush()
             self._progress_shown = True
 
@@ -638,6 +643,19 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
 }
 
 
+def _language(args: argparse.Namespace) -> str:
+    """--lang, else the configuration's lang, else the locale (a broken configuration is
+    reported by the commands that read it)."""
+    from sopflow.config import ConfigError, load_config
+    from sopflow.i18n import language
+
+    try:
+        configured = load_config().lang
+    except ConfigError:
+        configured = None
+    return language(args.lang or configured)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``sopflow`` command with ``argv`` (default: the process's arguments).
 
@@ -649,6 +667,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(list(argv) if argv is not None else None)
     except SystemExit as exit_:  # --help, --version, or a usage error already printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    out.lang = _language(args)
     try:
         return _COMMANDS[args.command](args, out)
     except _Fail as failure:

@@ -9,9 +9,10 @@ The language comes from ``--lang``, else from the locale (``LC_ALL``, ``LC_MESSA
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
-__all__ = ["CATALOGUE", "LANGUAGES", "language", "message"]
+__all__ = ["CATALOGUE", "CLI_MESSAGES", "LANGUAGES", "language", "message", "translate"]
 
 #: The languages messages are written in.
 LANGUAGES = ("en", "id")
@@ -56,3 +57,61 @@ def message(key: str, lang: str = "en", **fields: object) -> str:
     """The message ``key`` in ``lang`` with its fields filled in."""
     texts = CATALOGUE[key]
     return texts.get(lang, texts["en"]).format(**fields)
+
+
+#: The command's messages (standard error and progress): each English form, as a pattern,
+#: and its Indonesian form. Placeholders are the pattern's named groups; ``{rest}`` is
+#: translated again (messages nest: "sopflow render: FILE: cannot write: ...").
+CLI_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"sopflow: interrupted", "sopflow: dihentikan"),
+    (r"sopflow (?P<cmd>[\w-]+): (?P<rest>.+)", "sopflow {cmd}: {rest}"),
+    (r"wrote (?P<path>.+): edit it, then run: sopflow validate (?P<again>.+)",
+     "menulis {path}: sunting berkas itu, lalu jalankan: sopflow validate {again}"),
+    (r"wrote (?P<path>.+)", "menulis {path}"),
+    (r"validating (?P<index>\d+)/(?P<total>\d+): (?P<file>.+)",
+     "memvalidasi {index}/{total}: {file}"),
+    (r"rendering (?P<label>.+) \.\.\.", "menggambar {label} ..."),
+    (r"simulating (?P<label>.+): (?P<runs>\d+) runs", "mensimulasikan {label}: {runs} kali"),
+    (r"internal error: (?P<error>.+)\n\(this is a bug in sopflow; rerun with --traceback "
+     r"and report it\)",
+     "galat internal: {error}\n(ini kesalahan pada sopflow; jalankan lagi dengan --traceback "
+     "dan laporkan)"),
+    (r"(?P<path>.+): already exists; use --force to overwrite it",
+     "{path}: sudah ada; pakai --force untuk menimpanya"),
+    (r"(?P<path>.+): already exists; not overwriting it \(choose another name or -o\)",
+     "{path}: sudah ada; tidak ditimpa (pilih nama lain atau -o)"),
+    (r"(?P<path>.+): already exists; not overwriting it", "{path}: sudah ada; tidak ditimpa"),
+    (r"(?P<path>.+): cannot write: (?P<why>.+)", "{path}: tidak dapat ditulis: {why}"),
+    (r"(?P<path>.+): cannot create its folder: (?P<why>.+)",
+     "{path}: foldernya tidak dapat dibuat: {why}"),
+    (r"(?P<label>.+): not done: the SOP has validation errors",
+     "{label}: tidak dikerjakan: SOP memiliki galat validasi"),
+    (r"(?P<spec>.+): the file defines (?P<n>\d+) SOPs; choose one: (?P<choices>.+)",
+     "{spec}: berkas itu mendefinisikan {n} SOP; pilih satu: {choices}"),
+    (r"(?P<file>.+): no such file", "{file}: berkas tidak ada"),
+    (r"(?P<file>.+): is a directory; give a \.py or \.json file",
+     "{file}: ini folder; berikan berkas .py atau .json"),
+    (r"(?P<file>.+): unknown file type; give a Python file \(\.py\) or a JSON definition "
+     r"\(\.json\)",
+     "{file}: jenis berkas tidak dikenal; berikan berkas Python (.py) atau definisi JSON "
+     "(.json)"),
+    (r"(?P<feature>.+) needs (?P<module>\S+) which is not installed: (?P<hint>.+)",
+     "{feature} memerlukan {module} yang belum terpasang: {hint}"),
+    (r"NAME must not be empty", "NAME tidak boleh kosong"),
+)
+_COMPILED = tuple((re.compile(pattern, re.DOTALL), template) for pattern, template in CLI_MESSAGES)
+
+
+def translate(text: str, lang: str) -> str:
+    """A command message in ``lang``: English as written; Indonesian when it is one of
+    :data:`CLI_MESSAGES` (any other text, such as a finding's quoted SOP text, is kept)."""
+    if lang != "id":
+        return text
+    for pattern, template in _COMPILED:
+        match = pattern.fullmatch(text)
+        if match is not None:
+            fields = match.groupdict()
+            if "rest" in fields:
+                fields["rest"] = translate(fields["rest"], lang)
+            return template.format(**fields)
+    return text
