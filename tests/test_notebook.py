@@ -55,6 +55,12 @@ def test_simulation_results_show_their_summary() -> None:
     analysis = sopflow.analyse(procedure)
     page = analysis._repr_html_()
     assert page.startswith("<pre>") and html.escape(analysis.summary()) in page
+    # plots inline, not only in files
+    assert page.count('src="data:image/png;base64,') == 1  # an analysis has a workload plot
+    result = sopflow.simulate_lead_time(procedure, replications=500, rng=1)
+    page = result._repr_html_()
+    assert page.count('src="data:image/png;base64,') == 2
+    assert 'alt="lead time"' in page and 'alt="workload"' in page
 
 
 def test_monitoring_and_events() -> None:
