@@ -133,3 +133,42 @@ def test_broken_pipe_keeps_the_exit_code(tmp_path: Path) -> None:
                           timeout=120, check=False)
     assert done.stdout.strip() == "1", done.stdout + done.stderr
     assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr
+
+
+def test_configured_paper_and_bare_hari(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    sop = tmp_path / "hari.py"
+    sop.write_text(
+        "from sopflow import SOP\n"
+        "from datetime import date\n"
+        "sop = SOP('Hari', number='1', created=date(2025, 1, 1), effective=date(2025, 1, 1),"
+        " approved_by='Kepala')\n"
+        "sop.step('Memeriksa berkas', by=sop.actor('Staf'), time='2 hari')\n",
+        encoding="utf-8")
+    assert main(["validate", str(sop)]) == 0
+    assert "W105" in capsys.readouterr().out
+    (tmp_path / "sopflow.toml").write_text('bare-hari = "calendar"\npaper = "F4"\n',
+                                           encoding="utf-8")
+    assert main(["validate", str(sop)]) == 0
+    assert "W105" not in capsys.readouterr().out  # the project says how it reads "hari"
+    config = load_config(tmp_path / "sopflow.toml")
+    assert config.paper == "F4"
+    (tmp_path / "sopflow.toml").write_text('paper = "A5"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="paper must be one of A4, F4, Letter, Legal"):
+        load_config(tmp_path / "sopflow.toml")
+
+
+def test_render_uses_the_configured_paper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pygraphviz")
+    import pypdfium2
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sopflow.toml").write_text('paper = "F4"\n', encoding="utf-8")
+    assert main(["render", str(EXAMPLE), "-o", "cuti.pdf"]) == 0
+    width, height = pypdfium2.PdfDocument(str(tmp_path / "cuti.pdf"))[0].get_size()
+    assert (round(width), round(height)) == (936, 610)  # F4 (215 x 330 mm) landscape
+    assert main(["render", str(EXAMPLE), "-o", "cuti-a4.pdf", "--paper", "A4"]) == 0
+    width, _ = pypdfium2.PdfDocument(str(tmp_path / "cuti-a4.pdf"))[0].get_size()
+    assert round(width) == 842

@@ -36,6 +36,7 @@ from sopflow import __version__
 from sopflow.loader import LoadedSOP, LoadError, load_sops
 
 if TYPE_CHECKING:
+    from sopflow.config import Config
     from sopflow.procedure import Procedure
     from sopflow.validate import Report
 
@@ -172,8 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output file: .pdf, .svg or .png")
     p.add_argument("--view", choices=("document", "flowchart"), default="document",
                    help="the official document (default) or a Graphviz flowchart")
-    p.add_argument("--paper", choices=PAPERS, default="A4",
-                   help="paper size, landscape (document only; default A4)")
+    p.add_argument("--paper", choices=PAPERS, default=None,
+                   help="paper size, landscape (document only; default: the configuration's "
+                   "paper, else A4)")
     p.add_argument("--dpi", type=_positive_int, default=150,
                    help="resolution of PNG pages (default 150)")
 
@@ -255,12 +257,23 @@ def _start_time(text: str) -> datetime:
 # -- helpers --------------------------------------------------------------------------------
 
 
+def _configured() -> Config:
+    from sopflow.config import ConfigError, load_config
+
+    try:
+        return load_config()
+    except ConfigError as error:
+        raise _Fail(str(error)) from None
+
+
 def _sops(spec: str) -> list[LoadedSOP]:
     if spec == "-":  # standard input
         from sopflow.cli_support import load_stdin
 
-        return load_stdin()
-    return load_sops(spec)
+        found = load_stdin()
+    else:
+        found = load_sops(spec)
+    return _configured().defaults(found)
 
 
 def _load(spec: str) -> list[LoadedSOP]:
@@ -365,13 +378,9 @@ def _library_call(feature: str, function: Callable[..., Any], *args: Any, **kwar
 
 
 def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
-    from sopflow.config import ConfigError, load_config
     from sopflow.i18n import language
 
-    try:
-        config = load_config()
-    except ConfigError as error:
-        raise _Fail(str(error)) from None
+    config = _configured()
     lang = language(args.lang or config.lang)
     strict = args.strict_warnings or config.strict_warnings
     files: list[dict[str, Any]] = []
@@ -423,7 +432,7 @@ def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
     out.progress(f"rendering {item.label} ...")
     if args.view == "document":
         result = _library_call("rendering", render.render_document, procedure, args.output,
-                               paper=args.paper, dpi=args.dpi)
+                               paper=args.paper or _configured().paper or "A4", dpi=args.dpi)
     else:
         result = _library_call("rendering", render.render_flowchart, procedure, args.output,
                                dpi=args.dpi)

@@ -6,6 +6,8 @@
 ignore = ["W114"]       # warnings left out of every report
 lang = "id"             # messages in Bahasa Indonesia ("en": English)
 strict-warnings = true  # sopflow validate fails on warnings, as with --strict-warnings
+paper = "F4"            # sopflow render's paper when --paper is not given
+bare-hari = "working"   # how a bare "hari" is read in SOPs that do not say (or "calendar")
 
 [tool.sopflow.accept]   # warnings accepted for every SOP, with the reason
 W103 = "the unit signs joint rows on purpose"
@@ -25,11 +27,13 @@ from typing import Any
 
 import attrs
 
+from sopflow.loader import LoadedSOP
 from sopflow.validate import Report, Severity, check_acceptance
+from sopflow.waktu import Basis
 
 __all__ = ["Config", "ConfigError", "find_config", "load_config"]
 
-_KEYS = ("ignore", "accept", "lang", "strict-warnings")
+_KEYS = ("ignore", "accept", "lang", "strict-warnings", "paper", "bare-hari")
 
 
 class ConfigError(ValueError):
@@ -45,6 +49,17 @@ class Config:
     accept: Mapping[str, str] = attrs.field(factory=dict)
     lang: str | None = None
     strict_warnings: bool = False
+    paper: str | None = None
+    bare_hari: Basis | None = None
+
+    def defaults(self, found: list[LoadedSOP]) -> list[LoadedSOP]:
+        """The loaded SOPs with the configured ``bare-hari`` for those that do not state
+        theirs (an SOP's own choice wins)."""
+        if self.bare_hari is None:
+            return found
+        return [item if item.definition.bare_hari is not None else attrs.evolve(
+            item, definition=attrs.evolve(item.definition, bare_hari=self.bare_hari))
+            for item in found]
 
     def apply(self, report: Report) -> Report:
         """``report`` with ignored warnings left out and configured acceptances marked
@@ -104,7 +119,25 @@ def load_config(path: Path | None = None) -> Config:
         accept=_accept(where, data.get("accept", {})),
         lang=_lang(where, data.get("lang")),
         strict_warnings=_flag(where, "strict-warnings", data.get("strict-warnings", False)),
+        paper=_choice(where, "paper", data.get("paper"), _papers()),
+        bare_hari=(None if data.get("bare-hari") is None else Basis(
+            _choice(where, "bare-hari", data.get("bare-hari"), [b.value for b in Basis]))),
     )
+
+
+def _papers() -> list[str]:
+    return ["A4", "F4", "Letter", "Legal"]
+
+
+def _choice(where: str, key: str, value: object, allowed: list[str]) -> str | None:
+    if value is None:
+        return None
+    if value not in allowed:
+        close = difflib.get_close_matches(str(value), allowed, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ConfigError(f"{where}: {key} must be one of {', '.join(allowed)}, got "
+                          f"{value!r}{hint}")
+    return str(value)
 
 
 def _codes(where: str, value: object) -> list[str]:
