@@ -70,7 +70,9 @@ def check_structure(xml: str, procedure: Procedure) -> ET.Element:
     # Every decision: a gateway whose outgoing flows are named by the exit labels.
     all_gateways = process.findall("bpmn:exclusiveGateway", NS)
     gateways = [g for g in all_gateways if not str(g.get("id")).startswith("Join_")]
-    decisions = [s for s in procedure.steps if s.kind is sopflow.StepKind.DECISION]
+    # A decision whose exits all lead to one place does not fork: no gateway, one plain flow.
+    decisions = [s for s in procedure.steps if s.kind is sopflow.StepKind.DECISION
+                 and procedure.graph.out_degree(s.id) >= 2]
     # A task entered by several flows has a joining gateway in front of it, and only then.
     for join in (g for g in all_gateways if str(g.get("id")).startswith("Join_")):
         (out,) = outgoing[str(join.get("id"))]

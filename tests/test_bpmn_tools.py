@@ -187,6 +187,16 @@ def test_bpmnlint_recommended_rules_pass() -> None:
         assert bpmnlint(to_bpmn(procedure), {"extends": "bpmnlint:recommended"}) == [], name
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sop_specs(max_steps=8, max_lanes=3, dead_ends=False))
+def test_bpmnlint_recommended_rules_pass_on_random_sops(spec: dict[str, Any]) -> None:
+    """Loops, skips, back to the start, decisions whose exits meet again or all lead to one
+    place: bpmnlint's recommended rules report nothing."""
+    procedure = build(spec).compile(strict=False)
+    if procedure.report.ok:
+        assert bpmnlint(to_bpmn(procedure), {"extends": "bpmnlint:recommended"}) == []
+
+
 def test_camunda_8_rules_accept_the_executable_export() -> None:
     """Camunda Modeler's checks for Camunda 8 (Zeebe): no straight-through loop (each step is
     a user task, a wait state), FEEL conditions. The one warning left is that no form is

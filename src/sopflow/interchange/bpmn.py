@@ -190,7 +190,7 @@ def _model(procedure: Procedure, ids: _Ids, engine: str | None
             nodes[node_id] = Node(node_id, "task", lane, data["row"], str(node),
                                   name=str(data["text"]), box=Box(0, 0, w, h),
                                   annotation=f"Bersama: {others}" if others else "")
-            if data["kind"] == "decision":
+            if data["kind"] == "decision" and graph.out_degree(node) >= 2:
                 gateway_id = ids.new("Gateway", str(node))
                 text = str(data["text"])
                 name = data.get("question") or (text if text.rstrip().endswith("?") else "")
@@ -206,17 +206,19 @@ def _model(procedure: Procedure, ids: _Ids, engine: str | None
     flows: list[Flow] = []
     conditions: dict[str, str] = {}
     for node, data in graph.nodes(data=True):
-        if data["kind"] == "decision":
+        if exit_[node] != entry[node]:  # a decision's task leads to its gateway
             flows.append(Flow(ids.new("Flow", f"{node}_gateway"), entry[node], exit_[node]))
     for source, target, data in sorted(graph.edges(data=True),
                                        key=lambda e: (graph.nodes[e[0]]["row"], e[2]["order"])):
         labels = tuple(data.get("labels", (data["label"],)))
         if target == START_NODE:  # back to "Mulai": the start event leads to the first step
             target = first
+        forks = exit_[source] != entry[source]  # through a gateway: labelled, conditional
         name = " / ".join(lb for lb in labels if lb) or None
-        flow = Flow(ids.new("Flow", f"{source}_{target}"), exit_[source], entry[target], name)
+        flow = Flow(ids.new("Flow", f"{source}_{target}"), exit_[source], entry[target],
+                    name if forks else None)
         flows.append(flow)
-        if engine is not None and graph.nodes[source]["kind"] == "decision":
+        if engine is not None and forks:
             conditions[flow.id] = _condition(engine, str(source), labels)
     _joins(nodes, flows, ids)
     return nodes, flows, conditions
