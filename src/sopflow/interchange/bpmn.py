@@ -205,7 +205,7 @@ def _model(procedure: Procedure, ids: _Ids, engine: str | None
         exit_.setdefault(str(node), node_id)
     flows: list[Flow] = []
     conditions: dict[str, str] = {}
-    for node, data in graph.nodes(data=True):
+    for node in graph.nodes:
         if exit_[node] != entry[node]:  # a decision's task leads to its gateway
             flows.append(Flow(ids.new("Flow", f"{node}_gateway"), entry[node], exit_[node]))
     for source, target, data in sorted(graph.edges(data=True),
