@@ -177,3 +177,22 @@ def test_measured_precision_on_the_corpus_and_transcribed_rows() -> None:
     _found, false_alarms, misses = measure()
     assert not false_alarms and not misses, (false_alarms, misses)
     assert measure_rows() == (0, 0)
+
+
+def test_a_faithful_copy_can_accept_every_warning_and_pass_strict(tmp_path: object) -> None:
+    import attrs
+
+    from sopflow.cli import main
+    from sopflow.model import Acceptance
+
+    definition = all_corpus()["bps-346"].definition()
+    codes = sorted({f.code for f in validate(definition).warnings})
+    assert codes  # the signed copy has warnings...
+    accepted = attrs.evolve(definition, accept=tuple(
+        Acceptance(code=c, reason="as printed in the signed SOP") for c in codes))
+    report = validate(accepted)
+    assert report.ok and not report.warnings  # ...each accepted as signed
+    assert len(report.accepted) == len(validate(definition).warnings)
+    path = tmp_path / "bps-346.json"  # type: ignore[operator]
+    path.write_text(dumps(accepted), encoding="utf-8")
+    assert main(["validate", "--strict-warnings", str(path)]) == 0
