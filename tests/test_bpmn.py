@@ -30,7 +30,7 @@ EXAMPLES = sorted(
     p for p in (ROOT / "examples").glob("*.py") if "\nsop = SOP(" in p.read_text(encoding="utf-8")
 )
 NS = {"bpmn": BPMN_NS, "bpmndi": BPMNDI_NS, "dc": DC_NS, "di": DI_NS}
-FLOW_NODES = ("startEvent", "endEvent", "task", "exclusiveGateway")
+FLOW_NODES = ("startEvent", "endEvent", "task", "userTask", "exclusiveGateway")
 
 
 def example(name: str) -> Procedure:
@@ -68,14 +68,26 @@ def check_structure(xml: str, procedure: Procedure) -> ET.Element:
     assert len(ends) == len(procedure.ends)
     assert all(not outgoing[str(e.get("id"))] for e in ends)
     # Every decision: a gateway whose outgoing flows are named by the exit labels.
-    gateways = process.findall("bpmn:exclusiveGateway", NS)
-    decisions = [s for s in procedure.steps if s.kind is sopflow.StepKind.DECISION]
+    all_gateways = process.findall("bpmn:exclusiveGateway", NS)
+    gateways = [g for g in all_gateways if not str(g.get("id")).startswith("Join_")]
+    # A decision whose exits all lead to one place does not fork: no gateway, one plain flow.
+    decisions = [s for s in procedure.steps if s.kind is sopflow.StepKind.DECISION
+                 and procedure.graph.out_degree(s.id) >= 2]
+    # A task entered by several flows has a joining gateway in front of it, and only then.
+    for join in (g for g in all_gateways if str(g.get("id")).startswith("Join_")):
+        (out,) = outgoing[str(join.get("id"))]
+        assert len(incoming[str(join.get("id"))]) >= 2
+        assert str(flows[out].get("targetRef")).startswith("Activity_")
+    for node_id in nodes:
+        if str(node_id).startswith("Activity_"):
+            assert len(incoming[str(node_id)]) <= 1, node_id
     assert len(gateways) == len(decisions)
     for gateway, step in zip(gateways, decisions, strict=True):
         names = sorted(str(flows[f].get("name")) for f in outgoing[str(gateway.get("id"))])
         labels = {e.label for e in step.exits if e.label}
         assert set(" / ".join(names).split(" / ")) == labels
-    assert len(process.findall("bpmn:task", NS)) == len(procedure.steps)
+    tasks = process.findall("bpmn:task", NS) + process.findall("bpmn:userTask", NS)
+    assert len(tasks) == len(procedure.steps)
 
     # Lanes: one per actor, in order; every flow node in exactly one lane.
     lanes = process.findall("bpmn:laneSet/bpmn:lane", NS)
@@ -136,8 +148,8 @@ def parse_with_spiff(xml: str) -> Any:
 def test_examples_have_the_required_structure_and_parse(path: Path) -> None:
     procedure = example(path.stem)
     check_structure(to_bpmn(procedure), procedure)
-    spec = parse_with_spiff(to_bpmn(procedure, executable=True))
-    tasks = {name for name, t in spec.task_specs.items() if type(t).__name__ == "NoneTask"}
+    spec = parse_with_spiff(to_bpmn(procedure, executable="spiff"))
+    tasks = {name for name, t in spec.task_specs.items() if type(t).__name__ == "UserTask"}
     assert len(tasks) == len(procedure.steps)
 
 
@@ -175,7 +187,7 @@ def test_mutu_baku_is_in_the_task_documentation() -> None:
 
 def run_in_spiff(procedure: Procedure, choices: dict[str, list[str]]) -> list[str]:
     """Walk the exported process in SpiffWorkflow, choosing exit labels in order."""
-    workflow = BpmnWorkflow(parse_with_spiff(to_bpmn(procedure, executable=True)))
+    workflow = BpmnWorkflow(parse_with_spiff(to_bpmn(procedure, executable="spiff")))
     workflow.do_engine_steps()
     visited = []
     for _ in range(200):
@@ -239,4 +251,4 @@ def test_random_sops_export_valid_bpmn(spec: dict[str, Any]) -> None:
     else:
         event("valid")
     check_structure(to_bpmn(procedure), procedure)
-    parse_with_spiff(to_bpmn(procedure, executable=True))
+    parse_with_spiff(to_bpmn(procedure, executable="spiff"))

@@ -19,7 +19,8 @@ from strategies import build, sop_specs
 import sopflow
 from sopflow.interchange import json_format
 from sopflow.interchange.json_format import FORMAT, JSONFormatError, dumps, loads, schema, to_dict
-from sopflow.model import Identity, Labels, Signatory, SOPDefinition
+from sopflow.model import Acceptance, Identity, Labels, Signatory, SOPDefinition
+from sopflow.validate import RULES
 from sopflow.waktu import Basis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +35,11 @@ VALIDATOR = jsonschema.Draft202012Validator(schema())
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 texts = st.lists(text, max_size=3).map(tuple)
 dates = st.one_of(st.none(), st.dates(min_value=date(1, 1, 1)))
+# Accepted warnings: a known warning code each, with a reason as people write it.
+accepts = st.dictionaries(
+    st.sampled_from([r.code for r in RULES if r.code.startswith("W")]),
+    text.filter(str.strip), max_size=2,
+).map(lambda d: tuple(Acceptance(code=c, reason=r) for c, r in d.items()))
 
 
 @st.composite
@@ -52,7 +58,7 @@ def definitions(draw: st.DrawFn) -> SOPDefinition:
     steps = tuple(
         attrs.evolve(
             step, text=draw(text), inputs=draw(texts), time=draw(text), output=draw(text),
-            note=draw(text),
+            note=draw(text), accept=draw(accepts),
             question=draw(st.one_of(st.none(), text)) if step.kind.value == "decision" else None,
             actors=tuple(draw(st.lists(st.sampled_from(lanes), min_size=1, max_size=2))),
         )
@@ -61,7 +67,7 @@ def definitions(draw: st.DrawFn) -> SOPDefinition:
     return attrs.evolve(
         definition, identity=identity, steps=steps,
         labels=draw(st.builds(Labels, yes=text, no=text, start=text, end=text)),
-        bare_hari=draw(st.sampled_from(Basis)),
+        bare_hari=draw(st.sampled_from([*Basis, None])), accept=draw(accepts),
         start=draw(st.one_of(st.none(), st.sampled_from([s.id for s in steps]))),
     )
 
@@ -178,7 +184,7 @@ def test_the_published_schema_rejects_the_same_documents(
 
 def test_a_minimal_document_uses_the_documented_defaults() -> None:
     definition = loads(json.dumps(_doc()))
-    assert definition.labels == Labels() and definition.bare_hari is Basis.WORKING
+    assert definition.labels == Labels() and definition.bare_hari is None
     assert definition.start is None and definition.steps[0].time == ""
     VALIDATOR.validate(_doc())
 

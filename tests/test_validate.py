@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import attrs
 import pytest
 import sopfactory
-from sopfactory import new_sop, step_kwargs
+from sopfactory import identity, new_sop, step_kwargs
 
 from sopflow import END, RULES, SOP, START, Severity, SOPValidationError
+from sopflow.model import Exit, SOPDefinition
 from sopflow.validate import Finding
 
 OK = step_kwargs()
@@ -239,6 +241,32 @@ def case_unused_actor() -> SOP:
     return sop
 
 
+def case_starts_with_actor() -> SOP:
+    sop = new_sop()
+    a = sop.actor("Resepsionis")
+    sop.step("Resepsionis menerima tamu", by=a, **OK)
+    return sop
+
+
+class _ProcessWithTwoExits(SOP):
+    """The DSL writes one exit per process; imported SOPs (JSON, PDF) can carry two."""
+
+    def definition(self) -> SOPDefinition:
+        d = super().definition()
+        first = d.steps[0]
+        extra = Exit(label=None, target=END)
+        return attrs.evolve(d, steps=(attrs.evolve(first, exits=(*first.exits, extra)),
+                                      *d.steps[1:]))
+
+
+def case_process_branches() -> SOP:
+    sop = _ProcessWithTwoExits("SOP Uji", **identity())
+    a = sop.actor("Staf")
+    sop.step("Menerima berkas", by=a, **OK)
+    sop.step("Mengarsipkan berkas", by=a, **OK)
+    return sop
+
+
 def case_empty_identity() -> SOP:
     sop = new_sop(related=[])
     a = sop.actor("Staf")
@@ -361,14 +389,15 @@ CASES: list[tuple[str, Callable[[], SOP], str, str | None]] = [
         "W105",
         case_bare_hari,
         "the Waktu '2 hari' of step 1 's1' ('Menerima berkas') says bare 'hari', read as working "
-        "days; write 'hari kerja' or 'hari kalender' to be unambiguous",
+        "days; write 'hari kerja' or 'hari kalender', or say how the SOP reads it "
+        "(bare_hari='working' or 'calendar')",
         "s1",
     ),
     (
         "W106",
         case_out_of_line,
         "the Waktu '2 menit' of step 2 's2' ('Memeriksa berkas') is over 10 times shorter than "
-        "its neighbours ('30 menit' and '40 menit'); check it",
+        "its neighbours of the same kind ('30 menit' and '40 menit'); check it",
         "s2",
     ),
     (
@@ -412,6 +441,20 @@ CASES: list[tuple[str, Callable[[], SOP], str, str | None]] = [
         "the Waktu 'Sesuai kebutuhan' of step 1 's1' ('Menerima berkas') sets no time standard, "
         "not how long it takes: the simulator counts the step as taking no time unless given a "
         "duration, and the executor sets it no due time",
+        "s1",
+    ),
+    (
+        "W101",
+        case_starts_with_actor,
+        "step 1 's1' ('Resepsionis menerima tamu') starts with its actor 'Resepsionis'; the "
+        "actor belongs in the lane: start with the activity verb (e.g. 'Memeriksa ...')",
+        "s1",
+    ),
+    (
+        "W116",
+        case_process_branches,
+        "step 1 's1' ('Menerima berkas') is a process with 2 exits ('s2', '@end'); only a "
+        "decision branches: make it a decision with a label on each exit, or keep one exit",
         "s1",
     ),
 ]

@@ -36,6 +36,7 @@ from sopflow import __version__
 from sopflow.loader import LoadedSOP, LoadError, load_sops
 
 if TYPE_CHECKING:
+    from sopflow.config import Config
     from sopflow.procedure import Procedure
     from sopflow.validate import Report
 
@@ -78,18 +79,24 @@ class _Output:
         self.err = stderr
         self.interactive = bool(getattr(stderr, "isatty", lambda: False)())
         self._progress_shown = False
+        self.code = 0  # the exit code known so far (a broken pipe returns it)
+        self.lang = "en"  # language of messages (--lang, the configuration, the locale)
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out)
 
     def message(self, text: str) -> None:
+        from sopflow.i18n import translate
+
         self.clear_progress()
-        print(text, file=self.err)
+        print(translate(text, self.lang), file=self.err)
 
     def progress(self, text: str) -> None:
         """A one-line status on a terminal; nothing when stderr is piped or redirected."""
         if self.interactive:
-            self.err.write("\r\x1b[K" + text[:100])
+            from sopflow.i18n import translate
+
+            self.err.write("\r\x1b[K" + translate(text, self.lang)[:100])
             self.err.flush()
             self._progress_shown = True
 
@@ -132,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sopflow {__version__}")
     parser.add_argument("--traceback", action="store_true",
                         help="show Python tracebacks of internal errors (for bug reports)")
+    parser.add_argument("--lang", choices=("en", "id"), default=None,
+                        help="language of findings and summaries: en (English) or id (Bahasa "
+                        "Indonesia); default: the configuration, else the locale")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, help: str, description: str) -> argparse.ArgumentParser:
@@ -149,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true",
                    help="text format: print only errors and warnings, no summary lines")
 
+    p = command("completion", "print a shell completion script",
+                "Print a completion script for bash or zsh; load it from your shell's start-up "
+                "file, e.g. eval \"$(sopflow completion bash)\" in ~/.bashrc.")
+    p.add_argument("shell", choices=("bash", "zsh"), help="the shell")
+
     p = command("render", "draw the official SOP document or a flowchart",
                 "Render one SOP as the official SOP AP document (identity page and "
                 "flowchart table) or as a compact flowchart. The format follows OUT's "
@@ -160,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the official document (default) or a Graphviz flowchart")
     p.add_argument("--paper", choices=PAPERS, default=None,
                    help="paper size, landscape (document only; default: the SOP file's "
-                   "document paper, else A4)")
+                   "document paper, else the configuration's, else A4)")
     p.add_argument("--dpi", type=_positive_int, default=150,
                    help="resolution of PNG pages (default 150)")
     p.add_argument("--header", choices=("every", "first"), default=None,
@@ -219,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT", default=None,
                    help="output file (default: standard output)")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    p.add_argument("--executable", nargs="?", const="camunda", choices=("camunda", "spiff"),
+                   default=None, help="bpmn only: an executable process (user tasks, "
+                   "conditions) for Camunda 8 (FEEL, the default) or SpiffWorkflow (Python)")
 
     p = command("new", "write a new SOP file from a commented template",
                 "Write a Python file for a new SOP, with every identity field, two lanes, a "
@@ -264,9 +282,28 @@ def _start_time(text: str) -> datetime:
 # -- helpers --------------------------------------------------------------------------------
 
 
+def _configured() -> Config:
+    from sopflow.config import ConfigError, load_config
+
+    try:
+        return load_config()
+    except ConfigError as error:
+        raise _Fail(str(error)) from None
+
+
+def _sops(spec: str) -> list[LoadedSOP]:
+    if spec == "-":  # standard input
+        from sopflow.cli_support import load_stdin
+
+        found = load_stdin()
+    else:
+        found = load_sops(spec)
+    return _configured().defaults(found)
+
+
 def _load(spec: str) -> list[LoadedSOP]:
     try:
-        return load_sops(spec)
+        return _sops(spec)
     except LoadError as error:
         raise _Fail(f"{error}") from None
 
@@ -291,17 +328,23 @@ def _compile(item: LoadedSOP, out: _Output, *, strict: bool = True) -> Procedure
 
 
 def _print_report(out: _Output, item: LoadedSOP, report: Report, *, quiet: bool,
-                  to: IO[str] | None = None) -> None:
+                  to: IO[str] | None = None, lang: str = "en") -> None:
+    from sopflow.cli_support import colour_enabled, paint
+    from sopflow.i18n import message
+
     stream = to or out.out
+    colour = colour_enabled(stream)
     out.clear_progress()
     for finding in report.findings:
         where = f"{finding.location}: " if finding.location else f"{item.source}: "
-        print(f"{where}{finding.severity.value} {finding.code} [{finding.rule}] "
-              f"{finding.message}", file=stream)
+        kind = "accepted" if finding.accepted is not None else finding.severity.value
+        why = (message("accepted-because", lang, reason=finding.accepted)
+               if finding.accepted is not None else "")
+        print(f"{where}{paint(message(kind, lang), kind, colour)} {finding.code} "
+              f"[{finding.rule}] {finding.text(lang)}{why}", file=stream)
     if not quiet:
-        status = "OK" if report.ok else "FAILED"
-        print(f"{item.label}: SOP {report.sop!r}: {len(report.errors)} error(s), "
-              f"{len(report.warnings)} warning(s): {status}", file=stream)
+        status = message("status-ok" if report.ok else "status-failed", lang)
+        print(f"{item.label}: {report.summary(lang)}: {status}", file=stream)
 
 
 def _make_parent(path: str) -> None:
@@ -313,7 +356,7 @@ def _make_parent(path: str) -> None:
 
 
 def _write(out: _Output, text: str, path: str | None, *, force: bool = False) -> None:
-    if path is None:
+    if path is None or path == "-":  # "-o -": standard output
         out.out.write(text)
         return
     target = Path(path)
@@ -360,6 +403,11 @@ def _library_call(feature: str, function: Callable[..., Any], *args: Any, **kwar
 
 
 def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
+    from sopflow.i18n import language
+
+    config = _configured()
+    lang = language(args.lang or config.lang)
+    strict = args.strict_warnings or config.strict_warnings
     files: list[dict[str, Any]] = []
     code = EXIT_OK
     total = len(args.files)
@@ -369,7 +417,7 @@ def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
         entry: dict[str, Any] = {"file": spec, "load_error": None, "sops": []}
         files.append(entry)
         try:
-            found = load_sops(spec)
+            found = _sops(spec)
         except LoadError as error:
             entry["load_error"] = error.to_dict()
             code = max(code, EXIT_USAGE)
@@ -381,13 +429,14 @@ def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
         from sopflow.procedure import compile_definition
 
         for item in found:
-            report = compile_definition(item.definition, strict=False).report
-            failed = not report.ok or (args.strict_warnings and report.warnings)
+            report = config.apply(compile_definition(item.definition, strict=False).report)
+            failed = not report.ok or (strict and report.warnings)
             if failed:
                 code = max(code, EXIT_ERRORS)
+            out.code = code  # what a broken pipe still reports
             entry["sops"].append({"variable": item.variable, **report.to_dict()})
             if args.format == "text":
-                _print_report(out, item, report, quiet=args.quiet)
+                _print_report(out, item, report, quiet=args.quiet, lang=lang)
     out.clear_progress()
     if args.format == "json":
         out.print(json.dumps({"format": "sopflow-validate/1", "ok": code == EXIT_OK,
@@ -412,7 +461,8 @@ def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
                                paper=args.paper)
     elif args.view == "document":
         result = _library_call("rendering", render.render_document, procedure, args.output,
-                               paper=args.paper, dpi=args.dpi, **_style_flags(args))
+                               paper=_paper(args, procedure), dpi=args.dpi,
+                               **_style_flags(args))
     else:
         result = _library_call("rendering", render.render_flowchart, procedure, args.output,
                                dpi=args.dpi)
@@ -424,6 +474,14 @@ def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
                     f"{len(procedure.report.errors)} validation error(s) (listed above)")
         return EXIT_ERRORS
     return EXIT_OK
+
+
+def _paper(args: argparse.Namespace, procedure: Procedure) -> str | None:
+    """--paper, else the SOP file's own paper (None lets the renderer read it), else the
+    configuration's, else A4."""
+    if args.paper or procedure.definition.document.paper:
+        return str(args.paper) if args.paper else None
+    return _configured().paper or "A4"
 
 
 def _style_flags(args: argparse.Namespace) -> dict[str, Any]:
@@ -519,7 +577,7 @@ def _cmd_export(args: argparse.Namespace, out: _Output) -> int:
     else:
         from sopflow.interchange.bpmn import to_bpmn
 
-        text = to_bpmn(_compile(item, out))
+        text = to_bpmn(_compile(item, out), executable=args.executable or False)
     _write(out, text, args.output, force=args.force)
     return EXIT_OK
 
@@ -716,7 +774,15 @@ def _new_table(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
+def _cmd_completion(args: argparse.Namespace, out: _Output) -> int:
+    from sopflow.cli_support import completion_script
+
+    out.out.write(completion_script(build_parser(), args.shell))
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
+    "completion": _cmd_completion,
     "validate": _cmd_validate,
     "render": _cmd_render,
     "simulate": _cmd_simulate,
@@ -724,6 +790,19 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
     "import": _cmd_import,
     "new": _cmd_new,
 }
+
+
+def _language(args: argparse.Namespace) -> str:
+    """--lang, else the configuration's lang, else the locale (a broken configuration is
+    reported by the commands that read it)."""
+    from sopflow.config import ConfigError, load_config
+    from sopflow.i18n import language
+
+    try:
+        configured = load_config().lang
+    except ConfigError:
+        configured = None
+    return language(args.lang or configured)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -737,6 +816,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(list(argv) if argv is not None else None)
     except SystemExit as exit_:  # --help, --version, or a usage error already printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    out.lang = _language(args)
     try:
         return _COMMANDS[args.command](args, out)
     except _Fail as failure:
@@ -745,8 +825,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         out.message("sopflow: interrupted")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:  # `sopflow export ... | head`: the reader went away
-        return EXIT_OK
+    except BrokenPipeError:  # `sopflow validate ... | head`: the reader went away
+        from sopflow.cli_support import quiet_broken_stdout
+
+        quiet_broken_stdout()
+        return out.code
     except Exception as error:
         if args.traceback:
             raise

@@ -24,6 +24,7 @@ from sopflow.document import DocumentStyle
 from sopflow.model import (
     END,
     START,
+    Acceptance,
     Actor,
     Exit,
     Identity,
@@ -147,7 +148,8 @@ class SOP:
     "Kualifikasi Pelaksana", ``related`` "Keterkaitan", ``equipment``
     "Peralatan/Perlengkapan", ``warning`` "Peringatan" and ``records`` "Pencatatan dan
     Pendataan". ``bare_hari`` says whether a bare "hari" in a Waktu means working days
-    (the default) or calendar days.
+    or calendar days; left out, it is read as working days and validation (W105) asks for
+    "hari kerja" or "hari kalender".
     """
 
     def __init__(
@@ -167,10 +169,12 @@ class SOP:
         warning: str = "",
         records: str | Iterable[str] = (),
         labels: Labels | None = None,
-        bare_hari: Basis | str = Basis.WORKING,
+        bare_hari: Basis | str | None = None,
+        accept: Mapping[str, str] | None = None,
         document: DocumentStyle | Mapping[str, object] | None = None,
     ) -> None:
         self._location = caller_location()
+        self.accept = _acceptances(self._location, accept)
         if not isinstance(name, str):
             raise DefinitionTypeError(self._location, f"SOP name must be a string, got {name!r}",
                                       argument="name", value=name)
@@ -205,7 +209,7 @@ class SOP:
         )
         self.labels = labels if labels is not None else Labels()
         try:
-            self.bare_hari = Basis(bare_hari)
+            self.bare_hari = None if bare_hari is None else Basis(bare_hari)
         except ValueError:
             choices = ", ".join(repr(b.value) for b in Basis)
             raise DefinitionValueError(
@@ -252,6 +256,7 @@ class SOP:
         output: str = "",
         note: str = "",
         then: Target | None = NEXT,
+        accept: Mapping[str, str] | None = None,
     ) -> StepRef:
         """Write a process row (a rectangle).
 
@@ -259,6 +264,8 @@ class SOP:
         Output and ``note`` the Keterangan. ``then`` is where the flow goes: the next row by
         default, a step id or handle, ``END`` to finish here, ``START`` to return to the start
         capsule, or ``None`` for a row the flow stops at without an end (validation reports it).
+        ``accept`` maps warning codes to the reason they are accepted for this row
+        (``{"W101": "printed so in the signed SOP"}``).
         """
         location = caller_location()
         _check(location, "output=", output, str)
@@ -277,6 +284,7 @@ class SOP:
                 time=self._time(time, location),
                 output=output,
                 note=note,
+                accept=_acceptances(location, accept),
                 location=location,
             )
         )
@@ -295,6 +303,7 @@ class SOP:
         time: str = "",
         output: str = "",
         note: str = "",
+        accept: Mapping[str, str] | None = None,
     ) -> StepRef:
         """Write a decision row (a diamond) with its labelled exits.
 
@@ -302,7 +311,8 @@ class SOP:
         ``exits`` mapping each printed label to its target (``None`` for an unlabelled exit);
         both may be combined. Exits are listed explicitly: nothing is assumed for an exit left
         out, and a decision with fewer than two exits is reported by validation.
-        ``question`` is the short text inside the diamond ("Sesuai?").
+        ``question`` is the short text inside the diamond ("Sesuai?"); ``accept`` as for
+        :meth:`step`.
         """
         location = caller_location()
         _check(location, "output=", output, str)
@@ -345,6 +355,7 @@ class SOP:
                 time=self._time(time, location),
                 output=output,
                 note=note,
+                accept=_acceptances(location, accept),
                 location=location,
             )
         )
@@ -380,6 +391,7 @@ class SOP:
             labels=self.labels,
             start=self._start,
             bare_hari=self.bare_hari,
+            accept=self.accept,
             document=self.document,
             location=self._location,
         )
@@ -495,3 +507,20 @@ def _document_style(location: SourceLocation,
         return DocumentStyle(**{str(k): v for k, v in document.items()})  # type: ignore[arg-type]
     except (TypeError, ValueError) as error:
         raise type(error)(f"{location}: document=: {error}") from None
+def _acceptances(location: SourceLocation, accept: Mapping[str, str] | None
+                 ) -> tuple[Acceptance, ...]:
+    """``accept=`` checked: known warning codes, each with a reason."""
+    if accept is None:
+        return ()
+    if not isinstance(accept, Mapping):
+        raise TypeError(f"{location}: accept= must map warning codes to reasons, "
+                        f"e.g. {{'W101': 'as signed'}}, got {accept!r}")
+    from sopflow.validate import check_acceptance
+
+    out = []
+    for code, reason in accept.items():
+        problem = check_acceptance(code, reason)
+        if problem:
+            raise ValueError(f"{location}: accept=: {problem}")
+        out.append(Acceptance(code=code, reason=reason))
+    return tuple(out)

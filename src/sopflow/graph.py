@@ -167,7 +167,8 @@ def _step_nodes(definition: SOPDefinition) -> tuple[dict[str, int], list[tuple[s
         rows[step.id] = row
         parsed = waktu.get(step.time)
         if parsed is None:
-            parsed = waktu[step.time] = parse_waktu(step.time, bare_hari=definition.bare_hari)
+            parsed = waktu[step.time] = parse_waktu(step.time,
+                                                    bare_hari=definition.bare_hari_basis)
         nodes.append((step.id, {
             "kind": step.kind.value,
             "row": row,

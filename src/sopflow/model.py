@@ -14,12 +14,14 @@ from typing import Any
 
 import attrs
 
+from sopflow._options import helpful_options
 from sopflow.document import DocumentStyle
 from sopflow.waktu import Basis
 
 __all__ = [
     "END",
     "START",
+    "Acceptance",
     "Actor",
     "Exit",
     "Identity",
@@ -65,6 +67,16 @@ def _text_field(
         return
     allowed = "a string or None" if optional else "a string"
     raise TypeError(f"{owner}.{attribute.name} must be {allowed}, got {value!r}")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Acceptance:
+    """A warning accepted on purpose, with the reason: the signed SOP says so, and a faithful
+    copy keeps it. Validation still finds it and shows it as accepted; it no longer counts as
+    a warning (``--strict-warnings`` passes)."""
+
+    code: str
+    reason: str
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -140,6 +152,7 @@ def required_identity_fields() -> tuple[str, ...]:
     return tuple(f.name for f in attrs.fields(Identity) if f.metadata["required"])
 
 
+@helpful_options({"ya": "yes", "tidak": "no", "mulai": "start", "selesai": "end"})
 @attrs.frozen(kw_only=True, slots=True)
 class Labels:
     """The document's words, Indonesian by default; agencies vary them."""
@@ -196,6 +209,7 @@ class Step:
     time: str = ""
     output: str = ""
     note: str = ""
+    accept: tuple[Acceptance, ...] = ()
     location: SourceLocation | None = attrs.field(default=None, eq=False)
 
 
@@ -204,8 +218,11 @@ class SOPDefinition:
     """A whole SOP: identity, lanes in order, steps in row order, document words.
 
     ``start`` is the id of the step the start capsule leads to (the first step by default);
-    ``bare_hari`` says how a bare "hari" in a Waktu is read (working days by default);
-    ``document`` holds the agency's printing conventions (see `sopflow.document`).
+    ``accept`` lists warnings accepted for the whole SOP (a step's own ``accept`` covers
+    that step only). ``bare_hari`` says how a bare "hari" in a Waktu is read; None when the
+    SOP does not say (read as working days, and validation asks to write "hari kerja" or
+    "hari kalender"). ``document`` holds the agency's printing conventions (see
+    `sopflow.document`).
     """
 
     identity: Identity
@@ -213,9 +230,15 @@ class SOPDefinition:
     steps: tuple[Step, ...]
     labels: Labels = Labels()
     start: str | None = None
-    bare_hari: Basis = Basis.WORKING
+    bare_hari: Basis | None = None
+    accept: tuple[Acceptance, ...] = ()
     document: DocumentStyle = attrs.Factory(DocumentStyle)
     location: SourceLocation | None = attrs.field(default=None, eq=False)
+
+    @property
+    def bare_hari_basis(self) -> Basis:
+        """How a bare "hari" is read: as stated, else working days."""
+        return self.bare_hari if self.bare_hari is not None else Basis.WORKING
 
     @property
     def name(self) -> str:

@@ -29,7 +29,7 @@ from sopflow.model import (
     identity_label,
     required_identity_fields,
 )
-from sopflow.waktu import WORKING_DAY_HOURS, WORKING_WEEK_DAYS, Basis, Waktu, WaktuKind
+from sopflow.waktu import WORKING_DAY_HOURS, WORKING_WEEK_DAYS, Basis, TimeUnit, Waktu, WaktuKind
 
 __all__ = [
     "DRAWING_BLOCKERS",
@@ -41,6 +41,7 @@ __all__ = [
     "SOPValidationError",
     "Severity",
     "blocks_drawing",
+    "check_acceptance",
     "validate",
 ]
 
@@ -62,10 +63,18 @@ class Finding:
     message: str
     element: str | None = None
     location: SourceLocation | None = None
+    accepted: str | None = None  # the reason, when the SOP or configuration accepts it
+    indonesian: str = ""  # the message in Bahasa Indonesia
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``: ``"en"`` (English) or ``"id"`` (Bahasa Indonesia)."""
+        return self.indonesian if lang == "id" and self.indonesian else self.message
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
-        return f"{where}{self.severity.value} {self.code} [{self.rule}] {self.message}"
+        kind = "accepted" if self.accepted is not None else self.severity.value
+        why = f" (accepted: {self.accepted})" if self.accepted is not None else ""
+        return f"{where}{kind} {self.code} [{self.rule}] {self.message}{why}"
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as JSON-ready data (what ``sopflow validate --format json`` prints)."""
@@ -77,6 +86,7 @@ class Finding:
             "element": self.element,
             "file": self.location.file if self.location else None,
             "line": self.location.line if self.location else None,
+            "accepted": self.accepted,
         }
 
 
@@ -94,8 +104,14 @@ class Report:
 
     @property
     def warnings(self) -> tuple[Finding, ...]:
-        """The findings of severity warning, in report order."""
-        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+        """The findings of severity warning not accepted, in report order."""
+        return tuple(f for f in self.findings
+                     if f.severity is Severity.WARNING and f.accepted is None)
+
+    @property
+    def accepted(self) -> tuple[Finding, ...]:
+        """The warnings accepted in the SOP or the configuration, each with its reason."""
+        return tuple(f for f in self.findings if f.accepted is not None)
 
     @property
     def ok(self) -> bool:
@@ -105,11 +121,43 @@ class Report:
     def codes(self) -> list[str]:
         return [f.code for f in self.findings]
 
+    def summary(self, lang: str = "en") -> str:
+        """One line: the SOP's name and how many errors, warnings and accepted warnings."""
+        from sopflow.i18n import message
+
+        head = message("summary", lang, sop=self.sop, errors=len(self.errors),
+                       warnings=len(self.warnings))
+        if self.accepted:
+            head += message("summary-accepted", lang, accepted=len(self.accepted))
+        return head
+
+    def text(self, lang: str = "en") -> str:
+        """The report in ``lang`` ("en" or "id"): the summary, then one line per finding."""
+        from sopflow.i18n import message
+
+        lines = [self.summary(lang)]
+        for f in self.findings:
+            where = f"{f.location}: " if f.location else ""
+            kind = message("accepted" if f.accepted is not None else f.severity.value, lang)
+            why = (message("accepted-because", lang, reason=f.accepted)
+                   if f.accepted is not None else "")
+            lines.append(f"  {where}{kind} {f.code} [{f.rule}] {f.text(lang)}{why}")
+        return "\n".join(lines)
+
     def __str__(self) -> str:
-        head = (
-            f"SOP {self.sop!r}: {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
-        )
-        return "\n".join([head, *(f"  {f}" for f in self.findings)])
+        return self.text("en")
+
+    def to_pandas(self) -> Any:
+        """The findings as a ``pandas.DataFrame`` (kind, code, rule, element, where,
+        message); pandas is an optional extra."""
+        from sopflow.notebook import REPORT_COLUMNS, report_rows, to_frame
+
+        return to_frame(REPORT_COLUMNS, report_rows(self))
+
+    def _repr_html_(self) -> str:
+        from sopflow.notebook import REPORT_COLUMNS, html_table, report_rows
+
+        return html_table(REPORT_COLUMNS, report_rows(self), self.summary())
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data: counts, status and every finding."""
@@ -118,6 +166,7 @@ class Report:
             "ok": self.ok,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
+            "accepted": len(self.accepted),
             "findings": [f.to_dict() for f in self.findings],
         }
 
@@ -180,8 +229,10 @@ class Rule:
     blocks_drawing: bool = False
 
     def finding(
-        self, message: str, element: str | None, location: SourceLocation | None
+        self, message: str, element: str | None, location: SourceLocation | None,
+        indonesian: str,
     ) -> Finding:
+        """A finding of this rule; every message is written in English and Indonesian."""
         return Finding(
             code=self.code,
             rule=self.name,
@@ -189,6 +240,7 @@ class Rule:
             message=message,
             element=element,
             location=location,
+            indonesian=indonesian,
         )
 
 
@@ -201,9 +253,15 @@ def _step_name(step: Step, row: int) -> str:
     return f"step {row} {step.id!r} ({_clip(step.text)!r})"
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+def _langkah(step: Step, row: int) -> str:
+    return f"langkah {row} {step.id!r} ({_clip(step.text)!r})"
+
+
+def _did_you_mean(word: str, choices: Iterable[str], lang: str = "en") -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    if not close:
+        return ""
+    return f"; maksud Anda {close[0]!r}?" if lang == "id" else f"; did you mean {close[0]!r}?"
 
 
 # -- errors -------------------------------------------------------------------------------------
@@ -215,6 +273,7 @@ def _no_start(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             "the SOP has no steps, so there is nothing for the start (Mulai) to lead to",
             None,
             ctx.definition.location,
+            "SOP tidak memiliki langkah, jadi tidak ada yang dituju dari Mulai",
         )
 
 
@@ -225,6 +284,8 @@ def _no_end(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             "way out and no exit goes to END",
             None,
             ctx.definition.location,
+            f"tidak ada langkah yang menuju akhir ({ctx.definition.labels.end}): baris terakhir "
+            "tidak memiliki jalan keluar dan tidak ada keluaran ke END",
         )
 
 
@@ -236,17 +297,22 @@ def _unknown_step(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             f"the start leads to unknown step {start!r}{_did_you_mean(start, ids)}",
             start,
             ctx.definition.location,
+            f"Mulai menuju langkah yang tidak dikenal {start!r}"
+            f"{_did_you_mean(start, ids, 'id')}",
         )
     for row, step in ctx.unique:
         for exit_ in step.exits:
             if exit_.target in (END, START) or exit_.target in ids:
                 continue
             via = f" (exit {exit_.label!r})" if exit_.label else ""
+            lewat = f" (keluaran {exit_.label!r})" if exit_.label else ""
             yield rule.finding(
                 f"{_step_name(step, row)} goes{via} to unknown step {exit_.target!r}"
                 f"{_did_you_mean(exit_.target, ids)}",
                 step.id,
                 exit_.location or step.location,
+                f"{_langkah(step, row)} menuju{lewat} langkah yang tidak dikenal "
+                f"{exit_.target!r}{_did_you_mean(exit_.target, ids, 'id')}",
             )
 
 
@@ -261,6 +327,8 @@ def _unknown_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                     f"{_did_you_mean(name, names)}",
                     step.id,
                     step.location,
+                    f"{_langkah(step, row)} dilaksanakan oleh pelaksana yang tidak dikenal "
+                    f"{name!r}{_did_you_mean(name, names, 'id')}",
                 )
 
 
@@ -271,6 +339,8 @@ def _no_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"{_step_name(step, row)} has no actor: every row sits in a Pelaksana lane",
                 step.id,
                 step.location,
+                f"{_langkah(step, row)} tidak memiliki pelaksana: setiap baris berada di kolom "
+                "seorang Pelaksana",
             )
 
 
@@ -283,6 +353,9 @@ def _decision_exits(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"a decision needs two or more, e.g. yes= and no=",
                 step.id,
                 step.location,
+                f"keputusan {_langkah(step, row)} memiliki {len(step.exits)} keluaran "
+                f"({have.replace('none', 'tidak ada')}); keputusan memerlukan dua keluaran atau "
+                "lebih, misalnya yes= dan no=",
             )
 
 
@@ -311,6 +384,8 @@ def _unreachable(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"({ctx.definition.labels.start})",
                 step.id,
                 step.location,
+                f"{_langkah(step, row)} tidak dapat dicapai dari awal "
+                f"({ctx.definition.labels.start})",
             )
 
 
@@ -325,6 +400,8 @@ def _no_way_out(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 "reached: a dead end or a loop with no way out",
                 step.id,
                 step.location,
+                f"dari {_langkah(step, row)} tidak ada akhir ({ctx.definition.labels.end}) yang "
+                "dapat dicapai: jalan buntu atau perulangan tanpa jalan keluar",
             )
 
 
@@ -346,6 +423,7 @@ def _missing_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"required identity field {label} ({field}=) is missing",
                 field,
                 ctx.definition.location,
+                f"isian identitas wajib {label} ({field}=) belum diisi",
             )
 
 
@@ -359,22 +437,31 @@ def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 "'Triwulanan' or 'Sesuai kebutuhan'",
                 step.id,
                 step.location,
+                f"Waktu {_clip(step.time)!r} pada {_langkah(step, row)} tidak dapat dibaca; "
+                "tulis misalnya '15 menit', '1-3 hari kerja', '2 menit/berkas', 'Segera', "
+                "'Triwulanan' atau 'Sesuai kebutuhan'",
             )
 
 
 def _no_time_standard(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
         waktu = node_attrs(ctx.graph, step.id)["waktu"]
-        if waktu.kind in (WaktuKind.NO_STANDARD, WaktuKind.CADENCE):
-            what = "says how often the step happens" if waktu.kind is WaktuKind.CADENCE \
-                else "sets no time standard"
-            yield rule.finding(
-                f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} {what}, not how "
-                "long it takes: the simulator counts the step as taking no time unless given "
-                "a duration, and the executor sets it no due time",
-                step.id,
-                step.location,
-            )
+        if waktu.kind not in (WaktuKind.NO_STANDARD, WaktuKind.CADENCE):
+            continue
+        cadence = waktu.kind is WaktuKind.CADENCE
+        what = "says how often the step happens" if cadence else "sets no time standard"
+        apa = "menyatakan seberapa sering langkah dilakukan" if cadence \
+            else "tidak menetapkan standar waktu"
+        yield rule.finding(
+            f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} {what}, not how "
+            "long it takes: the simulator counts the step as taking no time unless given "
+            "a duration, and the executor sets it no due time",
+            step.id,
+            step.location,
+            f"Waktu {_clip(step.time)!r} pada {_langkah(step, row)} {apa}, bukan lamanya: "
+            "simulasi menghitung langkah ini tanpa waktu kecuali diberi durasi, dan eksekutor "
+            "tidak memberinya batas waktu",
+        )
 
 
 def _duplicate_id(rule: Rule, ctx: _Context) -> Iterator[Finding]:
@@ -385,6 +472,7 @@ def _duplicate_id(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"step {row} reuses the id {step.id!r} of step {first}; ids must be unique",
                 step.id,
                 step.location,
+                f"langkah {row} memakai lagi id {step.id!r} milik langkah {first}; id harus unik",
             )
 
 
@@ -393,7 +481,8 @@ def _duplicate_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for actor in ctx.definition.actors:
         if actor.name in seen:
             yield rule.finding(
-                f"actor {actor.name!r} is declared twice", actor.name, actor.location
+                f"actor {actor.name!r} is declared twice", actor.name, actor.location,
+                f"pelaksana {actor.name!r} dideklarasikan dua kali",
             )
         seen.add(actor.name)
 
@@ -406,6 +495,7 @@ def _duplicate_label(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"{_step_name(step, row)} has two exits labelled {label!r}",
                 step.id,
                 step.location,
+                f"{_langkah(step, row)} memiliki dua keluaran berlabel {label!r}",
             )
 
 
@@ -413,22 +503,25 @@ def _empty_text(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
         if not step.text.strip():
             yield rule.finding(
-                f"step {row} {step.id!r} has no Kegiatan text", step.id, step.location
+                f"step {row} {step.id!r} has no Kegiatan text", step.id, step.location,
+                f"langkah {row} {step.id!r} tidak memiliki teks Kegiatan",
             )
 
 
 # -- warnings ----------------------------------------------------------------------------------
 
 # Indonesian active verbs carry the meN- prefix (me-, mem-, men-, meng-, meny-) or ber-;
-# a few base verbs are written bare, as an imperative.
+# a few base verbs are written bare, as an imperative. A loan word keeps its hyphen after the
+# prefix ("Meng-upload", "Meng-input"). A word ending in -nya is a noun made from a verb
+# ("Berakhirnya", "Diterimanya"), and an English word is not an Indonesian verb ("Upload").
 _BASE_VERBS = frozenset(
     [
         "ajukan", "arsipkan", "buat", "catat", "cek", "cetak", "isi", "kirim", "periksa",
         "rekap", "sampaikan", "serahkan", "susun", "tandatangani", "teliti", "terima",
-        "unggah", "unduh", "input", "upload",
+        "unggah", "unduh", "input",
     ]
 )
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
 def _verb_first(text: str) -> bool:
@@ -436,47 +529,63 @@ def _verb_first(text: str) -> bool:
     if not match:
         return False
     word = match.group(0).lower()
+    if word.endswith("nya") and "-" not in word:
+        return False
     return (word.startswith("me") and len(word) > 4) or (
         word.startswith("ber") and len(word) > 5
     ) or word in _BASE_VERBS
 
 
-def _not_verb_first(rule: Rule, ctx: _Context) -> Iterator[Finding]:
+def _actor_pattern(ctx: _Context) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     # The actor "in the sentence" is its subject: a lane name that opens the text, or the
     # agent of a passive ("... oleh Kasubbag"). A lane named as the object ("mengarahkan
     # pengguna layanan") is fine. Names may end in ")" so no \b: look-arounds instead.
     by_lower = {a.name.lower(): a.name for a in ctx.definition.actors if a.name.strip()}
     names = sorted(by_lower, key=len, reverse=True)  # longest first: "Kepala Bagian" wins
-    pattern = (
-        re.compile(
-            r"(?:^\s*|\boleh\s+)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)",
-            re.IGNORECASE,
-        )
-        if names
-        else None
+    if not names:
+        return None, by_lower
+    pattern = re.compile(
+        r"(?:^\s*|\boleh\s+)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)",
+        re.IGNORECASE,
     )
+    return pattern, by_lower
+
+
+def _not_verb_first(rule: Rule, ctx: _Context) -> Iterator[Finding]:
+    # One finding per row: a row that opens with its actor ("Pengguna layanan membuat ...")
+    # is one problem (a subject written before the verb), not two.
+    pattern, by_lower = _actor_pattern(ctx)
     for row, step in ctx.unique:
         if not step.text.strip():
             continue
-        if not _verb_first(step.text) and not (
+        no_verb = not _verb_first(step.text) and not (
             step.kind is StepKind.DECISION and _is_question(step.text)
-        ):
-            first = step.text.split()[0]
-            yield rule.finding(
-                f"{_step_name(step, row)} does not start with a verb ({first!r}); write the "
-                "activity verb first, without a subject (e.g. 'Memeriksa ...')",
-                step.id,
-                step.location,
-            )
+        )
         match = pattern.search(step.text) if pattern is not None else None
-        if match is not None:
-            name = by_lower[match.group(1).lower()]
-            yield rule.finding(
-                f"{_step_name(step, row)} names the actor {name!r} in its text; the actor "
-                "belongs in the lane, not in the sentence",
-                step.id,
-                step.location,
-            )
+        actor = by_lower[match.group(1).lower()] if match is not None else None
+        if actor is not None and match is not None and match.start(1) == len(
+            step.text) - len(step.text.lstrip()):
+            message = (f"{_step_name(step, row)} starts with its actor {actor!r}; the actor "
+                       "belongs in the lane: start with the activity verb (e.g. 'Memeriksa ...')")
+            pesan = (f"{_langkah(step, row)} diawali pelaksananya {actor!r}; pelaksana cukup di "
+                     "kolomnya: awali dengan kata kerja kegiatan (misalnya 'Memeriksa ...')")
+        elif actor is not None:
+            first = step.text.split()[0]
+            also = f", and it does not start with a verb ({first!r})" if no_verb else ""
+            juga = f", dan tidak diawali kata kerja ({first!r})" if no_verb else ""
+            message = (f"{_step_name(step, row)} names the actor {actor!r} in its text"
+                       f"{also}; the actor belongs in the lane, not in the sentence")
+            pesan = (f"{_langkah(step, row)} menyebut pelaksana {actor!r} dalam teksnya{juga}; "
+                     "pelaksana cukup di kolomnya, tidak di dalam kalimat")
+        elif no_verb:
+            first = step.text.split()[0]
+            message = (f"{_step_name(step, row)} does not start with a verb ({first!r}); write "
+                       "the activity verb first, without a subject (e.g. 'Memeriksa ...')")
+            pesan = (f"{_langkah(step, row)} tidak diawali kata kerja ({first!r}); tulis kata "
+                     "kerja kegiatan lebih dulu, tanpa subjek (misalnya 'Memeriksa ...')")
+        else:
+            continue
+        yield rule.finding(message, step.id, step.location, pesan)
 
 
 _QUESTION_WORDS = frozenset({"apakah", "apa", "bagaimana", "berapa", "siapa", "kapan", "mana"})
@@ -494,11 +603,14 @@ def _not_question(rule: Rule, ctx: _Context) -> Iterator[Finding]:
         if _is_question(step.text):
             continue
         diamond = f" (the diamond asks {step.question!r})" if step.question else ""
+        belah = f" (belah ketupatnya bertanya {step.question!r})" if step.question else ""
         yield rule.finding(
             f"decision {_step_name(step, row)} is not phrased as a question{diamond}; "
             "write it as one, e.g. 'Apakah ... sudah sesuai?'",
             step.id,
             step.location,
+            f"keputusan {_langkah(step, row)} tidak dirumuskan sebagai pertanyaan{belah}; "
+            "tulislah sebagai pertanyaan, misalnya 'Apakah ... sudah sesuai?'",
         )
 
 
@@ -510,6 +622,8 @@ def _joint(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"({', '.join(step.actors)}); the guideline prefers one actor per step",
                 step.id,
                 step.location,
+                f"{_langkah(step, row)} adalah kegiatan bersama {len(step.actors)} pelaksana "
+                f"({', '.join(step.actors)}); pedoman menganjurkan satu pelaksana per langkah",
             )
 
 
@@ -526,19 +640,27 @@ def _dates_order(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 f"{identity.created.isoformat()}",
                 field,
                 ctx.definition.location,
+                f"{identity_label(field)} {value.isoformat()} lebih awal dari "
+                f"{identity_label('created')} "
+                f"{identity.created.isoformat()}",
             )
 
 
 def _bare_hari(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    reading = "working days" if ctx.definition.bare_hari is Basis.WORKING else "calendar days"
+    if ctx.definition.bare_hari is not None:
+        return  # the SOP says how it reads a bare "hari": nothing is ambiguous
     for row, step in ctx.unique:
         waktu = node_attrs(ctx.graph, step.id)["waktu"]
         if waktu.readable and waktu.bare_hari:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} says bare 'hari', "
-                f"read as {reading}; write 'hari kerja' or 'hari kalender' to be unambiguous",
+                "read as working days; write 'hari kerja' or 'hari kalender', or say how the "
+                "SOP reads it (bare_hari='working' or 'calendar')",
                 step.id,
                 step.location,
+                f"Waktu {_clip(step.time)!r} pada {_langkah(step, row)} memakai 'hari' saja, "
+                "dibaca sebagai hari kerja; tulis 'hari kerja' atau 'hari kalender', atau "
+                "nyatakan cara SOP membacanya (bare_hari='working' atau 'calendar')",
             )
 
 
@@ -558,9 +680,18 @@ def _scale(waktu: Waktu) -> float | None:
     return mid if mid > 0 else None
 
 
+def _in_days(waktu: Waktu) -> bool:
+    """Days, weeks, months, years: a span the work waits through, where minutes and hours
+    are the time someone works. Real SOPs mix the two on purpose (a 5-minute rating after a
+    3-day wait; a 1-2 day repair among 30-minute checks), so each is compared only with its
+    own kind."""
+    return waktu.unit is not None and waktu.unit not in (TimeUnit.SECOND, TimeUnit.MINUTE,
+                                                         TimeUnit.HOUR)
+
+
 def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     sizes: dict[int, float | None] = {}  # by id(): compile shares one Waktu per distinct text
-    timed = []
+    timed: dict[bool, list[tuple[int, Step, float]]] = {False: [], True: []}
     for row, step in ctx.unique:
         waktu = node_attrs(ctx.graph, step.id)["waktu"]
         key = id(waktu)
@@ -568,7 +699,14 @@ def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             sizes[key] = _scale(waktu)
         size = sizes[key]
         if size is not None:
-            timed.append((row, step, size))
+            timed[_in_days(waktu)].append((row, step, size))
+    found = [pair for kind in timed.values() for pair in _outliers(rule, kind)]
+    for _row, finding in sorted(found, key=lambda pair: pair[0]):
+        yield finding
+
+
+def _outliers(rule: Rule, timed: list[tuple[int, Step, float]]
+              ) -> Iterator[tuple[int, Finding]]:
     factor = OUT_OF_LINE_FACTOR
     for i, (row, step, size) in enumerate(timed):
         # Both neighbours; at either end of the table, the two nearest on the one side.
@@ -581,12 +719,17 @@ def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
         ratios = [size / other for _, _, other in neighbours]
         if all(r >= factor for r in ratios) or all(r <= 1 / factor for r in ratios):
             side = "longer" if ratios[0] > 1 else "shorter"
+            sisi = "lebih lama" if ratios[0] > 1 else "lebih singkat"
             around = " and ".join(repr(s.time) for _, s, _ in neighbours)
-            yield rule.finding(
+            sekitar = " dan ".join(repr(s.time) for _, s, _ in neighbours)
+            yield row, rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} is over "
-                f"{factor:g} times {side} than its neighbours ({around}); check it",
+                f"{factor:g} times {side} than its neighbours of the same kind ({around}); "
+                "check it",
                 step.id,
                 step.location,
+                f"Waktu {_clip(step.time)!r} pada {_langkah(step, row)} lebih dari {factor:g} "
+                f"kali {sisi} daripada tetangganya yang sejenis ({sekitar}); periksa kembali",
             )
 
 
@@ -602,6 +745,8 @@ def _draft_output(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 "is still a draft",
                 step.id,
                 step.location,
+                f"{_langkah(step, row)} mengakhiri prosedur tetapi outputnya {step.output!r} "
+                "masih berupa draf",
             )
 
 
@@ -609,7 +754,8 @@ def _empty_inputs(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
         if not any(i.strip() for i in step.inputs):
             yield rule.finding(
-                f"{_step_name(step, row)} has no Kelengkapan (inputs=)", step.id, step.location
+                f"{_step_name(step, row)} has no Kelengkapan (inputs=)", step.id, step.location,
+                f"{_langkah(step, row)} tidak memiliki Kelengkapan (inputs=)",
             )
 
 
@@ -617,7 +763,8 @@ def _empty_output(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
         if not step.output.strip():
             yield rule.finding(
-                f"{_step_name(step, row)} has no Output (output=)", step.id, step.location
+                f"{_step_name(step, row)} has no Output (output=)", step.id, step.location,
+                f"{_langkah(step, row)} tidak memiliki Output (output=)",
             )
 
 
@@ -629,6 +776,8 @@ def _empty_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                 "standard",
                 step.id,
                 step.location,
+                f"{_langkah(step, row)} tidak memiliki Waktu (time=); Mutu Baku memerlukan "
+                "standar waktu",
             )
 
 
@@ -644,6 +793,8 @@ def _too_many_lanes(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             "readably",
             None,
             ctx.definition.location,
+            f"SOP memiliki {count} kolom pelaksana; lebih dari {MAX_LANES} tidak muat dengan "
+            "jelas di halaman lanskap",
         )
 
 
@@ -658,7 +809,25 @@ def _unlabelled_exit(rule: Rule, ctx: _Context) -> Iterator[Finding]:
                     f"{exit_.target!r}; label every exit (e.g. Ya/Tidak)",
                     step.id,
                     exit_.location or step.location,
+                    f"keputusan {_langkah(step, row)} memiliki keluaran tanpa label ke "
+                    f"{exit_.target!r}; beri label pada setiap keluaran (misalnya Ya/Tidak)",
                 )
+
+
+def _process_branches(rule: Rule, ctx: _Context) -> Iterator[Finding]:
+    for row, step in ctx.unique:
+        if step.kind is StepKind.PROCESS and len(step.exits) > 1:
+            targets = ", ".join(repr(e.target) for e in step.exits)
+            yield rule.finding(
+                f"{_step_name(step, row)} is a process with {len(step.exits)} exits "
+                f"({targets}); only a decision branches: make it a decision with a label "
+                "on each exit, or keep one exit",
+                step.id,
+                step.location,
+                f"{_langkah(step, row)} adalah proses dengan {len(step.exits)} keluaran "
+                f"({targets}); hanya keputusan yang bercabang: jadikan keputusan dengan label "
+                "pada setiap keluaran, atau sisakan satu keluaran",
+            )
 
 
 def _unused_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
@@ -666,7 +835,8 @@ def _unused_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for actor in ctx.definition.actors:
         if actor.name not in used:
             yield rule.finding(
-                f"actor {actor.name!r} has a lane but no step", actor.name, actor.location
+                f"actor {actor.name!r} has a lane but no step", actor.name, actor.location,
+                f"pelaksana {actor.name!r} memiliki kolom tetapi tidak memiliki langkah",
             )
 
 
@@ -678,6 +848,9 @@ _OPTIONAL_IDENTITY = tuple(
 )
 
 
+_LABEL_ID = {"the unit's names": "nama unit"}
+
+
 def _empty_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     identity = ctx.definition.identity
     for field, label in _OPTIONAL_IDENTITY:
@@ -685,7 +858,8 @@ def _empty_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
         empty = not value.strip() if isinstance(value, str) else not any(v.strip() for v in value)
         if empty:
             yield rule.finding(
-                f"identity field {label} ({field}=) is empty", field, ctx.definition.location
+                f"identity field {label} ({field}=) is empty", field, ctx.definition.location,
+                f"isian identitas {_LABEL_ID.get(label, label)} ({field}=) kosong",
             )
 
 
@@ -753,6 +927,8 @@ RULES: tuple[Rule, ...] = (
     _rule("W114", "empty-identity", _W, "an optional identity field is empty", _empty_identity),
     _rule("W115", "no-time-standard", _W,
           "a Waktu sets no duration ('Sesuai kebutuhan', a cadence)", _no_time_standard),
+    _rule("W116", "process-branches", _W, "a process step has more than one exit",
+          _process_branches),
 )
 
 
@@ -783,10 +959,42 @@ def blocks_drawing(report: Report) -> tuple[Finding, ...]:
     return tuple(f for f in report.errors if f.code in DRAWING_BLOCKERS)
 
 
+def check_acceptance(code: object, reason: object) -> str | None:
+    """Why ``code: reason`` cannot accept a warning (None when it can): only warning codes,
+    each with a reason a reader can check."""
+    warnings = [r.code for r in RULES if r.severity is Severity.WARNING]
+    if not isinstance(code, str) or code not in warnings:
+        if isinstance(code, str) and any(r.code == code for r in RULES):
+            return f"{code} is an error; only warnings (W...) can be accepted"
+        hint = _did_you_mean(str(code), warnings)
+        return f"unknown warning code {code!r}{hint} (one of {', '.join(warnings)})"
+    if not isinstance(reason, str) or not reason.strip():
+        return f"{code} needs a reason, e.g. 'as printed in the signed SOP', got {reason!r}"
+    return None
+
+
+def _accepting(definition: SOPDefinition, extra: dict[str, str]
+               ) -> Callable[[Finding], str | None]:
+    whole = {**extra, **{a.code: a.reason for a in definition.accept}}
+    per_step = {s.id: {a.code: a.reason for a in s.accept} for s in definition.steps if s.accept}
+
+    def reason(finding: Finding) -> str | None:
+        if finding.severity is not Severity.WARNING:
+            return None
+        own = per_step.get(finding.element or "", {})
+        return own.get(finding.code, whole.get(finding.code))
+
+    return reason
+
+
 def validate(definition: SOPDefinition, graph: SOPGraph | None = None, *,
-             ignore: Iterable[str] = ()) -> Report:
+             ignore: Iterable[str] = (), accept: dict[str, str] | None = None) -> Report:
     """Run every rule on ``definition`` (compiling its graph if not given), except those
-    named in ``ignore`` by code or name (``ignore=["W103"]`` accepts joint activities)."""
+    named in ``ignore`` by code or name (``ignore=["W103"]`` drops joint-activity findings).
+
+    Warnings accepted in the SOP (``accept=`` of the SOP or of a step) or by ``accept``
+    (code -> reason, e.g. from the configuration) stay in the report, marked accepted.
+    """
     rules = _rules(ignore)
     if graph is None:
         from sopflow.graph import compile_graph
@@ -794,6 +1002,9 @@ def validate(definition: SOPDefinition, graph: SOPGraph | None = None, *,
         graph = compile_graph(definition)
     ctx = _Context(definition, graph)
     findings = [finding for rule in rules for finding in rule.check(ctx)]
+    reason = _accepting(definition, dict(accept or {}))
+    findings = [f if (why := reason(f)) is None else attrs.evolve(f, accepted=why)
+                for f in findings]
     errors = [f for f in findings if f.severity is Severity.ERROR]
     warnings = [f for f in findings if f.severity is Severity.WARNING]
     return Report(sop=definition.identity.name, findings=(*errors, *warnings))

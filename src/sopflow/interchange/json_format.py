@@ -23,6 +23,7 @@ import attrs
 
 from sopflow.document import DocumentStyle
 from sopflow.model import (
+    Acceptance,
     Actor,
     Exit,
     Identity,
@@ -119,7 +120,7 @@ def to_dict(definition: SOPDefinition) -> dict[str, Any]:
             "start": definition.labels.start,
             "end": definition.labels.end,
         },
-        "bare_hari": definition.bare_hari.value,
+        "bare_hari": definition.bare_hari.value if definition.bare_hari is not None else None,
         "start": definition.start,
         "actors": [{"name": a.name, "note": a.note} for a in definition.actors],
         "steps": [
@@ -134,11 +135,18 @@ def to_dict(definition: SOPDefinition) -> dict[str, Any]:
                 "output": s.output,
                 "note": s.note,
                 "exits": [{"label": e.label, "target": e.target} for e in s.exits],
+                "accept": _accept_out(s.accept),
             }
             for s in definition.steps
         ],
+        "accept": _accept_out(definition.accept),
         "document": definition.document.settings(),
     }
+
+
+def _accept_out(accept: tuple[Acceptance, ...]) -> dict[str, str]:
+    """Accepted warnings as ``{code: reason}``."""
+    return {a.code: a.reason for a in accept}
 
 
 def dumps(definition: SOPDefinition, *, indent: int | None = 2) -> str:
@@ -217,6 +225,22 @@ class _Reader:
         return value
 
 
+def _accept_in(r: _Reader, value: object, path: str) -> tuple[Acceptance, ...]:
+    from sopflow.validate import check_acceptance
+
+
+    if not isinstance(value, dict):
+        raise r.fail(path, f"expected an object mapping warning codes to reasons, got "
+                           f"{_kind(value)}")
+    out = []
+    for code, reason in value.items():
+        problem = check_acceptance(code, reason)
+        if problem:
+            raise r.fail(f"{path}.{code}", problem)
+        out.append(Acceptance(code=code, reason=reason))
+    return tuple(out)
+
+
 def _kind(value: object) -> str:
     names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
              int: "a number", float: "a number", type(None): "null"}
@@ -227,7 +251,7 @@ _IDENTITY_KEYS = {
     "number", "unit", "created", "revised", "effective", "approved_by", "legal_basis",
     "qualifications", "related", "equipment", "warning", "records",
 }
-_STEP_KEYS = {"question", "inputs", "time", "output", "note", "exits"}
+_STEP_KEYS = {"question", "inputs", "time", "output", "note", "exits", "accept"}
 
 
 def from_dict(
@@ -259,7 +283,7 @@ def from_dict(
         raise r.fail("$.format", f"not a sopflow definition: \"format\" must be {FORMAT!r}, "
                                  f"got {tag!r}")
     top = r.obj(data, "$", {"format", "identity", "actors", "steps"},
-                {"labels", "bare_hari", "start", "document"})
+                {"labels", "bare_hari", "start", "accept", "document"})
 
     ident = r.obj(top["identity"], "$.identity", {"name"}, _IDENTITY_KEYS)
     signatory: Signatory | None = None
@@ -326,6 +350,7 @@ def from_dict(
             output=r.str_(s.get("output", ""), f"{path}.output"),
             note=r.str_(s.get("note", ""), f"{path}.note"),
             exits=tuple(exits),
+            accept=_accept_in(r, s.get("accept", {}), f"{path}.accept"),
             location=location,
         ))
 
@@ -335,7 +360,9 @@ def from_dict(
         steps=tuple(steps),
         labels=labels,
         start=r.opt_str(top.get("start"), "$.start"),
-        bare_hari=r.choice(top.get("bare_hari", Basis.WORKING.value), "$.bare_hari", Basis),
+        accept=_accept_in(r, top.get("accept", {}), "$.accept"),
+        bare_hari=(None if top.get("bare_hari") is None
+                   else r.choice(top.get("bare_hari"), "$.bare_hari", Basis)),
         document=_document(r, top.get("document")),
         location=SourceLocation(file=file, line=1) if file is not None else None,
     )

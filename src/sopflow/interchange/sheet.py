@@ -313,7 +313,7 @@ def _identity_value(r: _Reader, grid: Grid, row: int, how: str, values: list[Any
 
 
 def _identity(r: _Reader, grid: Grid | None, fields: dict[str, Any], default_name: str,
-              ) -> tuple[Identity, Labels, Basis, str | None]:
+              ) -> tuple[Identity, Labels, Basis | None, str | None]:
     position = fields.get("position")
     signatory = None
     if position or fields.get("signer") or fields.get("nip"):
@@ -338,9 +338,11 @@ def _identity(r: _Reader, grid: Grid | None, fields: dict[str, Any], default_nam
     labels = Labels(yes=fields.get("yes") or base.yes, no=fields.get("no") or base.no,
                     start=fields.get("start_label") or base.start,
                     end=fields.get("end_label") or base.end)
-    basis = Basis.WORKING
-    word = _key(fields.get("bare_hari") or "kerja")
-    if word in _BASIS_WORDS:
+    basis: Basis | None = None  # an empty cell: the SOP does not say (read as working days)
+    word = _key(fields.get("bare_hari") or "")
+    if not word:
+        pass
+    elif word in _BASIS_WORDS:
         basis = _BASIS_WORDS[word]
     elif grid is not None:
         row = next(i for i in range(1, len(grid.rows) + 1)
@@ -716,7 +718,8 @@ def identity_rows(definition: SOPDefinition) -> list[list[Any]]:
         "related": ident.related, "equipment": ident.equipment, "warning": ident.warning,
         "records": ident.records, "yes": labels.yes, "no": labels.no,
         "start_label": labels.start, "end_label": labels.end,
-        "bare_hari": _BASIS_TEXT[definition.bare_hari], "start": definition.start,
+        "bare_hari": _BASIS_TEXT[definition.bare_hari] if definition.bare_hari else "",
+        "start": definition.start,
     }
     rows: list[list[Any]] = []
     for key, label, _ in _IDENTITY_FIELDS:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import attrs
 
+from sopflow._options import helpful_options
 from sopflow.model import identity_label
 from sopflow.render.geometry import paper
 
 __all__ = ["ColumnLabels", "IdentityLabels", "LayoutOptions"]
 
 
+@helpful_options({"uraian": "kegiatan", "uraian_kegiatan": "kegiatan", "ket": "keterangan",
+                  "nomor": "no", "persyaratan": "kelengkapan", "waktu_penyelesaian": "waktu"})
 @attrs.frozen(kw_only=True)
 class ColumnLabels:
     """Header words of the flowchart table; agencies vary them ("Uraian Kegiatan", "Ket.")."""
@@ -28,6 +31,8 @@ class ColumnLabels:
     keterangan: str = "Keterangan"
 
 
+@helpful_options({"nomor": "number", "nama": "name", "dasar_hukum": "legal_basis",
+                  "peringatan": "warning", "keterkaitan": "related"})
 @attrs.frozen(kw_only=True)
 class IdentityLabels:
     """Field names of the identity grid (agencies vary them: "Tanggal Pengesahan", ...); the
@@ -47,6 +52,7 @@ class IdentityLabels:
     records: str = identity_label("records")
 
 
+@helpful_options({"kertas": "paper", "size": "paper", "orientation": "landscape"})
 @attrs.frozen(kw_only=True)
 class LayoutOptions:
     """How the official document is laid out.

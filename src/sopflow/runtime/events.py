@@ -7,6 +7,13 @@ runtime does not learn when someone picked the work up), ``complete`` when it wa
 Instance-level records (started, finished, overdue notices) stay in the CSV only.
 Standard extensions used: Concept, Lifecycle, Time, Org (``org:resource`` = the person,
 ``org:role`` = the step's actor(s)).
+
+Both exports write timezone-aware timestamps (pm4py reads a time without offset as UTC, hours
+off for WIB, WITA and WIT): a naive time is wall-clock time in ``tz``, the calendar's zone
+(the machine's local zone when None, as the default clock's naive times are). Activity names
+have their commas replaced by semicolons (pm4py joins activity names with commas to compare
+prefixes, so a comma inside a name skews precision); XES keeps the text as written in
+``sopflow:text``. The recipe for process mining is in ``docs/howto-process-mining.md``.
 """
 
 from __future__ import annotations
@@ -16,14 +23,14 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from os import PathLike
 from typing import IO
 
 from sopflow._xmltext import xml_safe
 from sopflow.runtime.state import Event
 
-__all__ = ["CSV_COLUMNS", "XES_NAMESPACE", "events_to_csv", "events_to_xes"]
+__all__ = ["CSV_COLUMNS", "XES_NAMESPACE", "events_to_csv", "events_to_xes", "safe_activity"]
 
 CSV_COLUMNS = (
     "case_id", "seq", "event", "activity", "step_id", "lifecycle", "timestamp", "actor",
@@ -39,10 +46,34 @@ _EXTENSIONS = (
 )
 
 
-def _csv_row(e: Event) -> list[str]:
+def _zone(tz: str | tzinfo | None) -> tzinfo | None:
+    if tz is None or isinstance(tz, tzinfo):
+        return tz
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"tz: {tz!r} is not a known time zone") from None
+
+
+def _aware(moment: datetime, zone: tzinfo | None) -> datetime:
+    """``moment`` with its UTC offset: naive times are wall-clock times in ``zone``."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
+    return moment.astimezone(zone) if zone is not None else moment
+
+
+def safe_activity(name: str) -> str:
+    """An activity name pm4py compares correctly: commas become semicolons."""
+    return name.replace(",", ";")
+
+
+def _csv_row(e: Event, zone: tzinfo | None) -> list[str]:
     return [
-        e.instance_id, str(e.seq), e.kind.value, e.activity or "", e.step_id or "",
-        e.lifecycle or "", e.timestamp.isoformat(), " + ".join(e.actors), e.person or "",
+        e.instance_id, str(e.seq), e.kind.value, safe_activity(e.activity or ""),
+        e.step_id or "", e.lifecycle or "", _aware(e.timestamp, zone).isoformat(),
+        " + ".join(e.actors), e.person or "",
         "" if e.visit is None else str(e.visit), e.answer or "", e.note,
         "" if e.inputs_present is None else json.dumps(list(e.inputs_present),
                                                         ensure_ascii=False),
@@ -51,22 +82,25 @@ def _csv_row(e: Event) -> list[str]:
 
 
 def events_to_csv(
-    events: Iterable[Event], target: str | PathLike[str] | IO[str] | None = None
+    events: Iterable[Event], target: str | PathLike[str] | IO[str] | None = None,
+    *, tz: str | tzinfo | None = None,
 ) -> str:
     """Write every event as a CSV row (header :data:`CSV_COLUMNS`); returns the text, and
-    writes it to ``target`` (a path or an open text file) when given."""
+    writes it to ``target`` (a path or an open text file) when given. ``tz``: the zone of
+    naive timestamps (pass the calendar's ``tz``; None: the machine's local zone)."""
+    zone = _zone(tz)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(_csv_row(e) for e in events)
+    writer.writerows(_csv_row(e, zone) for e in events)
     text = buffer.getvalue()
     _write(text, target)
     return text
 
 
-def _xes_time(moment: datetime) -> str:
-    # xs:dateTime with milliseconds; a naive time stays without offset (local time).
-    return moment.isoformat(timespec="milliseconds")
+def _xes_time(moment: datetime, zone: tzinfo | None) -> str:
+    # xs:dateTime with milliseconds and the UTC offset
+    return _aware(moment, zone).isoformat(timespec="milliseconds")
 
 
 def _attr(parent: ET.Element, tag: str, key: str, value: str) -> None:
@@ -78,9 +112,12 @@ def events_to_xes(
     target: str | PathLike[str] | IO[str] | None = None,
     *,
     log_name: str = "sopflow",
+    tz: str | tzinfo | None = None,
 ) -> str:
     """Write the step lifecycle events as an XES log, one trace per instance; returns the XML
-    text and writes it to ``target`` when given."""
+    text and writes it to ``target`` when given. ``tz``: the zone of naive timestamps (pass
+    the calendar's ``tz``; None: the machine's local zone)."""
+    zone = _zone(tz)
     log = ET.Element("log", {
         "xes.version": "1849-2016", "xes.features": "nested-attributes",
         "xmlns": XES_NAMESPACE,
@@ -108,9 +145,11 @@ def events_to_xes(
             trace = traces[e.instance_id] = ET.SubElement(log, "trace")
             _attr(trace, "string", "concept:name", e.instance_id)
         node = ET.SubElement(trace, "event")
-        _attr(node, "string", "concept:name", e.activity or e.step_id)
+        _attr(node, "string", "concept:name", safe_activity(e.activity or e.step_id))
         _attr(node, "string", "lifecycle:transition", e.lifecycle)
-        _attr(node, "date", "time:timestamp", _xes_time(e.timestamp))
+        _attr(node, "date", "time:timestamp", _xes_time(e.timestamp, zone))
+        if e.activity and "," in e.activity:
+            _attr(node, "string", "sopflow:text", e.activity)
         if e.person:
             _attr(node, "string", "org:resource", e.person)
         if e.actors:

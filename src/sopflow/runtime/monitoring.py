@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterable
 from datetime import datetime
 from os import PathLike
-from typing import IO
+from typing import IO, Any
 
 import attrs
 
@@ -219,6 +219,17 @@ class MonitoringTable:
             target.write(text)
         return text
 
+    def to_pandas(self) -> Any:
+        """The table as a ``pandas.DataFrame`` (columns :data:`MONITORING_COLUMNS`)."""
+        from sopflow.notebook import to_frame
+
+        return to_frame(MONITORING_COLUMNS, [row.cells() for row in self.rows])
+
+    def _repr_html_(self) -> str:
+        from sopflow.notebook import html_table
+
+        return html_table(MONITORING_COLUMNS, [row.cells() for row in self.rows], self.title)
+
     def text(self) -> str:
         """The table as readable lines."""
         lines = [self.title]
@@ -288,6 +299,28 @@ class MonitoringReport:
             lines.append(f"  {s.step_id} ({s.waktu}): {s.completions} done, {s.late} late "
                          f"({share}){extra}; overdue now: {len(s.overdue_now)}")
         return "\n".join(lines)
+
+    _STEP_COLUMNS = ("row", "step_id", "activity", "waktu", "completions", "late",
+                     "late_share", "mean_actual_minutes", "mean_late_by_minutes",
+                     "overdue_now")
+
+    def _step_rows(self) -> list[tuple[object, ...]]:
+        return [(s.row, s.step_id, s.activity, s.waktu, s.completions, s.late, s.late_share,
+                 s.mean_actual_minutes, s.mean_late_by_minutes, len(s.overdue_now))
+                for s in self.steps]
+
+    def to_pandas(self) -> Any:
+        """One row per step: completions, late ones, means, and how many are overdue now."""
+        from sopflow.notebook import to_frame
+
+        return to_frame(self._STEP_COLUMNS, self._step_rows())
+
+    def _repr_html_(self) -> str:
+        from sopflow.notebook import html_table
+
+        return html_table(self._STEP_COLUMNS, self._step_rows(),
+                          f"Monitoring of {self.procedure!r} at {self.at:%Y-%m-%d %H:%M}: "
+                          f"{len(self.instances)} instance(s), {len(self.overdue)} overdue now")
 
 
 def _row(s: StepSummary, tolerance: float, assessor: str) -> MonitoringRow:

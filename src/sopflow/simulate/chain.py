@@ -276,7 +276,7 @@ def build_chain(
     for node in states:
         where = _step_name(graph, node)
         spec = durations.get(node)
-        bare_hari = procedure.definition.bare_hari
+        bare_hari = procedure.definition.bare_hari_basis
         if spec is None or isinstance(spec, str):
             waktu = graph.nodes[node]["waktu"] if spec is None else parse_waktu(
                 spec, bare_hari=bare_hari)

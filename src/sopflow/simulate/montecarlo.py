@@ -171,7 +171,7 @@ def simulate_lead_time(
                         working_days_per_week=working_days_per_week)
     return simulate_chain(chain, replications=replications, rng=make_rng(rng),
                           deadline=deadline, track_visits=track_visits,
-                          bare_hari=procedure.definition.bare_hari)
+                          bare_hari=procedure.definition.bare_hari_basis)
 
 
 def simulate_chain(

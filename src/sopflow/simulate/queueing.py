@@ -340,7 +340,7 @@ def simulate_cases(
     caps = _capacities(chain, capacity)
     generator = make_rng(rng)
     every = None if period is None else to_minutes(
-        period, working_day_hours, procedure.definition.bare_hari, what="period")
+        period, working_day_hours, procedure.definition.bare_hari_basis, what="period")
     times, rate = _arrival_times(cases, arrivals_per_day, arrival_times, every,
                                  working_day_hours, generator)
     loads = _loads(chain, rate, caps)

@@ -166,6 +166,35 @@ class _JSON:
         """``to_dict()`` as JSON text (infinite values as "inf")."""
         return json.dumps(_json_ready(self.to_dict()), ensure_ascii=False, **kwargs)
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the summary, as readable as in a terminal (escaped), and its plots
+        inline when matplotlib is installed."""
+        import html
+
+        return f"<pre>{html.escape(self.summary())}</pre>" + "".join(self._inline_plots())
+
+    def _inline_plots(self) -> list[str]:
+        import base64
+        import importlib.util
+        import tempfile
+
+        if importlib.util.find_spec("matplotlib") is None:
+            return []
+        images = []
+        with tempfile.TemporaryDirectory(prefix="sopflow-plot-") as folder:
+            for name in ("plot_lead_time", "plot_workload"):
+                plot = getattr(self, name, None)
+                if plot is None:
+                    continue
+                path = plot(Path(folder) / f"{name}.png")
+                data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+                images.append(f'<img alt="{name[5:].replace("_", " ")}" '
+                              f'src="data:image/png;base64,{data}"/>')
+        return images
+
+    def summary(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
 
 @attrs.frozen(kw_only=True, eq=False)
 class Analysis(_JSON):
