@@ -225,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT", default=None,
                    help="output file (default: standard output)")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    p.add_argument("--executable", nargs="?", const="camunda", choices=("camunda", "spiff"),
+                   default=None, help="bpmn only: an executable process (user tasks, "
+                   "conditions) for Camunda 8 (FEEL, the default) or SpiffWorkflow (Python)")
 
     p = command("import", "read an SOP table (.xlsx or .csv) into sopflow/1 JSON",
                 "Read the steps table of FILE (.xlsx or .csv, see docs/office.md) and write "
@@ -234,9 +237,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT", default=None,
                    help="output file (default: standard output)")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
-    p.add_argument("--executable", nargs="?", const="camunda", choices=("camunda", "spiff"),
-                   default=None, help="bpmn only: an executable process (user tasks, "
-                   "conditions) for Camunda 8 (FEEL, the default) or SpiffWorkflow (Python)")
 
     p = command("new", "write a new SOP file from a commented template",
                 "Write a Python file for a new SOP, with every identity field, two lanes, a "
