@@ -252,3 +252,20 @@ def test_random_sops_export_valid_bpmn(spec: dict[str, Any]) -> None:
         event("valid")
     check_structure(to_bpmn(procedure), procedure)
     parse_with_spiff(to_bpmn(procedure, executable="spiff"))
+
+
+def test_exits_to_the_first_step_and_back_to_mulai_are_one_flow() -> None:
+    # "Back to Mulai" is the first step again in BPMN: two exits reaching one node must give
+    # one flow with both labels (no duplicate flow), and no gateway when that is the only place.
+    sop = new_sop()
+    staf = sop.actor("Staf")
+    sop.decision("Apakah berkas lengkap?", by=staf, yes="s2", no=sopflow.END)
+    sop.decision("Apakah perlu diulang?", by=staf, exits={"Ulang": "s1", "Dari awal": sopflow.START})
+    root = ET.fromstring(to_bpmn(sop.compile(strict=False)))
+    flows = root.findall(f".//{{{BPMN_NS}}}sequenceFlow")
+    pairs = Counter((f.get("sourceRef"), f.get("targetRef")) for f in flows)
+    assert max(pairs.values()) == 1
+    gateways = {g.get("id") for g in root.findall(f".//{{{BPMN_NS}}}exclusiveGateway")}
+    assert not any("s2" in g and "Join" not in g for g in gateways)
+    names = {f.get("name") for f in flows}
+    assert not {"Ulang", "Dari awal"} <= names  # carried together or by no gateway at all

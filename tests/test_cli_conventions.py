@@ -106,8 +106,8 @@ def test_completion_scripts() -> None:
     done = run(["completion", "bash"])
     assert done.returncode == 0
     script = done.stdout
-    for word in ("validate", "render", "export", "--strict-warnings", "--to", "json bpmn dot",
-                 "complete -o filenames -F _sopflow sopflow"):
+    for word in ("validate", "render", "export", "--strict-warnings", "--to",
+                 "json bpmn dot xlsx csv", "complete -o filenames -F _sopflow sopflow"):
         assert word in script, word
     if shutil.which("bash"):  # the script is valid bash and completes a subcommand
         probe = (script + '\nCOMP_WORDS=(sopflow val); COMP_CWORD=1; _sopflow; '
@@ -115,7 +115,7 @@ def test_completion_scripts() -> None:
                  ' _sopflow; echo "${COMPREPLY[@]}"\n')
         out = subprocess.run(["bash", "-c", probe], capture_output=True, text=True,
                              check=True).stdout.splitlines()
-        assert out == ["validate", "json bpmn dot"]
+        assert out == ["validate", "json bpmn dot xlsx csv"]
     assert run(["completion", "zsh"]).stdout.startswith("autoload -U +X bashcompinit")
 
 

@@ -190,7 +190,10 @@ def _model(procedure: Procedure, ids: _Ids, engine: str | None
             nodes[node_id] = Node(node_id, "task", lane, data["row"], str(node),
                                   name=str(data["text"]), box=Box(0, 0, w, h),
                                   annotation=f"Bersama: {others}" if others else "")
-            if data["kind"] == "decision" and graph.out_degree(node) >= 2:
+            # a gateway only where the exits reach two BPMN nodes ("back to Mulai" is the
+            # first step again)
+            reached = {first if t == START_NODE else t for t in graph.succ[node]}
+            if data["kind"] == "decision" and len(reached) >= 2:
                 gateway_id = ids.new("Gateway", str(node))
                 text = str(data["text"])
                 name = data.get("question") or (text if text.rstrip().endswith("?") else "")
@@ -208,16 +211,23 @@ def _model(procedure: Procedure, ids: _Ids, engine: str | None
     for node in graph.nodes:
         if exit_[node] != entry[node]:  # a decision's task leads to its gateway
             flows.append(Flow(ids.new("Flow", f"{node}_gateway"), entry[node], exit_[node]))
+    # exits of one step that reach one BPMN node (a step and "back to Mulai", which leads to
+    # that same first step) become one flow carrying all their labels: BPMN has no duplicates
+    made: dict[tuple[str, str], tuple[Flow, tuple[str | None, ...]]] = {}
     for source, target, data in sorted(graph.edges(data=True),
                                        key=lambda e: (graph.nodes[e[0]]["row"], e[2]["order"])):
         labels = tuple(data.get("labels", (data["label"],)))
         if target == START_NODE:  # back to "Mulai": the start event leads to the first step
             target = first
         forks = exit_[source] != entry[source]  # through a gateway: labelled, conditional
-        name = " / ".join(lb for lb in labels if lb) or None
-        flow = Flow(ids.new("Flow", f"{source}_{target}"), exit_[source], entry[target],
-                    name if forks else None)
-        flows.append(flow)
+        earlier = made.get((source, target))
+        if earlier is not None:
+            flow, labels = earlier[0], earlier[1] + labels
+        else:
+            flow = Flow(ids.new("Flow", f"{source}_{target}"), exit_[source], entry[target])
+            flows.append(flow)
+        made[(source, target)] = (flow, labels)
+        flow.name = (" / ".join(lb for lb in labels if lb) or None) if forks else None
         if engine is not None and forks:
             conditions[flow.id] = _condition(engine, str(source), labels)
     _joins(nodes, flows, ids)
