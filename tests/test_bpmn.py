@@ -260,7 +260,8 @@ def test_exits_to_the_first_step_and_back_to_mulai_are_one_flow() -> None:
     sop = new_sop()
     staf = sop.actor("Staf")
     sop.decision("Apakah berkas lengkap?", by=staf, yes="s2", no=sopflow.END)
-    sop.decision("Apakah perlu diulang?", by=staf, exits={"Ulang": "s1", "Dari awal": sopflow.START})
+    sop.decision("Apakah perlu diulang?", by=staf,
+                 exits={"Ulang": "s1", "Dari awal": sopflow.START})
     root = ET.fromstring(to_bpmn(sop.compile(strict=False)))
     flows = root.findall(f".//{{{BPMN_NS}}}sequenceFlow")
     pairs = Counter((f.get("sourceRef"), f.get("targetRef")) for f in flows)
