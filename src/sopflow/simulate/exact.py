@@ -14,9 +14,6 @@ row per step and only as many off-diagonal entries as the step has exits: it is 
 sparse (scipy) and factorised once (sparse LU); the visits come from the transposed solve
 with the same factors. Loops of any shape are handled exactly; time and memory grow about
 linearly with the steps for SOP-shaped graphs (100,000 steps: about a second).
-
-:data:`EXACT_STEP_LIMIT` bounds the chains the command line analyses exactly; past it (or if
-the factors would not fit) it says so and shows only the Monte Carlo figures.
 """
 
 from __future__ import annotations
@@ -34,11 +31,7 @@ if TYPE_CHECKING:
 
     from sopflow.procedure import Procedure
 
-__all__ = ["EXACT_STEP_LIMIT", "analyse", "analyse_chain"]
-
-#: Chains up to this many steps are analysed exactly by ``sopflow simulate`` (far more than
-#: any real SOP; a generated 1,000,000-step chain still takes seconds).
-EXACT_STEP_LIMIT = 1_000_000
+__all__ = ["analyse", "analyse_chain"]
 
 
 def analyse(
