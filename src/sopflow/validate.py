@@ -145,6 +145,15 @@ class _Context:
         return _reachable(self.graph, [START_NODE], reverse=False)
 
     @functools.cached_property
+    def waktu(self) -> dict[str, Waktu]:
+        """Each step's parsed Waktu, read from the graph once for the rules that need it."""
+        found: dict[str, Waktu] = {}
+        for node, waktu in self.graph.nodes(data="waktu"):
+            if isinstance(waktu, Waktu):
+                found[node] = waktu
+        return found
+
+    @functools.cached_property
     def finishing(self) -> set[str]:
         """Nodes from which an end can be reached."""
         return _reachable(self.graph, self.ends, reverse=True)
@@ -272,7 +281,8 @@ def _decision_exits(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 def _reachable(graph: SOPGraph, sources: Iterable[str], reverse: bool) -> set[str]:
     """Breadth-first search over successors (or predecessors): linear time."""
-    neighbours = graph.pred if reverse else graph.succ
+    # the plain adjacency dicts: networkx's views cost microseconds per lookup
+    neighbours = dict((graph.reverse(copy=False) if reverse else graph).adjacency())
     seen = set(sources)
     queue = deque(seen)
     while queue:
@@ -335,7 +345,7 @@ def _missing_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
-        waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
+        waktu: Waktu = ctx.waktu[step.id]
         if step.time.strip() and not waktu.readable:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} cannot be read; "
@@ -499,7 +509,7 @@ def _dates_order(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 def _bare_hari(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     reading = "working days" if ctx.definition.bare_hari is Basis.WORKING else "calendar days"
     for row, step in ctx.unique:
-        waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
+        waktu: Waktu = ctx.waktu[step.id]
         if waktu.readable and waktu.bare_hari:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} says bare 'hari', "
@@ -529,7 +539,7 @@ def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     sizes: dict[int, float | None] = {}  # by id(): compile shares one Waktu per distinct text
     timed = []
     for row, step in ctx.unique:
-        waktu = ctx.graph.nodes[step.id]["waktu"]
+        waktu = ctx.waktu[step.id]
         key = id(waktu)
         if key not in sizes:
             sizes[key] = _scale(waktu)
