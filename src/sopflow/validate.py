@@ -547,17 +547,22 @@ def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
         if size is not None:
             timed.append((row, step, size))
     factor = OUT_OF_LINE_FACTOR
+    inverse = 1 / factor
+    last = len(timed) - 1
+    if last < 2:
+        return  # fewer than three timed steps: no step has two neighbours
     for i, (row, step, size) in enumerate(timed):
         # Both neighbours; at either end of the table, the two nearest on the one side.
-        if 0 < i < len(timed) - 1:
-            neighbours = [timed[i - 1], timed[i + 1]]
+        if 0 < i < last:
+            first, second = timed[i - 1][2], timed[i + 1][2]
         else:
-            neighbours = timed[1:3] if i == 0 else timed[-3:-1]
-        if len(neighbours) < 2:
-            continue
-        ratios = [size / other for _, _, other in neighbours]
-        if all(r >= factor for r in ratios) or all(r <= 1 / factor for r in ratios):
-            side = "longer" if ratios[0] > 1 else "shorter"
+            first, second = (timed[1][2], timed[2][2]) if i == 0 else (
+                timed[-3][2], timed[-2][2])
+        r1, r2 = size / first, size / second
+        if (r1 >= factor and r2 >= factor) or (r1 <= inverse and r2 <= inverse):
+            neighbours = ([timed[i - 1], timed[i + 1]] if 0 < i < last
+                          else timed[1:3] if i == 0 else timed[-3:-1])
+            side = "longer" if r1 > 1 else "shorter"
             around = " and ".join(repr(s.time) for _, s, _ in neighbours)
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} is over "
