@@ -39,40 +39,34 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
         labels=definition.labels,
     )
     rows: dict[str, int] = {}
+    for row, step in enumerate(definition.steps, start=1):
+        rows.setdefault(step.id, row)  # a duplicate id: validation reports it; the first wins
+    # Add the bare nodes, then fill each node's own attribute dict in place: add_nodes_from
+    # with (node, dict) pairs copies every dict twice (a third of compiling) and a list of
+    # them would hold a second copy of every node's attributes at the peak.
+    graph.add_nodes_from(rows)
+    node_data = graph.nodes
     # Real SOPs repeat their Waktu texts ("15 menit"): parse each distinct text once.
     waktu: dict[str, Waktu] = {}
-    nodes = []
     for row, step in enumerate(definition.steps, start=1):
-        if step.id in rows:
-            continue  # a duplicate id: validation reports it; the first row keeps the id
-        rows[step.id] = row
+        if rows[step.id] != row:
+            continue  # the duplicate of an earlier id
         parsed = waktu.get(step.time)
         if parsed is None:
             parsed = waktu[step.time] = parse_waktu(step.time, bare_hari=definition.bare_hari)
-        nodes.append(
-            (
-                step.id,
-                {
-                    "kind": step.kind.value,
-                    "row": row,
-                    "text": step.text,
-                    "question": step.question if step.kind is StepKind.DECISION else None,
-                    "lanes": step.actors,
-                    "lane": step.actors[0] if step.actors else "",
-                    "inputs": step.inputs,
-                    "waktu": parsed,
-                    "output": step.output,
-                    "note": step.note,
-                    "location": step.location,
-                },
-            )
+        node_data[step.id].update(
+            kind=step.kind.value,
+            row=row,
+            text=step.text,
+            question=step.question if step.kind is StepKind.DECISION else None,
+            lanes=step.actors,
+            lane=step.actors[0] if step.actors else "",
+            inputs=step.inputs,
+            waktu=parsed,
+            output=step.output,
+            note=step.note,
+            location=step.location,
         )
-    # add the bare nodes, then fill each node's own attribute dict: add_nodes_from with
-    # (node, dict) pairs copies every dict twice (a third of compiling)
-    graph.add_nodes_from(node for node, _ in nodes)
-    node_data = graph.nodes
-    for node, data in nodes:
-        node_data[node].update(data)
     first = definition.start_step
     if first is not None and first in rows:
         data = graph.nodes[first]
