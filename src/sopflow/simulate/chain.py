@@ -158,10 +158,10 @@ def build_chain(
     graph = procedure.graph
     branches = dict(branches or {})
     durations = dict(durations or {})
-    step_ids = [s.id for s in procedure.steps if s.id in graph]
     for key, where in ((branches, "branches"), (durations, "durations")):
         for step_id in key:
             if step_id not in graph or step_id in (START_NODE,) or step_id.startswith(END_PREFIX):
+                step_ids = [s.id for s in procedure.steps if s.id in graph]
                 raise SimulationError(
                     f"{where}: unknown step {step_id!r}{_did_you_mean(step_id, step_ids)}"
                 )
