@@ -65,8 +65,9 @@ def caller_location() -> SourceLocation:
 
 def _check(location: SourceLocation, field: str, value: object, *kinds: type | None) -> None:
     """Refuse a value of the wrong type where it is written, naming the argument."""
-    if any(value is None if kind is None else isinstance(value, kind) for kind in kinds):
-        return
+    for kind in kinds:  # a plain loop: this runs for every field of every step
+        if (value is None) if kind is None else isinstance(value, kind):
+            return
     names = " or ".join("None" if kind is None else
                         "a string" if kind is str else kind.__name__ for kind in kinds)
     raise TypeError(f"{location}: {field} must be {names}, got {value!r}")
