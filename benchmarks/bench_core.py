@@ -1,82 +1,129 @@
-"""Benchmark the core: define, compile and validate generated SOPs; time `import sopflow`.
+"""The core against plain-Python floors: define an SOP, compile and validate it; `import sopflow`.
 
-Run: ``python benchmarks/bench_core.py`` (add ``--sizes 100 10000`` to choose sizes).
-Each size runs in a fresh process so its peak memory (ru_maxrss) is its own. For scale, the
-same graph is also built with plain networkx in the same process (the "networkx" column):
-the ratio says what sopflow's model, DSL and validation cost on top of the graph itself.
-Targets (issue 2): 100,000 steps compiled and validated in < 2 s and < 1 GB;
-``import sopflow`` < 0.3 s.
+For each size, in a fresh process, interleaved rounds (median, spread, ratio; see README.md):
+
+* define: the DSL calls plus ``sop.definition()`` against a floor that appends the same rows
+  as plain dicts (id, text, actor, inputs, time, output, exits) to a list;
+* compile + validate: ``compile_definition(definition)`` (what ``sop.compile()`` does after
+  ``definition()``) against a networkx floor that builds the same graph (nodes with their
+  row, text, actor and Waktu text, edges with their labels) and does the reachability every
+  validation needs: the steps reachable from the start, and those from which an end is
+  reachable (``nx.descendants`` on the graph and on its reverse);
+* each timed call ends with a full ``gc.collect()`` on both sides: sopflow pauses the
+  collector while it builds (one pass later instead of several during), and that pass must
+  be charged to it, not to whatever runs next;
+* peak memory: each side alone in its own fresh process (ru_maxrss after defining, compiling
+  and validating; the floor: rows, graph and reachability), minus that of a process that
+  only imported the same modules.
+
+The generated SOP (benchmarks/generated.py ``core_sop``) passes validation without findings.
+
+Run: ``PYTHONPATH=src python benchmarks/bench_core.py`` (``--sizes 1000 100000``,
+``--rounds N``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
 
 CHILD = r"""
-import json, resource, sys, time
-n = int(sys.argv[1])
-t0 = time.perf_counter()
-from sopflow import SOP, END, Signatory
-from datetime import date
-t_import = time.perf_counter() - t0
-
-t0 = time.perf_counter()
-sop = SOP("Generated", number="1", created=date(2025, 1, 1), effective=date(2025, 1, 1),
-          approved_by=Signatory(position="Kepala"), unit=["Unit"], legal_basis=["UU"],
-          qualifications=["Q"], related=["R"], equipment=["E"], warning="W", records="R")
-actors = [sop.actor(f"Pelaksana {k}") for k in range(6)]
-for i in range(1, n + 1):
-    kw = dict(by=actors[i % 6], inputs=["Berkas"], time=f"{5 + i % 7} menit", output="Hasil")
-    if i % 10 == 0:
-        # a decision loop every 10 steps: back 5 rows on "Tidak"
-        sop.decision(f"Apakah langkah {i} sesuai?", yes="@next", no=f"s{i - 5}", **kw)
-    else:
-        sop.step(f"Memproses langkah {i}", **kw)
-definition = sop.definition()
-t_define = time.perf_counter() - t0
-
-from sopflow.graph import compile_graph
+import gc, json, resource, sys, time
+sys.path.insert(0, sys.argv[3])
+mode, n = sys.argv[1], int(sys.argv[2])
+rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+from generated import core_sop
 from sopflow.procedure import compile_definition
-from sopflow.validate import validate
-t0 = time.perf_counter()
-procedure = compile_definition(definition)  # what sop.compile() does after definition()
-t_total = time.perf_counter() - t0
-assert procedure.report.ok, str(procedure.report)[:2000]
-# The two halves separately (with the collector as the caller left it).
-t0 = time.perf_counter()
-graph = compile_graph(definition)
-t_compile = time.perf_counter() - t0
-t0 = time.perf_counter()
-report = validate(definition, graph)
-t_validate = time.perf_counter() - t0
-
 import networkx as nx
-t0 = time.perf_counter()
-g = nx.DiGraph()
-for step in definition.steps:
-    g.add_node(step.id, text=step.text)
-for step in definition.steps:
-    for e in step.exits:
-        g.add_edge(step.id, e.target, label=e.label)
-t_nx = time.perf_counter() - t0
 
-print(json.dumps(dict(n=n, define=t_define, total=t_total, compile=t_compile, validate=t_validate,
-                      networkx=t_nx, import_=t_import,
-                      peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))
+
+def define_rows(n):
+    rows = []
+    for i in range(1, n + 1):
+        row = dict(id=f"s{i}", by=f"Pelaksana {i % 6}", inputs=["Berkas"],
+                   time=f"{5 + i % 7} menit", output="Hasil")
+        if i % 10 == 0:
+            row.update(text=f"Apakah langkah {i} sudah sesuai?", kind="decision",
+                       exits=[("Ya", f"s{i + 1}" if i < n else "end"), ("Tidak", f"s{i - 5}")])
+        else:
+            row.update(text=f"Memproses langkah {i}", kind="process",
+                       exits=[(None, f"s{i + 1}" if i < n else "end")])
+        rows.append(row)
+    return rows
+
+
+def networkx_floor(rows):
+    g = nx.DiGraph()
+    g.add_node("start")
+    g.add_node("end")
+    g.add_nodes_from((r["id"], dict(row=k, text=r["text"], lane=r["by"], waktu=r["time"]))
+                     for k, r in enumerate(rows, start=1))
+    g.add_edge("start", rows[0]["id"])
+    g.add_edges_from((r["id"], t, dict(label=lab)) for r in rows for lab, t in r["exits"])
+    reachable = nx.descendants(g, "start")
+    finishing = nx.descendants(g.reverse(copy=False), "end")
+    unreachable = [r["id"] for r in rows if r["id"] not in reachable]
+    dead = [r["id"] for r in rows if r["id"] not in finishing]
+    assert not unreachable and not dead
+    return g
+
+
+def sopflow_define(n):
+    return core_sop(n).definition()
+
+
+def sopflow_compile(definition):
+    procedure = compile_definition(definition)
+    assert procedure.report.ok and not procedure.report.findings, str(procedure.report)[:500]
+    return procedure
+
+
+def timed(fn, *args):
+    # Each side pays a full collection at the end: sopflow pauses the collector while it
+    # builds, so the pass its objects cost would otherwise fall on whatever runs next.
+    gc.collect()
+    t0 = time.perf_counter()
+    value = fn(*args)
+    gc.collect()
+    return value, time.perf_counter() - t0
+
+
+if mode == "time":
+    out = {"define": [], "rows": [], "compile": [], "networkx": []}
+    for _ in range(rounds):
+        # one side at a time, nothing of the other alive: each collection scans its own
+        definition, s = timed(sopflow_define, n); out["define"].append(s)
+        procedure, s = timed(sopflow_compile, definition); out["compile"].append(s)
+        del definition, procedure
+        rows, s = timed(define_rows, n); out["rows"].append(s)
+        graph, s = timed(networkx_floor, rows); out["networkx"].append(s)
+        del rows, graph
+    print(json.dumps(out))
+else:
+    if mode == "sopflow":
+        keep = sopflow_compile(sopflow_define(n))
+    elif mode == "floor":
+        keep = networkx_floor(define_rows(n))
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
 
-def run_size(n: int) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(n)], capture_output=True, text=True, check=True
-    ).stdout
-    result: dict[str, float] = json.loads(out)
-    return result
+def child(*args: str) -> str:
+    env = dict(os.environ)
+    return subprocess.run([sys.executable, "-c", CHILD, *args, ], capture_output=True,
+                          text=True, check=True, env=env).stdout
+
+
+def peak_mb(mode: str, n: int) -> float:
+    return float(child(mode, str(n), str(HERE)))
 
 
 def import_time(repeats: int = 7) -> float:
@@ -92,21 +139,30 @@ def import_time(repeats: int = 7) -> float:
     return full - bare
 
 
+def show(name: str, ours: list[float], floor: list[float]) -> str:
+    m, f = statistics.median(ours), statistics.median(floor)
+    return (f"{name} {m:8.3f} s ({min(ours):.3f}-{max(ours):.3f}) vs {f:7.3f} s"
+            f" ({min(floor):.3f}-{max(floor):.3f}): {m / f:5.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    print(f"python {sys.version.split()[0]}; each size in a fresh process")
-    print("(compile and validate alone run with the garbage collector on; compile+validate is")
-    print(" sop.compile() as a user calls it)")
-    print(f"{'steps':>8} {'define s':>9} {'compile s':>10} {'validate s':>11} "
-          f"{'compile+validate s':>19} {'networkx s':>11} {'ratio':>6} {'peak MB':>8}")
+    print(f"python {sys.version.split()[0]}; each size in a fresh process; {args.rounds}"
+          " interleaved rounds; median (fastest-slowest) and the ratio of the medians")
+    bare = peak_mb("none", 1)
     for n in args.sizes:
-        r = run_size(n)
-        cv = r["total"]
-        print(f"{n:>8} {r['define']:>9.3f} {r['compile']:>10.3f} {r['validate']:>11.3f} "
-              f"{cv:>19.3f} {r['networkx']:>11.3f} {cv / r['networkx']:>6.1f} "
-              f"{r['peak_mb']:>8.0f}")
+        r = json.loads(child("time", str(n), str(HERE), str(args.rounds)))
+        print(f"{n:,} steps")
+        print("   " + show("define (DSL + definition())  vs plain dict rows      ", r["define"],
+                           r["rows"]))
+        print("   " + show("compile + validate           vs networkx reachability", r["compile"],
+                           r["networkx"]))
+        ours, floor = peak_mb("sopflow", n) - bare, peak_mb("floor", n) - bare
+        print(f"   peak memory above the imports ({bare:.0f} MB): sopflow {ours:.0f} MB,"
+              f" floor {floor:.0f} MB: {ours / max(floor, 1.0):.2f}x")
     print(f"import sopflow: {import_time() * 1000:.0f} ms (median of 7, start-up subtracted)")
 
 

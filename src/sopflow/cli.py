@@ -546,17 +546,22 @@ def _cmd_simulate(args: argparse.Namespace, out: _Output) -> int:
                            replications=args.replications, rng=args.seed,
                            branches=_branches(args.branch),
                            deadline=deadline.text if deadline is not None else None)
+    from sopflow.simulate.beside import exact_for
+
+    exact = _library_call("simulation", exact_for, procedure, branches=_branches(args.branch))
     out.clear_progress()
     finish = None
     if args.start is not None:
         finish = _library_call("simulation", result.describe_finish, args.start)
     if args.format == "json":
         data = result.to_dict()
+        data["exact"] = exact.to_dict()
         if finish is not None:
             data["finish"] = finish
         out.print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
     else:
         out.print(str(result.summary()))
+        out.print("\n" + "\n".join(exact.lines(result)))
         if finish is not None:
             out.print(finish)
     return EXIT_OK

@@ -45,8 +45,12 @@ def _tuple_of_str(value: object) -> tuple[str, ...]:
     """Accept one string or an iterable of strings; refuse anything else by name."""
     if isinstance(value, str):
         return (value,)
-    if type(value) is tuple and all(type(v) is str for v in value):
-        return value  # the common case, already right: no copy
+    if type(value) is tuple:
+        for item in value:  # a plain loop: this runs for two fields of every step
+            if type(item) is not str:
+                break
+        else:
+            return value  # the common case, already right: no copy
     if not isinstance(value, Iterable):
         raise TypeError(f"expected a string or a list of strings, got {value!r}")
     try:

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from sopflow.graph import START_NODE, SOPGraph, ends, node_attrs, table_rows
+from sopflow.graph import START_NODE, SOPGraph, ends, table_rows
 from sopflow.model import (
     END,
     START,
@@ -202,6 +202,15 @@ class _Context:
         return _reachable(self.graph, [START_NODE], reverse=False)
 
     @functools.cached_property
+    def waktu(self) -> dict[str, Waktu]:
+        """Each step's parsed Waktu, read from the graph once for the rules that need it."""
+        found: dict[str, Waktu] = {}
+        for node, waktu in self.graph.nodes(data="waktu"):
+            if isinstance(waktu, Waktu):
+                found[node] = waktu
+        return found
+
+    @functools.cached_property
     def finishing(self) -> set[str]:
         """Nodes from which an end can be reached."""
         return _reachable(self.graph, self.ends, reverse=True)
@@ -361,7 +370,8 @@ def _decision_exits(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 def _reachable(graph: SOPGraph, sources: Iterable[str], reverse: bool) -> set[str]:
     """Breadth-first search over successors (or predecessors): linear time."""
-    neighbours = graph.pred if reverse else graph.succ
+    # the plain adjacency dicts: networkx's views cost microseconds per lookup
+    neighbours = dict((graph.reverse(copy=False) if reverse else graph).adjacency())
     seen = set(sources)
     queue = deque(seen)
     while queue:
@@ -429,7 +439,7 @@ def _missing_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
-        waktu = node_attrs(ctx.graph, step.id)["waktu"]
+        waktu: Waktu = ctx.waktu[step.id]
         if step.time.strip() and not waktu.understood:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} cannot be read; "
@@ -445,7 +455,7 @@ def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 def _no_time_standard(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
-        waktu = node_attrs(ctx.graph, step.id)["waktu"]
+        waktu = ctx.waktu[step.id]
         if waktu.kind not in (WaktuKind.NO_STANDARD, WaktuKind.CADENCE):
             continue
         cadence = waktu.kind is WaktuKind.CADENCE
@@ -650,7 +660,7 @@ def _bare_hari(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     if ctx.definition.bare_hari is not None:
         return  # the SOP says how it reads a bare "hari": nothing is ambiguous
     for row, step in ctx.unique:
-        waktu = node_attrs(ctx.graph, step.id)["waktu"]
+        waktu = ctx.waktu[step.id]
         if waktu.readable and waktu.bare_hari:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} says bare 'hari', "
@@ -693,7 +703,7 @@ def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     sizes: dict[int, float | None] = {}  # by id(): compile shares one Waktu per distinct text
     timed: dict[bool, list[tuple[int, Step, float]]] = {False: [], True: []}
     for row, step in ctx.unique:
-        waktu = node_attrs(ctx.graph, step.id)["waktu"]
+        waktu = ctx.waktu[step.id]
         key = id(waktu)
         if key not in sizes:
             sizes[key] = _scale(waktu)

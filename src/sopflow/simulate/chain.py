@@ -14,6 +14,7 @@ agree on what a step is, where it may go next and how long it takes.
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
 from collections import deque
 from collections.abc import Mapping
@@ -24,7 +25,6 @@ import attrs
 from sopflow.graph import END_PREFIX, START_NODE
 from sopflow.simulate.durations import (
     DurationSpec,
-    DurationTable,
     RangeShape,
     Resolved,
     from_waktu,
@@ -58,8 +58,8 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _step_name(graph: Any, node: str) -> str:
-    data = graph.nodes[node]
+def _step_name(nodes: Mapping[str, Any], node: str) -> str:
+    data = nodes[node]
     text = data.get("text", "")
     short = text if len(text) <= 50 else text[:47] + "..."
     return f"step {data.get('row', '?')} {node!r} ({short!r})"
@@ -82,7 +82,6 @@ class Chain:
     calendar_steps: tuple[str, ...]  # states whose Waktu counts calendar time
     warnings: tuple[str, ...]
     working_day_hours: float
-    table: DurationTable
 
     @property
     def n(self) -> int:
@@ -101,20 +100,21 @@ class Chain:
 
         return np.asarray([d.variance for d in self.dists], dtype=np.float64)
 
-    def matrices(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Q (state -> state) and R (state -> end) transition matrices."""
+    def edges(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp],
+                             npt.NDArray[np.float64]]:
+        """Every transition as three flat arrays: source state, target (index < n: a state;
+        n + k: end k) and probability; the form the sparse solver and the samplers read."""
         import numpy as np
 
-        n, m = self.n, len(self.ends)
-        q = np.zeros((n, n))
-        r = np.zeros((n, m))
-        for i, (ts, ps) in enumerate(zip(self.targets, self.probs, strict=True)):
-            for t, p in zip(ts, ps, strict=True):
-                if t < n:
-                    q[i, t] += p
-                else:
-                    r[i, t - n] += p
-        return q, r
+        n = self.n
+        counts = np.fromiter(map(len, self.targets), dtype=np.intp, count=n)
+        total = int(counts.sum())
+        source = np.repeat(np.arange(n, dtype=np.intp), counts)
+        target = np.fromiter(itertools.chain.from_iterable(self.targets), dtype=np.intp,
+                             count=total)
+        prob = np.fromiter(itertools.chain.from_iterable(self.probs), dtype=np.float64,
+                           count=total)
+        return source, target, prob
 
     def on_cycle(self) -> tuple[bool, ...]:
         """Whether each state lies on a cycle (can be visited more than once)."""
@@ -160,30 +160,33 @@ def build_chain(
     graph = procedure.graph
     branches = dict(branches or {})
     durations = dict(durations or {})
-    step_ids = [s.id for s in procedure.steps if s.id in graph]
     for key, where in ((branches, "branches"), (durations, "durations")):
         for step_id in key:
             if step_id not in graph or step_id in (START_NODE,) or step_id.startswith(END_PREFIX):
+                step_ids = [s.id for s in procedure.steps if s.id in graph]
                 raise SimulationError(
                     f"{where}: unknown step {step_id!r}{_did_you_mean(step_id, step_ids)}"
                 )
     if START_NODE not in graph or not graph.succ[START_NODE]:
         raise SimulationError(f"SOP {procedure.name!r} has no start (no steps): nothing to time")
     (first,) = graph.succ[START_NODE]
+    # plain dicts: networkx's views cost a few microseconds per lookup
+    nodes: dict[str, Any] = dict(graph.nodes)
+    adjacency: dict[str, Any] = dict(graph.adjacency())
     warnings: list[str] = []
 
     def edge_probs(node: str) -> dict[str, float]:
         """Successor node -> probability, following exits to "start" to the first step."""
         out: dict[str, float] = {}
-        succ = graph.succ[node]
+        succ = adjacency[node]
         if not succ:
-            raise SimulationError(f"{_step_name(graph, node)} has no exit: the flow stops there")
-        kind = graph.nodes[node]["kind"]
+            raise SimulationError(f"{_step_name(nodes, node)} has no exit: the flow stops there")
+        kind = nodes[node]["kind"]
         given: Mapping[Any, float] | None = branches.get(node)
         if kind != "decision":
             if given is not None:
                 raise SimulationError(
-                    f"branches: {_step_name(graph, node)} is not a decision, so it has no"
+                    f"branches: {_step_name(nodes, node)} is not a decision, so it has no"
                     " branch probabilities"
                 )
             ((target, _),) = succ.items()
@@ -193,7 +196,7 @@ def build_chain(
             p = 1.0 / len(labels)
             listed = ", ".join(f"{lab or '(unlabelled)'} {p:.3g}" for lab, _ in labels)
             warnings.append(
-                f"no branch probabilities for decision {_step_name(graph, node)}: each exit"
+                f"no branch probabilities for decision {_step_name(nodes, node)}: each exit"
                 f" taken with equal probability ({listed}); set them with branches="
                 f"{{{node!r}: {{label: probability}}}}"
             )
@@ -211,19 +214,19 @@ def build_chain(
                 if missing:
                     parts.append(f"no probability for exit(s) {missing}")
                 raise SimulationError(
-                    f"branches: decision {_step_name(graph, node)}: " + "; ".join(parts)
+                    f"branches: decision {_step_name(nodes, node)}: " + "; ".join(parts)
                     + f" (its exits: {names})"
                 )
             for lab, p in given.items():
                 if not (isinstance(p, int | float) and math.isfinite(p) and 0 <= p <= 1):
                     raise SimulationError(
-                        f"branches: decision {_step_name(graph, node)}: exit {lab!r} has"
+                        f"branches: decision {_step_name(nodes, node)}: exit {lab!r} has"
                         f" probability {p!r}; need a number in [0, 1]"
                     )
             total = math.fsum(given.values())
             if abs(total - 1.0) > 1e-9:
                 raise SimulationError(
-                    f"branches: decision {_step_name(graph, node)}: probabilities sum to"
+                    f"branches: decision {_step_name(nodes, node)}: probabilities sum to"
                     f" {total:.12g}, not 1"
                 )
             chosen = {lab: float(p) for lab, p in given.items()}
@@ -260,25 +263,32 @@ def build_chain(
                 stack.append(p)
     trapped = [node for node in order if node not in live]
     if trapped:
-        named = ", ".join(_step_name(graph, n) for n in sorted(trapped, key=_row(graph)))
+        named = ", ".join(_step_name(nodes, n) for n in sorted(trapped, key=_row(nodes)))
         raise SimulationError(
             f"SOP {procedure.name!r}: the flow can enter a loop with no way out (with the given"
             f" branch probabilities it never reaches {procedure.definition.labels.end}): {named}"
         )
-    states = sorted(order, key=_row(graph))
+    states = sorted(order, key=_row(nodes))
     ends = sorted({t for s in succ_probs.values() for t in s if t.startswith(END_PREFIX)},
-                  key=_row(graph))
+                  key=_row(nodes))
     index = {s: i for i, s in enumerate(states)}
     index.update({e: len(states) + k for k, e in enumerate(ends)})
 
     dists: list[Resolved] = []
     calendar_steps: list[str] = []
+    bare_hari = procedure.definition.bare_hari_basis
+    # steps share their Waktu objects (compile parses each text once): resolve each once
+    resolved: dict[int, Resolved] = {}
     for node in states:
-        where = _step_name(graph, node)
         spec = durations.get(node)
-        bare_hari = procedure.definition.bare_hari_basis
+        if spec is None and id(nodes[node]["waktu"]) in resolved:
+            dists.append(resolved[id(nodes[node]["waktu"])])
+            if nodes[node]["waktu"].basis is Basis.CALENDAR:
+                calendar_steps.append(node)
+            continue
+        where = _step_name(nodes, node)
         if spec is None or isinstance(spec, str):
-            waktu = graph.nodes[node]["waktu"] if spec is None else parse_waktu(
+            waktu = nodes[node]["waktu"] if spec is None else parse_waktu(
                 spec, bare_hari=bare_hari)
             if spec is not None and not waktu.readable:
                 raise SimulationError(f"durations: {where}: cannot read the Waktu {spec!r}")
@@ -290,6 +300,8 @@ def build_chain(
                 raise SimulationError(str(error)) from None
             if waktu.basis is Basis.CALENDAR:
                 calendar_steps.append(node)
+            if spec is None:
+                resolved[id(waktu)] = dist
         else:
             try:
                 dist = resolve_spec(spec, where=f"durations: {where}",
@@ -302,7 +314,7 @@ def build_chain(
     if no_duration:
         warnings.append(
             "no duration in the SOP for "
-            + ", ".join(f"{_step_name(graph, s)} ({graph.nodes[s]['waktu'].text!r})"
+            + ", ".join(f"{_step_name(graph.nodes, s)} ({graph.nodes[s]['waktu'].text!r})"
                         for s in no_duration)
             + ": counted as taking no time; give durations={...} for a better figure"
         )
@@ -311,10 +323,10 @@ def build_chain(
         warnings.append(
             "calendar-time Waktu converted to working time at the working week's average rate"
             f" (1 calendar day = {per_day:.1f} working minutes; holidays not removed): "
-            + ", ".join(f"{s} ({graph.nodes[s]['waktu'].text!r})" for s in calendar_steps)
+            + ", ".join(f"{s} ({nodes[s]['waktu'].text!r})" for s in calendar_steps)
         )
     actors = tuple(procedure.graph.graph.get("lanes", ()))
-    lanes = tuple(tuple(graph.nodes[s]["lanes"]) for s in states)
+    lanes = tuple(tuple(nodes[s]["lanes"]) for s in states)
     extra = [a for ls in lanes for a in ls if a not in actors]
     actors = actors + tuple(dict.fromkeys(extra))
     return Chain(
@@ -330,18 +342,19 @@ def build_chain(
         calendar_steps=tuple(calendar_steps),
         warnings=tuple(warnings),
         working_day_hours=working_day_hours,
-        table=DurationTable.build(dists),
     )
 
 
-def _row(graph: Any) -> Any:
+def _row(nodes: Mapping[str, Any]) -> Any:
     def key(node: str) -> tuple[int, str]:
-        return (int(graph.nodes[node].get("row", 0)), node)
+        return (int(nodes[node].get("row", 0)), node)
 
     return key
 
 
 def _exact_sum(ps: tuple[float, ...]) -> tuple[float, ...]:
     """Renormalise so the probabilities sum to 1 as closely as floats allow."""
+    if len(ps) == 1:
+        return (1.0,)
     total = math.fsum(ps)
     return tuple(p / total for p in ps)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import attrs
@@ -338,81 +338,29 @@ def resolve_spec(spec: object, *, where: str, working_day_hours: float) -> Resol
     )
 
 
-def sample(
-    rng: np.random.Generator,
-    states: npt.NDArray[np.intp],
-    table: DurationTable,
-) -> npt.NDArray[np.float64]:
-    """One duration for each entry of ``states`` (indices into ``table``), vectorised: one
-    numpy call per distribution family present, never a Python loop per draw."""
-    import numpy as np
-
-    fam = table.family[states]
-    present = np.flatnonzero(np.bincount(fam, minlength=len(Family)))
-    if len(present) == 1:
-        return _sample_family(rng, Family(int(present[0])), states, table)
-    out = np.empty(states.shape, dtype=np.float64)
-    for f in present:
-        mask = fam == f
-        out[mask] = _sample_family(rng, Family(int(f)), states[mask], table)
-    return out
-
-
-def _sample_family(
-    rng: np.random.Generator, family: Family, s: npt.NDArray[np.intp], t: DurationTable
-) -> npt.NDArray[np.float64]:
-    import numpy as np
-
-    a = t.a[s]
+def draw(rng: np.random.Generator, dist: Resolved, m: int) -> npt.NDArray[np.float64] | float:
+    """``m`` independent durations of one distribution (one numpy call, scalar parameters);
+    a fixed duration is returned as the plain number, which the caller broadcasts."""
+    a, b, c = dist.a, dist.b, dist.c
+    family = dist.family
     if family is Family.FIXED:
         return a
     if family is Family.UNIFORM:
-        return a + (t.b[s] - a) * rng.random(s.shape[0])
+        out: npt.NDArray[np.float64] = rng.random(m)
+        out *= b - a
+        out += a
+        return out
     if family is Family.TRIANGULAR:
-        return rng.triangular(a, t.c[s], t.b[s])
+        return rng.triangular(a, c, b, m)
     if family is Family.PERT:
-        alpha = t.c[s]
-        return a + (t.b[s] - a) * rng.beta(alpha, 6.0 - alpha)
+        out = rng.beta(c, 6.0 - c, m)
+        out *= b - a
+        out += a
+        return out
     if family is Family.LOGNORMAL:
-        return rng.lognormal(a, t.b[s])
+        return rng.lognormal(a, b, m)
     if family is Family.EXPONENTIAL:
-        return rng.exponential(a)
-    # EMPIRICAL: a uniform index into the state's slice of the pooled samples
-    offset, length = t.pool_offset[s], t.pool_length[s]
-    pick = offset + (rng.random(s.shape[0]) * length).astype(np.intp)
-    out: npt.NDArray[np.float64] = t.pool[np.minimum(pick, offset + length - 1)]
-    return out
-
-
-@attrs.frozen(kw_only=True, eq=False)
-class DurationTable:
-    """The distributions of all states as parallel numpy arrays (for the vectorised sampler)."""
-
-    family: npt.NDArray[np.intp]
-    a: npt.NDArray[np.float64]
-    b: npt.NDArray[np.float64]
-    c: npt.NDArray[np.float64]
-    pool: npt.NDArray[np.float64]
-    pool_offset: npt.NDArray[np.intp]
-    pool_length: npt.NDArray[np.intp]
-
-    @classmethod
-    def build(cls, dists: Sequence[Resolved]) -> DurationTable:
-        import numpy as np
-
-        pools = [d.samples for d in dists if d.samples is not None]
-        offsets, lengths, at = [], [], 0
-        for d in dists:
-            n = 0 if d.samples is None else len(d.samples)
-            offsets.append(at)
-            lengths.append(n)
-            at += n
-        return cls(
-            family=np.asarray([int(d.family) for d in dists], dtype=np.intp),
-            a=np.asarray([d.a for d in dists], dtype=np.float64),
-            b=np.asarray([d.b for d in dists], dtype=np.float64),
-            c=np.asarray([d.c for d in dists], dtype=np.float64),
-            pool=np.concatenate(pools) if pools else np.zeros(0),
-            pool_offset=np.asarray(offsets, dtype=np.intp),
-            pool_length=np.asarray(lengths, dtype=np.intp),
-        )
+        return rng.exponential(a, m)
+    assert dist.samples is not None
+    picked: npt.NDArray[np.float64] = dist.samples[rng.integers(0, dist.samples.size, m)]
+    return picked

@@ -1,20 +1,32 @@
 """Monte Carlo timing: many independent cases, vectorised across replications with numpy.
 
-All replications advance together one "hop" (one step visit) at a time: an array holds each
-running replication's current step; one vectorised draw gives all their durations (one numpy
-call per distribution family present), one draw picks all their next steps, and replications
-that reached an end drop out. The Python loop runs once per hop, never once per replication.
+What a case does next never depends on how long its steps took, so the cases are moved in
+batches, step by step rather than hop by hop: a batch is the array of replications standing
+at one step. Processing it draws all their durations in one numpy call with the step's own
+(scalar) parameters, adds them to each replication's running total, and splits the batch
+among the step's exits with one uniform draw. A run of steps that can only be entered from
+the step before (the usual straight line of an SOP) is walked with the same batch, summing
+the durations locally and touching the per-replication totals once at the end of the run.
+Batches waiting at a step are merged and the lowest step (row order) goes first, so a
+correction loop sends its returning cases round as one batch per lap. The Python loop runs
+once per batch, never once per replication.
+
+Guard: a loop that almost never exits would keep batches going round for ever. Each step in
+a loop counts the batches (laps) processed there; past ``max_hops`` laps the run stops with
+:class:`SimulationError` naming the loop. No single case can visit the step more often than
+there were laps, so a case is never cut short below that bound.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import attrs
 
 from sopflow.simulate.chain import Branches, Chain, SimulationError, build_chain
-from sopflow.simulate.durations import DurationSpec, RangeShape, sample
+from sopflow.simulate.durations import DurationSpec, RangeShape, draw
 from sopflow.simulate.result import SimulationResult, Times, to_minutes
 
 if TYPE_CHECKING:
@@ -23,10 +35,13 @@ if TYPE_CHECKING:
 
     from sopflow.procedure import Procedure
 
-__all__ = ["Paths", "make_rng", "run_paths", "simulate_chain", "simulate_lead_time"]
+__all__ = ["MAX_LAPS", "Paths", "make_rng", "run_paths", "simulate_chain",
+           "simulate_lead_time"]
 
 #: Cap on visits-per-step counts kept per replication (replications x looping steps).
 VISIT_TABLE_LIMIT = 20_000_000
+#: Default bound on the laps through any one step in a loop (see the module docstring).
+MAX_LAPS = 1_000_000
 
 
 def make_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
@@ -48,9 +63,9 @@ class Paths:
     end: npt.NDArray[np.intp]  # index of the end reached
     visit_count: npt.NDArray[np.int64]  # total visits per state over all replications
     work_sum: npt.NDArray[np.float64]  # total minutes spent per state
-    visits: npt.NDArray[np.uint16] | None  # per replication x looping state, if kept
+    visits: npt.NDArray[np.uint16] | None  # looping state x replication visit counts, if kept
     looping: tuple[int, ...]  # states that can be visited more than once
-    hops: int
+    hops: int  # batches processed (the sampler's Python-level work)
     # Every visit in order (only when recorded): replication, state, duration.
     log: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]] | None
 
@@ -62,87 +77,177 @@ def run_paths(
     *,
     track_visits: bool | None = None,
     record: bool = False,
-    max_hops: int = 1_000_000,
+    max_hops: int = MAX_LAPS,
 ) -> Paths:
-    """Simulate ``replications`` independent cases of ``chain`` (see the module docstring)."""
-    import numpy as np
+    """Simulate ``replications`` independent cases of ``chain`` (see the module docstring).
 
+    ``max_hops``: the most laps through any one step in a loop before the run stops with
+    :class:`SimulationError` (a loop that almost never exits)."""
     if not (isinstance(replications, int) and replications >= 1):
         raise ValueError(f"replications must be a positive int, got {replications!r}")
-    n = chain.n
-    cyclic = chain.on_cycle()
-    looping = tuple(i for i in range(n) if cyclic[i])
-    if track_visits is None:
-        track_visits = replications * len(looping) <= VISIT_TABLE_LIMIT
-    column = np.full(n, -1, dtype=np.intp)
-    column[list(looping)] = np.arange(len(looping))
-    visits = np.zeros((replications, len(looping)), dtype=np.uint16) if track_visits else None
+    walk = _Walk(chain, replications, rng, track_visits=track_visits, record=record,
+                 max_laps=max_hops)
+    walk.run()
+    return walk.paths()
 
-    # Successor tables: one deterministic successor, or a padded cumulative row per state.
-    degree = max(len(t) for t in chain.targets)
-    succ = np.full((n, degree), -1, dtype=np.intp)
-    cum = np.full((n, degree), 2.0)  # padding never chosen (u < 1)
-    for i, (ts, ps) in enumerate(zip(chain.targets, chain.probs, strict=True)):
-        succ[i, : len(ts)] = ts
-        c = np.cumsum(ps)
-        c[-1] = 1.0
-        cum[i, : len(ts)] = c
-    single = np.asarray([len(t) == 1 for t in chain.targets])
-    first_succ = succ[:, 0].copy()
 
-    lead = np.empty(replications, dtype=np.float64)
-    end = np.empty(replications, dtype=np.intp)
-    visit_count = np.zeros(n, dtype=np.int64)
-    work_sum = np.zeros(n, dtype=np.float64)
-    idx = np.arange(replications, dtype=np.intp)
-    state = np.full(replications, chain.initial, dtype=np.intp)
-    total = np.zeros(replications, dtype=np.float64)
-    log_r: list[npt.NDArray[np.intp]] = []
-    log_s: list[npt.NDArray[np.intp]] = []
-    log_d: list[npt.NDArray[np.float64]] = []
-    hops = 0
-    while idx.size:
-        hops += 1
-        if hops > max_hops:
-            raise SimulationError(
-                f"SOP {chain.name!r}: a replication is still running after {max_hops} steps;"
-                " a loop almost never exits (check the branch probabilities) or raise max_hops"
-            )
-        d = sample(rng, state, chain.table)
-        total += d
-        visit_count += np.bincount(state, minlength=n)
-        work_sum += np.bincount(state, weights=d, minlength=n)
-        if visits is not None and looping:
-            col = column[state]
-            on = col >= 0
-            visits[idx[on], col[on]] += 1
-        if record:
-            log_r.append(idx)
-            log_s.append(state)
-            log_d.append(d)
-        nxt = first_succ[state]
-        branch = ~single[state]
-        if branch.any():
-            sb = state[branch]
-            u = rng.random(sb.shape[0])
-            k = (cum[sb] <= u[:, None]).sum(axis=1)
-            nxt[branch] = succ[sb, k]
-        done = nxt >= n
-        if done.any():
-            finished = idx[done]
-            lead[finished] = total[done]
-            end[finished] = nxt[done] - n
-            keep = ~done
-            idx, state, total = idx[keep], nxt[keep], total[keep]
+class _Walk:
+    """The state of one :func:`run_paths` call: per-replication totals and the batches
+    waiting at each step (a heap of step indices, lowest row first)."""
+
+    def __init__(self, chain: Chain, replications: int, rng: np.random.Generator, *,
+                 track_visits: bool | None, record: bool, max_laps: int) -> None:
+        import numpy as np
+
+        n = chain.n
+        self.chain, self.rng, self.n, self.max_laps = chain, rng, n, max_laps
+        self.replications = replications
+        cyclic = chain.on_cycle()
+        self.looping = tuple(i for i in range(n) if cyclic[i])
+        if track_visits is None:
+            track_visits = replications * len(self.looping) <= VISIT_TABLE_LIMIT
+        self.column = [-1] * n
+        for col, i in enumerate(self.looping):
+            self.column[i] = col
+        self.visits = (np.zeros((len(self.looping), replications), dtype=np.uint16)
+                       if track_visits else None)
+        self.laps = [0] * n
+        # Walk straight on from s to t when t is s's only successor and s is t's only
+        # predecessor: the batch stays whole, no merging needed.
+        indegree = [0] * n
+        for ts in chain.targets:
+            for t in ts:
+                if t < n:
+                    indegree[t] += 1
+        self.carry = [ts[0] if len(ts) == 1 and ts[0] < n and ts[0] != i
+                      and indegree[ts[0]] == 1 else -1
+                      for i, ts in enumerate(chain.targets)]
+        # exit boundaries of each decision (the last, 1, is implied)
+        self.cum = [np.cumsum(ps)[:-1] if len(ps) > 1 else None for ps in chain.probs]
+        self.total = np.zeros(replications, dtype=np.float64)
+        self.end = np.full(replications, -1, dtype=np.intp)
+        self.visit_count = [0] * n
+        self.work_sum = [0.0] * n
+        self.pending: dict[int, list[npt.NDArray[np.intp]]] = {}
+        self.heap: list[int] = []
+        self.record = record
+        self.log: list[tuple[npt.NDArray[np.intp], int, npt.NDArray[np.float64] | float]] = []
+        self.batches = 0
+
+    def run(self) -> None:
+        import numpy as np
+
+        self._push(self.chain.initial, np.arange(self.replications, dtype=np.intp))
+        while self.heap:
+            s = heapq.heappop(self.heap)
+            waiting = self.pending.pop(s)
+            idx = waiting[0] if len(waiting) == 1 else np.concatenate(waiting)
+            self.batches += 1
+            self._walk(s, idx)
+
+    def _push(self, s: int, idx: npt.NDArray[np.intp]) -> None:
+        waiting = self.pending.get(s)
+        if waiting is None:
+            self.pending[s] = [idx]
+            heapq.heappush(self.heap, s)
         else:
-            state = nxt
-    log = None
-    if record:
-        r_all, s_all, d_all = np.concatenate(log_r), np.concatenate(log_s), np.concatenate(log_d)
+            waiting.append(idx)
+
+    def _walk(self, s: int, idx: npt.NDArray[np.intp]) -> None:
+        """Take the batch ``idx`` through step ``s`` and the straight run after it."""
+        m = idx.size
+        acc: npt.NDArray[np.float64] | float = 0.0
+        dists, column, carry = self.chain.dists, self.column, self.carry
+        while True:
+            d = draw(self.rng, dists[s], m)
+            if isinstance(acc, float):
+                acc = acc + d  # a new array (or still a number): ours to add into
+            else:
+                acc += d
+            self.visit_count[s] += m
+            self.work_sum[s] += d * m if isinstance(d, float) else float(d.sum())
+            if column[s] >= 0:
+                self._lap(s, idx)
+            if self.record:
+                self.log.append((idx, s, d))
+            if carry[s] < 0:
+                break
+            s = carry[s]
+        self.total[idx] += acc
+        self._split(s, idx)
+
+    def _lap(self, s: int, idx: npt.NDArray[np.intp]) -> None:
+        """One more batch through looping step ``s``: count it (the guard) and the visits."""
+        self.laps[s] += 1
+        if self.laps[s] > self.max_laps:
+            raise SimulationError(_endless(self.chain, s, self.max_laps, idx.size))
+        if self.visits is not None:
+            row = self.visits[self.column[s]]
+            row[idx] += 1
+
+    def _split(self, s: int, idx: npt.NDArray[np.intp]) -> None:
+        """Send each replication of the batch at ``s`` to its next step or end."""
+        import numpy as np
+
+        targets, cum, n = self.chain.targets[s], self.cum[s], self.n
+        if len(targets) == 1:
+            parts = [(targets[0], idx)]
+        else:
+            u = self.rng.random(idx.size)
+            assert cum is not None
+            if len(targets) == 2:
+                first = u < cum[0]
+                parts = [(targets[0], idx[first]), (targets[1], idx[~first])]
+            else:
+                k = np.searchsorted(cum, u, side="right")
+                parts = [(t, idx[k == j]) for j, t in enumerate(targets)]
+        for t, sub in parts:
+            if not sub.size:
+                continue
+            if t >= n:
+                self.end[sub] = t - n
+            else:
+                self._push(t, sub)
+
+    def paths(self) -> Paths:
+        import numpy as np
+
+        log = None
+        if self.record:
+            log = self._log()
+        return Paths(lead=self.total, end=self.end,
+                     visit_count=np.asarray(self.visit_count, dtype=np.int64),
+                     work_sum=np.asarray(self.work_sum, dtype=np.float64),
+                     visits=self.visits, looping=self.looping, hops=self.batches, log=log)
+
+    def _log(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+        import numpy as np
+
+        if not self.log:  # pragma: no cover - every run visits the first step
+            empty = np.zeros(0, dtype=np.intp)
+            return empty, empty, np.zeros(0)
+        r_all = np.concatenate([idx for idx, _, _ in self.log])
+        s_all = np.concatenate([np.full(idx.size, s, dtype=np.intp) for idx, s, _ in self.log])
+        d_all = np.concatenate([np.broadcast_to(np.asarray(d, dtype=np.float64), idx.shape)
+                                for idx, _, d in self.log])
         order = np.argsort(r_all, kind="stable")  # per replication, visits stay in order
-        log = (r_all[order], s_all[order], d_all[order])
-    return Paths(lead=lead, end=end, visit_count=visit_count, work_sum=work_sum, visits=visits,
-                 looping=looping, hops=hops, log=log)
+        return r_all[order], s_all[order], d_all[order]
+
+
+def _endless(chain: Chain, s: int, laps: int, running: int) -> str:
+    """The guard's message: the loop through step ``s`` and what to do about it."""
+    import networkx as nx
+
+    g: nx.DiGraph[int] = nx.DiGraph()
+    for i, ts in enumerate(chain.targets):
+        g.add_edges_from((i, t) for t in ts if t < chain.n)
+    loop = next(c for c in nx.strongly_connected_components(g) if s in c)
+    steps = ", ".join(repr(chain.states[i]) for i in sorted(loop)[:8])
+    more = f" and {len(loop) - 8} more" if len(loop) > 8 else ""
+    return (f"SOP {chain.name!r}: {running:,} case(s) still going round the loop through step"
+            f" {chain.states[s]!r} after {laps:,} laps (loop steps: {steps}{more}); the loop"
+            " almost never exits: check the branch probabilities of its decisions, or raise"
+            " max_hops")
 
 
 def simulate_lead_time(
@@ -205,7 +310,7 @@ def simulate_chain(
             visit_hist[s] = {k: v for k, v in ((0, 1.0 - p), (1, p)) if v > 0}
     if paths.visits is not None:
         for col, i in enumerate(paths.looping):
-            bins = np.bincount(paths.visits[:, col])
+            bins = np.bincount(paths.visits[col])
             visit_hist[chain.states[i]] = {
                 k: float(c) / replications for k, c in enumerate(bins) if c
             }

@@ -83,74 +83,72 @@ class Replay:
 
 
 def run_heap(tasks: Tasks) -> Replay:
-    """Replay ``tasks`` with a heap-based event loop (see the module docstring)."""
+    """Replay ``tasks`` with a heap-based event loop (see the module docstring).
+
+    There is one kind of event, "case c is free at time t" (it arrived, or its task is
+    done): the case hands the units it held straight to the next in line, then it and every
+    case so woken try to take the units of their next task, in lane order, queueing at the
+    first actor with none free. Ties in time go by the order the events were made
+    (arrivals first, in case order), so the replay is deterministic.
+    """
     arrivals, offsets, states = tasks.arrivals, tasks.offsets, tasks.states
     durs, lanes, cap = tasks.durations, tasks.lanes, tasks.capacity
     n_cases = len(arrivals)
-    busy = [0] * len(cap)
+    free = list(cap)
     queues: list[deque[int]] = [deque() for _ in cap]
     pos = offsets[:-1].copy()  # current task of each case
+    stop = offsets[1:]
     got = [0] * n_cases  # actors of the current task already held
+    working = [False] * n_cases
     ready = [0.0] * n_cases
     finishes = [0.0] * n_cases
     waits = [0.0] * len(states)
-    # events: (time, seq, kind, case); kind 0 = arrival, 1 = task done
-    heap = [(t, c, 0, c) for c, t in enumerate(arrivals)]
+    heap = [(t, c, c) for c, t in enumerate(arrivals)]  # (time, sequence, case)
     heapq.heapify(heap)
+    pop, push = heapq.heappop, heapq.heappush
     seq = n_cases
     open_cases, area, last = 0, 0.0, arrivals[0] if arrivals else 0.0
-
-    def acquire(c: int, now: float) -> None:
-        nonlocal seq
-        task = pos[c]
-        acts = lanes[states[task]]
-        k = got[c]
-        while k < len(acts):
-            a = acts[k]
-            if busy[a] < cap[a]:
-                busy[a] += 1
-                k += 1
-            else:
-                got[c] = k
-                queues[a].append(c)
-                return
-        got[c] = k
-        waits[task] = now - ready[c]
-        seq += 1
-        heapq.heappush(heap, (now + durs[task], seq, 1, c))
-
+    woken: list[int] = []
     while heap:
-        now, _, kind, c = heapq.heappop(heap)
+        now, _, c = pop(heap)
         area += open_cases * (now - last)
         last = now
-        if kind == 0:
+        if working[c]:  # its task is done: pass each unit on or free it
+            for a in lanes[states[pos[c]]]:
+                queue = queues[a]
+                if queue:
+                    waiting = queue.popleft()
+                    got[waiting] += 1
+                    woken.append(waiting)
+                else:
+                    free[a] += 1
+            working[c] = False
+            got[c] = 0
+            pos[c] += 1
+        else:  # it arrives
             open_cases += 1
-            ready[c] = now
-            if pos[c] == offsets[c + 1]:  # a case without steps (not produced by run_paths)
-                finishes[c] = now
-                open_cases -= 1
-                continue
-            acquire(c, now)
-            continue
-        task = pos[c]
-        handed: list[int] = []
-        for a in lanes[states[task]]:
-            if queues[a]:
-                waiting = queues[a].popleft()  # the unit passes straight to the next in line
-                got[waiting] += 1
-                handed.append(waiting)
-            else:
-                busy[a] -= 1
-        pos[c] = task + 1
-        got[c] = 0
-        if pos[c] == offsets[c + 1]:
+        if pos[c] == stop[c]:  # no task left (a case without steps is done on arrival)
             finishes[c] = now
             open_cases -= 1
         else:
             ready[c] = now
-            acquire(c, now)
-        for waiting in handed:
-            acquire(waiting, now)
+            woken.insert(0, c)
+        for w in woken:
+            task = pos[w]
+            acts = lanes[states[task]]
+            k = got[w]
+            while k < len(acts) and free[acts[k]]:
+                free[acts[k]] -= 1
+                k += 1
+            got[w] = k
+            if k < len(acts):
+                queues[acts[k]].append(w)
+                continue
+            waits[task] = now - ready[w]
+            working[w] = True
+            seq += 1
+            push(heap, (now + durs[task], seq, w))
+        woken.clear()
     return Replay(finishes=finishes, waits=waits, area=area)
 
 

@@ -267,7 +267,7 @@ class SimulationResult(_JSON):
     deadline: float | None
     warnings: tuple[str, ...]
     working_day_hours: float
-    hops: int
+    hops: int  # batches the sampler processed (its Python-level work; see montecarlo.py)
     states: tuple[str, ...]
 
     @property
