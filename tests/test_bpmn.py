@@ -21,6 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 from strategies import build, sop_specs
 
 import sopflow
+from sopflow.graph import START_NODE
 from sopflow.interchange.bpmn import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, to_bpmn
 from sopflow.procedure import Procedure
 
@@ -71,8 +72,15 @@ def check_structure(xml: str, procedure: Procedure) -> ET.Element:
     all_gateways = process.findall("bpmn:exclusiveGateway", NS)
     gateways = [g for g in all_gateways if not str(g.get("id")).startswith("Join_")]
     # A decision whose exits all lead to one place does not fork: no gateway, one plain flow.
+    # ("Back to Mulai" is the first step again: the start event has no incoming flow.)
+    graph = procedure.graph
+    first = next(iter(graph.succ[START_NODE]), None)
+
+    def places(step: str) -> set[str]:
+        return {first if t == START_NODE else t for t in graph.succ[step]}
+
     decisions = [s for s in procedure.steps if s.kind is sopflow.StepKind.DECISION
-                 and procedure.graph.out_degree(s.id) >= 2]
+                 and len(places(s.id)) >= 2]
     # A task entered by several flows has a joining gateway in front of it, and only then.
     for join in (g for g in all_gateways if str(g.get("id")).startswith("Join_")):
         (out,) = outgoing[str(join.get("id"))]
