@@ -10,6 +10,8 @@ import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sopflow import _gvtext
+from sopflow._atomic import write_atomic
 from sopflow.render import fonts
 
 if TYPE_CHECKING:
@@ -18,8 +20,20 @@ if TYPE_CHECKING:
 __all__ = ["flowchart_graph", "procedure_svg", "render_flowchart"]
 
 
-def _wrap(text: str, width: float, size: float) -> str:
-    return "\n".join(fonts.metrics().wrap(text, width, size))
+class _Labels:
+    """Turns user text into safe Graphviz labels (see :mod:`sopflow._gvtext`), wrapped and
+    with characters the font lacks drawn as a box; remembers those for one warning."""
+
+    def __init__(self) -> None:
+        self.missing: set[str] = set()
+
+    def __call__(self, text: str, width: float | None = None, size: float = 9.0,
+                 bold: bool = False) -> str:
+        face = fonts.metrics(bold)
+        shown, missing = face.drawable(text)
+        self.missing.update(missing)
+        lines = face.wrap(shown, width, size) if width is not None else shown.split("\n")
+        return _gvtext.label(lines)
 
 
 def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
@@ -27,7 +41,9 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
     import pygraphviz as pgv  # type: ignore[import-untyped]
 
     fonts.configure_fontconfig()
-    g = pgv.AGraph(directed=True, strict=False, name=str(graph.graph.get("name", "SOP")))
+    text = _Labels()
+    name = str(graph.graph.get("name", "SOP"))
+    g = pgv.AGraph(directed=True, strict=False, name=_gvtext.visible(name))
     g.graph_attr.update(
         rankdir="TB",
         newrank="true",
@@ -35,7 +51,7 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
         ranksep="0.35",
         fontname=fonts.REGULAR,
         fontsize="10",
-        label=str(graph.graph.get("name", "")),
+        label=text(name),
         labelloc="t",
         compound="true",
     )
@@ -49,7 +65,7 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
     for k, lane in enumerate(lanes):
         sub = g.add_subgraph(
             name=f"cluster_{k}",
-            label=_wrap(lane, 140, 10),
+            label=text(lane, 140, 10, bold=True),
             style="rounded",
             color="#888888",
             fontname=fonts.BOLD,
@@ -72,32 +88,33 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
     for n, d in graph.nodes(data=True):
         kind = d.get("kind")
         if kind in ("start", "end"):
-            g.get_node(n).attr.update(label=str(d.get("text", "")), shape="box",
+            g.get_node(n).attr.update(label=text(str(d.get("text", ""))), shape="box",
                                       style="rounded", height="0.3")
             continue
-        text = f"{d.get('row')}. {d.get('text', '')}"
+        row_text = f"{d.get('row')}. {d.get('text', '')}"
         others = [a for a in d.get("lanes", ())[1:]]
         if others:
-            text += "\n(bersama: " + ", ".join(others) + ")"
+            row_text += "\n(bersama: " + ", ".join(others) + ")"
         if kind == "decision":
             question = d.get("question")
             g.get_node(n).attr.update(
-                label=_wrap(question, 90, 9) if question else "",
-                xlabel=_wrap(text, 150, 9),
+                label=text(question, 90, 9) if question else "",
+                xlabel=text(row_text, 150, 9),
                 shape="diamond",
                 height="0.6",
                 width="0.9",
             )
         else:
-            g.get_node(n).attr.update(label=_wrap(text, 150, 9), shape="box")
+            g.get_node(n).attr.update(label=text(row_text, 150, 9), shape="box")
     for u, v, d in graph.edges(data=True):
         labels = [lb for lb in d.get("labels", (d.get("label"),)) if lb]
         attrs: dict[str, str] = {}
         if labels:
-            attrs["label"] = "/".join(labels)
+            attrs["label"] = text("/".join(labels), size=8)
         if d.get("back"):
             attrs["constraint"] = "false"
         g.add_edge(u, v, **attrs)
+    fonts.warn_missing(text.missing, "flowchart")
     return g
 
 
@@ -121,7 +138,7 @@ def render_flowchart(procedure: Any, path: str | Path, *, dpi: float = 150.0) ->
     with fonts.graphviz_stderr_filtered():
         g.layout(prog="dot")
         data: bytes = g.draw(format=fmt)
-    path.write_bytes(data)
+    write_atomic(path, data)
     return [path]
 
 
