@@ -20,7 +20,7 @@ import attrs
 
 from sopflow.graph import END_PREFIX, START_NODE, SOPGraph
 from sopflow.model import END, START, SOPDefinition, SourceLocation, Step, StepKind
-from sopflow.waktu import Basis, Waktu
+from sopflow.waktu import MAX_WAKTU_DAYS, Basis, Waktu
 
 __all__ = [
     "RULES",
@@ -340,6 +340,19 @@ def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} cannot be read; "
                 "write a number and a unit, e.g. '15 menit', '2 jam', '1-3 hari kerja'",
+                step.id,
+                step.location,
+            )
+
+
+def _waktu_too_long(rule: Rule, ctx: _Context) -> Iterator[Finding]:
+    for row, step in ctx.unique:
+        waktu: Waktu = ctx.graph.nodes[step.id]["waktu"]
+        if waktu.readable and waktu.too_long:
+            yield rule.finding(
+                f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} is longer than "
+                f"{MAX_WAKTU_DAYS:,} days (100 years), the longest sopflow schedules "
+                "(sopflow.waktu.MAX_WAKTU_DAYS); check the number and the unit",
                 step.id,
                 step.location,
             )
@@ -689,6 +702,7 @@ RULES: tuple[Rule, ...] = (
     _rule("E013", "duplicate-label", _E, "two exits of a decision share a label",
           _duplicate_label),
     _rule("E014", "empty-text", _E, "a step has no Kegiatan text", _empty_text),
+    _rule("E015", "waktu-too-long", _E, "a Waktu is longer than 100 years", _waktu_too_long),
     _rule("W101", "not-verb-first", _W, "an activity does not start with a verb or names its actor",
           _not_verb_first),
     _rule("W102", "not-a-question", _W, "a decision row is not phrased as a question",
