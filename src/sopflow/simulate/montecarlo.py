@@ -23,10 +23,30 @@ if TYPE_CHECKING:
 
     from sopflow.procedure import Procedure
 
-__all__ = ["Paths", "make_rng", "run_paths", "simulate_chain", "simulate_lead_time"]
+__all__ = [
+    "MAX_EXPECTED_HOPS",
+    "MAX_HOPS",
+    "MAX_SECONDS",
+    "Paths",
+    "check_expected_hops",
+    "make_rng",
+    "run_paths",
+    "simulate_chain",
+    "simulate_lead_time",
+]
 
 #: Cap on visits-per-step counts kept per replication (replications x looping steps).
 VISIT_TABLE_LIMIT = 20_000_000
+#: Budget of one simulation. A valid SOP whose loop almost never exits ("Tidak" with
+#: probability 0.99999) would run for hours; instead it stops with a :class:`SimulationError`
+#: naming the loop. Checked first, exactly: the mean number of steps one case visits (from
+#: the chain's transition matrix) must stay under this ...
+MAX_EXPECTED_HOPS = 2_000
+#: ... then, while running, no replication may visit more steps than this (the unlucky tail;
+#: it also keeps the 16-bit per-replication visit counts from wrapping) ...
+MAX_HOPS = 60_000
+#: ... and the whole run may take at most this many seconds.
+MAX_SECONDS = 120.0
 
 
 def make_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
@@ -62,9 +82,16 @@ def run_paths(
     *,
     track_visits: bool | None = None,
     record: bool = False,
-    max_hops: int = 1_000_000,
+    max_hops: int = MAX_HOPS,
+    max_seconds: float | None = MAX_SECONDS,
 ) -> Paths:
-    """Simulate ``replications`` independent cases of ``chain`` (see the module docstring)."""
+    """Simulate ``replications`` independent cases of ``chain`` (see the module docstring).
+
+    Stops with a :class:`SimulationError` naming the loop when a replication needs more than
+    ``max_hops`` step visits or the whole run more than ``max_seconds`` seconds.
+    """
+    import time
+
     import numpy as np
 
     if not (isinstance(replications, int) and replications >= 1):
@@ -101,13 +128,13 @@ def run_paths(
     log_s: list[npt.NDArray[np.intp]] = []
     log_d: list[npt.NDArray[np.float64]] = []
     hops = 0
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
     while idx.size:
         hops += 1
         if hops > max_hops:
-            raise SimulationError(
-                f"SOP {chain.name!r}: a replication is still running after {max_hops} steps;"
-                " a loop almost never exits (check the branch probabilities) or raise max_hops"
-            )
+            raise _over_budget(chain, state, f"after {max_hops:,} steps (max_hops)")
+        if deadline is not None and hops % 64 == 0 and time.monotonic() > deadline:
+            raise _over_budget(chain, state, f"after {max_seconds:g} seconds (max_seconds)")
         d = sample(rng, state, chain.table)
         total += d
         visit_count += np.bincount(state, minlength=n)
@@ -143,6 +170,58 @@ def run_paths(
         log = (r_all[order], s_all[order], d_all[order])
     return Paths(lead=lead, end=end, visit_count=visit_count, work_sum=work_sum, visits=visits,
                  looping=looping, hops=hops, log=log)
+
+
+def _over_budget(chain: Chain, state: npt.NDArray[np.intp], when: str) -> SimulationError:
+    """The error for a run stopped by its budget, naming the steps the unfinished
+    replications are going round (the loop that almost never exits)."""
+    import numpy as np
+
+    counts = np.bincount(state, minlength=chain.n)
+    return SimulationError(
+        f"SOP {chain.name!r}: stopped {when} with {state.size:,} replication(s) still going "
+        f"round {_loop_of(chain, int(np.argmax(counts)))}, which almost never exits. {_ADVICE}"
+    )
+
+
+_ADVICE = ("Check the branch probabilities of its decision (e.g. --branch STEP:LABEL=P); the "
+           "budgets are MAX_EXPECTED_HOPS, MAX_HOPS and MAX_SECONDS in "
+           "sopflow.simulate.montecarlo (see docs/security.md)")
+
+
+def _loop_of(chain: Chain, state: int) -> str:
+    """``the loop through steps 's3' -> 's4'``: the strongly connected part holding ``state``."""
+    import networkx as nx
+
+    g: nx.DiGraph[int] = nx.DiGraph()
+    g.add_nodes_from(range(chain.n))
+    for i, ts in enumerate(chain.targets):
+        g.add_edges_from((i, t) for t in ts if t < chain.n)
+    part = next(c for c in nx.strongly_connected_components(g) if state in c)
+    names = [repr(chain.states[i]) for i in sorted(part)]
+    shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    return f"the loop through step(s) {shown}"
+
+
+def check_expected_hops(chain: Chain, limit: int = MAX_EXPECTED_HOPS) -> None:
+    """Refuse, before simulating, a chain whose mean case visits more than ``limit`` steps."""
+    import numpy as np
+
+    q, _ = chain.matrices()
+    start = np.zeros(chain.n)
+    start[chain.initial] = 1.0
+    try:
+        visits = np.linalg.solve(np.eye(chain.n) - q.T, start)
+    except np.linalg.LinAlgError:
+        return  # a loop with no way out is refused by build_chain; nothing to add here
+    total = float(visits.sum())
+    if not total > limit:  # also lets NaN through to the run's own budget
+        return
+    raise SimulationError(
+        f"SOP {chain.name!r}: one case would visit {total:,.0f} steps on average (limit "
+        f"{limit:,}), going round {_loop_of(chain, int(np.argmax(visits)))}, which almost "
+        f"never exits. {_ADVICE}"
+    )
 
 
 def simulate_lead_time(
@@ -193,6 +272,7 @@ def simulate_chain(
         limit = to_minutes(deadline, chain.working_day_hours,
                            bare_hari if isinstance(bare_hari, Basis) else Basis.WORKING,
                            what="deadline")
+    check_expected_hops(chain)
     paths = run_paths(chain, replications, rng, track_visits=track_visits)
     n = chain.n
     visit_hist: dict[str, dict[int, float]] | None = {}
