@@ -415,19 +415,29 @@ def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
     if to_stdout:
         return _render_to_stdout(args, out, render, procedure, suffix)
     _make_parent(args.output)
-    result = _render_call(args, render, procedure, args.output)
+    result = _render_call(args, out, render, procedure, args.output)
     written = result if isinstance(result, (list, tuple)) and result else [args.output]
     for path in written:
         out.message(f"wrote {path}")
     return EXIT_OK
 
 
-def _render_call(args: argparse.Namespace, render: Any, procedure: Procedure,
+def _render_call(args: argparse.Namespace, out: _Output, render: Any, procedure: Procedure,
                  target: str) -> Any:
-    if args.view == "document":
-        return _library_call("rendering", render.render_document, procedure, target,
-                             paper=args.paper, dpi=args.dpi)
-    return _library_call("rendering", render.render_flowchart, procedure, target, dpi=args.dpi)
+    """Render; the library's warnings (e.g. characters the font lacks) become messages."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if args.view == "document":
+            result = _library_call("rendering", render.render_document, procedure, target,
+                                   paper=args.paper, dpi=args.dpi)
+        else:
+            result = _library_call("rendering", render.render_flowchart, procedure, target,
+                                   dpi=args.dpi)
+    for warning in caught:
+        out.message(f"warning: {warning.message}")
+    return result
 
 
 def _render_to_stdout(args: argparse.Namespace, out: _Output, render: Any,
@@ -436,7 +446,8 @@ def _render_to_stdout(args: argparse.Namespace, out: _Output, render: Any,
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="sopflow-render-") as folder:
-        result = _render_call(args, render, procedure, str(Path(folder) / f"sop{suffix}"))
+        result = _render_call(args, out, render, procedure,
+                              str(Path(folder) / f"sop{suffix}"))
         written = list(result) if isinstance(result, (list, tuple)) else []
         if len(written) != 1:
             raise _Fail(f"the {suffix[1:].upper()} rendering has {len(written)} pages, one file "
