@@ -108,6 +108,17 @@ def test_wrapping_keeps_every_word_and_fits_every_line(text: str, width: float,
         assert len(line) <= 1 or face.width(line, size) <= width / fonts.WRAP_RESERVE + 1e-9
 
 
+@given(st.text(st.sampled_from("aW.il/✓-"), min_size=400, max_size=1500), st.floats(5, 300))
+def test_a_long_word_is_cut_into_pieces_that_fit(word: str, width: float) -> None:
+    from sopflow.render import fonts
+
+    face = fonts.metrics()
+    lines = face.wrap(word, width, 9.0)
+    assert "".join(lines) == word
+    assert all(len(line) == 1 or face.width(line, 9.0) <= width / fonts.WRAP_RESERVE + 1e-9
+               for line in lines)
+
+
 def test_a_one_megabyte_word_wraps() -> None:
     from sopflow.render import fonts
 

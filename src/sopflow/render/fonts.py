@@ -61,6 +61,7 @@ WRAP_RESERVE = 1.04
 MISSING_MARK = "\u25a1"
 # Control characters, lone surrogates and XML's non-characters: never drawn as themselves
 # (the font maps a few controls to empty glyphs, which would hide them).
+_SOFT_BREAK = re.compile(r"[/\-._?&=]")
 _UNDRAWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -198,7 +199,9 @@ class FontMetrics:
                 continue
             current, current_units = "", 0
             for word in words:
-                units = self._units(word)
+                # a long word is measured once, cumulatively (it will likely be split)
+                cum = self._cumulative(word) if len(word) > 512 else None
+                units = cum[-1] if cum is not None else self._units(word)
                 joined = current_units + space + units if current else units
                 if joined * scale <= width:
                     current = f"{current} {word}" if current else word
@@ -206,35 +209,44 @@ class FontMetrics:
                     continue
                 if current:
                     lines.append(current)
-                current, current_units = self._split_word(word, units, width, scale, lines)
+                current, current_units = self._split_word(word, units, width, scale, lines,
+                                                          cum)
             lines.append(current)
         return tuple(lines)
 
+    def _advances(self, text: str) -> Iterator[int]:
+        """The advance of each character of ``text`` (map/ord in C: no Python loop)."""
+        return map(self.advances.get, map(ord, text), itertools.repeat(self.fallback))
+
     def _units(self, text: str) -> int:
-        adv, fallback = self.advances, self.fallback
-        return sum(adv.get(ord(ch), fallback) for ch in text)
+        return sum(self._advances(text))
+
+    def _cumulative(self, text: str) -> list[int]:
+        """Widths of the first 0, 1, ..., len(text) characters of ``text``, in font units."""
+        return [0, *itertools.accumulate(self._advances(text))]
 
     def _split_word(self, word: str, units: int, width: float, scale: float,
-                    lines: list[str]) -> tuple[str, int]:
+                    lines: list[str], cum: list[int] | None) -> tuple[str, int]:
         """Append the full-width pieces of an over-long ``word`` to ``lines``; return the last
         piece and its width in font units."""
         if units * scale <= width:
             return word, units
-        adv, fallback = self.advances, self.fallback
-        cum = [0, *itertools.accumulate(adv.get(ord(ch), fallback) for ch in word)]
+        if cum is None:
+            cum = self._cumulative(word)
+        # prefer to break after a slash, hyphen or dot ("Rekanan/" | "Vendor",
+        # "...bps.go.id/" | "halocik/") over the middle of a name
+        marks = [m.start() for m in _SOFT_BREAK.finditer(word)]
+        room = width / scale  # in font units
         n, pos = len(word), 0
-        while (cum[n] - cum[pos]) * scale > width:
-            base = cum[pos]
+        while cum[n] - cum[pos] > room:
             # the last character that still fits (at least one character per line)
-            end = bisect.bisect_right(cum, base + width / scale, lo=pos + 1) - 1
-            cut = max(end - pos, 1)
-            # prefer to break after a slash, hyphen or dot ("Rekanan/" | "Vendor",
-            # "...bps.go.id/" | "halocik/") over the middle of a name
-            soft = max(word.rfind(mark, pos, pos + cut) for mark in "/-._?&=") - pos
-            if soft >= 1:
-                cut = soft + 1
-            lines.append(word[pos:pos + cut])
-            pos += cut
+            end = max(bisect.bisect_right(cum, cum[pos] + room, lo=pos + 1) - 1, pos + 1)
+            # the last mark inside the piece, not its first character
+            k = bisect.bisect_left(marks, end) - 1
+            if k >= 0 and marks[k] > pos:
+                end = marks[k] + 1
+            lines.append(word[pos:end])
+            pos = end
         return word[pos:], cum[n] - cum[pos]
 
 
