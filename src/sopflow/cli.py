@@ -389,10 +389,10 @@ def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
     return code
 
 
-def _render_targets(output: str) -> list[Path]:
-    """OUT and the numbered pages a rendering to it may write (``out-1.svg``)."""
+def _render_targets(output: str, view: str) -> list[Path]:
+    """OUT and the numbered pages a document rendering to it may write (``out-1.svg``)."""
     path = Path(output)
-    if path.suffix.lower() == ".pdf":
+    if path.suffix.lower() == ".pdf" or view != "document":
         return [path]
     return [path, path.with_name(f"{path.stem}-1{path.suffix}")]
 
@@ -407,7 +407,7 @@ def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
         raise _Fail(f"{args.output}: unknown output format {suffix or '(none)'!r}; use "
                     + ", ".join(RENDER_SUFFIXES))
     if not to_stdout:
-        _refuse_existing(_render_targets(args.output), args.force)
+        _refuse_existing(_render_targets(args.output, args.view), args.force)
     item = _load_one(args.file)
     procedure = _compile(item, out)
     render = _optional_module("sopflow.render", "rendering")
@@ -642,16 +642,19 @@ def _cmd_new(args: argparse.Namespace, out: _Output) -> int:
         raise _Fail(f"cannot make a file name from {name!r}; give one with -o FILE.py")
     if path.suffix != ".py":
         raise _Fail(f"{path}: the new SOP file must end in .py")
-    if path.exists():
+    try:
+        exists = path.exists()
+    except OSError as error:  # e.g. a name longer than the file system allows
+        raise _Fail(f"{path}: cannot use this file name: {error.strerror}") from None
+    if exists:
         raise _Fail(f"{path}: already exists; not overwriting it (choose another name or -o)")
     text = template(title, date.today()).replace("FILE", str(path))
+    from sopflow._atomic import write_atomic
+
     try:
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(text)
-    except FileExistsError:
-        raise _Fail(f"{path}: already exists; not overwriting it") from None
+        write_atomic(path, text)
     except OSError as error:
-        raise _Fail(f"{path}: cannot write: {error.strerror}") from None
+        raise _Fail(f"{path}: cannot write: {error.strerror or error}") from None
     out.message(f"wrote {path}: edit it, then run: sopflow validate {path}")
     return EXIT_OK
 
