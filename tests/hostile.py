@@ -99,6 +99,7 @@ FIELDS = (
     ("identity", "records", 0),
     ("identity", "approved_by", "position"),
     ("actors", 0, "name"),
+    ("steps", 0, "id"),
     ("steps", 0, "text"),
     ("steps", 0, "inputs", 0),
     ("steps", 0, "output"),
@@ -135,6 +136,10 @@ def with_text(document: dict[str, Any], field: tuple[Any, ...], text: str) -> di
     if field[0] == "actors":
         for step in doc["steps"]:
             step["actors"] = [text if a == old else a for a in step["actors"]]
+    if field[-1] == "id":
+        for step in doc["steps"]:
+            for ex in step["exits"]:
+                ex["target"] = text if ex["target"] == old else ex["target"]
     return doc
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["DOT_CHUNK", "REPLACEMENT", "dot_quote", "label", "visible"]
+__all__ = ["DOT_CHUNK", "REPLACEMENT", "dot_quote", "label", "name", "visible"]
 
 #: What a character that cannot be drawn (a control character, a lone surrogate) becomes.
 REPLACEMENT = "\ufffd"
@@ -46,6 +46,16 @@ Align = Literal["left", "center", "right"]
 def visible(text: str) -> str:
     """``text`` with each character that cannot be drawn replaced by U+FFFD."""
     return _INVISIBLE.sub(REPLACEMENT, text)
+
+
+def name(text: str) -> str:
+    """A Graphviz object name (graph, node) for ``text``, safe in SVG ``<title>`` elements.
+
+    Graphviz writes names into the SVG escaping ``&`` only when it does not start something
+    that looks like an entity, so ``&nbsp;`` would reach the SVG as an entity XML does not
+    define; written as ``&amp;nbsp;`` it shows as typed. Control characters become U+FFFD.
+    """
+    return visible(text).replace("&", "&amp;")
 
 
 def _escape(text: str) -> str:
@@ -81,10 +91,10 @@ def dot_quote(text: str, *, literal: bool = True) -> str:
     """A DOT string for ``text``: quoted, escaped, and split into ``"..." + "..."`` pieces
     short enough for Graphviz's reader.
 
-    With ``literal`` (for labels) ampersands are escaped too, so that Graphviz draws
-    ``&amp;`` as written; identifiers (``literal=False``) keep them, since Graphviz does not
-    decode entities in names. Text starting with ``<`` is quoted like any other: in DOT only an
-    unquoted ``<...>`` is an HTML-like label.
+    With ``literal`` (labels, and names: see :func:`name`) ampersands are escaped too, so
+    that Graphviz draws ``&amp;`` as written and never writes an undefined entity into an SVG;
+    ``literal=False`` keeps them. Text starting with ``<`` is quoted like any other: in DOT
+    only an unquoted ``<...>`` is an HTML-like label.
     """
     # cut at a "\r\n" would turn one line break into two: keep such pairs together
     text = text.replace("\r\n", "\n")

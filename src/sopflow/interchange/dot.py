@@ -25,8 +25,9 @@ def quote(text: str) -> str:
 
 
 def _name(text: str) -> str:
-    """A DOT identifier (node or graph name): quoted, not entity-escaped."""
-    return dot_quote(text, literal=False)
+    """A DOT identifier (node or graph name), quoted; ``&`` is written ``&amp;`` so that
+    the SVG Graphviz makes from it stays well-formed (see :func:`sopflow._gvtext.name`)."""
+    return dot_quote(text)
 
 
 _SHAPES = {

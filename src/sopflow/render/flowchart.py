@@ -43,7 +43,7 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
     fonts.configure_fontconfig()
     text = _Labels()
     name = str(graph.graph.get("name", "SOP"))
-    g = pgv.AGraph(directed=True, strict=False, name=_gvtext.visible(name))
+    g = pgv.AGraph(directed=True, strict=False, name=_gvtext.name(name))
     g.graph_attr.update(
         rankdir="TB",
         newrank="true",
@@ -71,7 +71,7 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
             fontname=fonts.BOLD,
         )
         for n in members.get(lane, []):
-            sub.add_node(n)
+            sub.add_node(_gvtext.name(n))
     # dot orders clusters as it likes; an invisible row of lane heads outside the clusters,
     # chained left to right (dot keeps the order of such flat edges), with heavy invisible
     # edges down to every node of its lane, pulls each lane under its head, in declared order
@@ -84,11 +84,12 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
             g.add_edge(a, b, style="invis")
         for k, lane in enumerate(lanes):
             for n in members.get(lane, []):
-                g.add_edge(f"_lane{k}", n, style="invis", weight="100")
+                g.add_edge(f"_lane{k}", _gvtext.name(n), style="invis", weight="100")
     for n, d in graph.nodes(data=True):
         kind = d.get("kind")
         if kind in ("start", "end"):
-            g.get_node(n).attr.update(label=text(str(d.get("text", ""))), shape="box",
+            g.get_node(_gvtext.name(n)).attr.update(label=text(str(d.get("text", ""))),
+                                                    shape="box",
                                       style="rounded", height="0.3")
             continue
         row_text = f"{d.get('row')}. {d.get('text', '')}"
@@ -97,7 +98,7 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
             row_text += "\n(bersama: " + ", ".join(others) + ")"
         if kind == "decision":
             question = d.get("question")
-            g.get_node(n).attr.update(
+            g.get_node(_gvtext.name(n)).attr.update(
                 label=text(question, 90, 9) if question else "",
                 xlabel=text(row_text, 150, 9),
                 shape="diamond",
@@ -105,7 +106,7 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
                 width="0.9",
             )
         else:
-            g.get_node(n).attr.update(label=text(row_text, 150, 9), shape="box")
+            g.get_node(_gvtext.name(n)).attr.update(label=text(row_text, 150, 9), shape="box")
     for u, v, d in graph.edges(data=True):
         labels = [lb for lb in d.get("labels", (d.get("label"),)) if lb]
         attrs: dict[str, str] = {}
@@ -113,7 +114,7 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
             attrs["label"] = text("/".join(labels), size=8)
         if d.get("back"):
             attrs["constraint"] = "false"
-        g.add_edge(u, v, **attrs)
+        g.add_edge(_gvtext.name(u), _gvtext.name(v), **attrs)
     fonts.warn_missing(text.missing, "flowchart")
     return g
 
