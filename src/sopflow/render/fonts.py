@@ -59,9 +59,10 @@ WRAP_RESERVE = 1.04
 #: Drawn instead of a character the shipped font has no glyph for (U+25A1 WHITE SQUARE, which
 #: it has, narrower than its .notdef advance that measuring uses for a missing glyph).
 MISSING_MARK = "\u25a1"
+# Where a word too long for its cell is preferably cut: after one of these.
+_SOFT_BREAK = re.compile(r"[/\-._?&=]")
 # Control characters, lone surrogates and XML's non-characters: never drawn as themselves
 # (the font maps a few controls to empty glyphs, which would hide them).
-_SOFT_BREAK = re.compile(r"[/\-._?&=]")
 _UNDRAWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
