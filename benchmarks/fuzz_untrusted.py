@@ -60,7 +60,7 @@ def _draw(procedure: Any, text: str, field: tuple[Any, ...]) -> str:
         return "layout error (text too tall), exit 2"
     drawn = "".join(hostile.check_svg(render_page(page, "svg")) for page in pages)
     if field[-1] != "id":  # ids are names, not shown in the document
-        assert hostile.squeeze(hostile.shown(text)) in hostile.squeeze(drawn), \
+        assert hostile.shown(hostile.squeeze(text)) in hostile.squeeze(drawn), \
             f"not literal: {text!r} in {field}"
     hostile.check_svg(procedure_svg(procedure))
     graph = pgv.AGraph(string=to_dot(procedure))

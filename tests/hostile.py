@@ -174,5 +174,5 @@ def check_svg(svg: str | bytes, expected: str | None = None) -> str:
             assert not name.endswith("href"), f"a link attribute {name} reached the SVG"
     drawn = "".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
     if expected is not None:
-        assert squeeze(shown(expected)) in squeeze(drawn), (expected, drawn[:500])
+        assert shown(squeeze(expected)) in squeeze(drawn), (expected, drawn[:500])
     return drawn

@@ -59,7 +59,8 @@ def name(text: str) -> str:
 
 
 def _escape(text: str) -> str:
-    return visible(text).replace("\\", "\\\\").replace("&", "&amp;").replace('"', '\\"')
+    clean = visible(text).replace("\t", " ")
+    return clean.replace("\\", "\\\\").replace("&", "&amp;").replace('"', '\\"')
 
 
 def label(lines: str | Iterable[str], align: Align = "center") -> str:

@@ -61,9 +61,11 @@ WRAP_RESERVE = 1.04
 MISSING_MARK = "\u25a1"
 # Where a word too long for its cell is preferably cut: after one of these.
 _SOFT_BREAK = re.compile(r"[/\-._?&=]")
-# Control characters, lone surrogates and XML's non-characters: never drawn as themselves
-# (the font maps a few controls to empty glyphs, which would hide them).
-_UNDRAWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Control characters (but tab and line breaks, which the label turns into space and line
+# breaks), lone surrogates and XML's non-characters: never drawn as themselves (the font maps
+# a few controls to empty glyphs, which would hide them).
+_UNDRAWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_WHITE = frozenset("\t\n\r")
 
 
 class MissingGlyphWarning(UserWarning):
@@ -160,7 +162,8 @@ class FontMetrics:
 
     def drawable(self, text: str) -> tuple[str, frozenset[str]]:
         """``text`` with every character this face has no glyph for (and every control
-        character) replaced by :data:`MISSING_MARK`, and the set of characters replaced.
+        character but tab and line breaks) replaced by :data:`MISSING_MARK`, and the set of
+        characters replaced.
 
         The shipped font covers Latin, Greek and Cyrillic but not, say, ✓, ① or emoji; with no
         other font configured, Graphviz would paint a hex box wider than the advance the text
@@ -168,9 +171,13 @@ class FontMetrics:
         used for measuring a missing glyph, so the text still fits where it was placed.
         """
         adv = self.advances
-        if all(ord(ch) in adv and not _UNDRAWABLE.match(ch) for ch in text):
+
+        def lacking(ch: str) -> bool:
+            return ch not in _WHITE and (ord(ch) not in adv or bool(_UNDRAWABLE.match(ch)))
+
+        if not any(map(lacking, text)):
             return text, frozenset()
-        missing = frozenset(ch for ch in text if ord(ch) not in adv or _UNDRAWABLE.match(ch))
+        missing = frozenset(filter(lacking, text))
         return "".join(MISSING_MARK if ch in missing else ch for ch in text), missing
 
     def line_height(self, size: float) -> float:
