@@ -162,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="paper size, landscape (document only; default A4)")
     p.add_argument("--dpi", type=_positive_int, default=150,
                    help="resolution of PNG pages (default 150)")
+    p.add_argument("--format", choices=("pdf", "svg", "png"), default=None,
+                   help="when FILE is a folder: the format of each SOP's file in OUT")
 
     p = command("simulate", "estimate how long the SOP takes (Monte Carlo)",
                 "Simulate many runs of one SOP and print the lead time: mean, percentiles "
@@ -194,6 +196,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT", default=None,
                    help="output file (default: standard output)")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+
+    from sopflow.catalogue.commands import add_review_options, add_site_options
+
+    add_site_options(command("site", "build a static e-SOP site from folders of SOPs",
+                             "Build a static e-SOP site (index with search and filters, a "
+                             "page per SOP, catalogue map) in OUT; see docs/catalogue.md."))
+    add_review_options(command("review", "list SOPs due or overdue for evaluation",
+                               "List the SOPs whose evaluation is due soon or overdue (a "
+                               "12-month cycle by default; see docs/catalogue.md)."))
 
     p = command("new", "write a new SOP file from a commented template",
                 "Write a Python file for a new SOP, with every identity field, two lanes, a "
@@ -333,7 +344,18 @@ def _library_call(feature: str, function: Callable[..., Any], *args: Any, **kwar
 # -- commands -------------------------------------------------------------------------------
 
 
+def _catalogue(command: str, specs: list[str], args: argparse.Namespace, out: _Output) -> int:
+    """Files and folders together: the catalogue's parallel batch (sopflow.catalogue)."""
+    from sopflow.catalogue.commands import run_folder
+
+    return run_folder(command, specs, args, out)
+
+
 def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
+    from sopflow.catalogue.discover import has_folder
+
+    if has_folder(args.files):
+        return _catalogue("validate", args.files, args, out)
     files: list[dict[str, Any]] = []
     code = EXIT_OK
     total = len(args.files)
@@ -371,6 +393,8 @@ def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
 
 
 def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
+    if Path(args.file).is_dir():
+        return _catalogue("render", [args.file], args, out)
     suffix = Path(args.output).suffix.lower()
     if suffix not in RENDER_SUFFIXES:
         raise _Fail(f"{args.output}: unknown output format {suffix or '(none)'!r}; use "
@@ -442,6 +466,8 @@ def _cmd_simulate(args: argparse.Namespace, out: _Output) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, out: _Output) -> int:
+    if Path(args.file).is_dir():
+        return _catalogue("export", [args.file], args, out)
     item = _load_one(args.file)
     if args.to == "json":
         from sopflow.interchange.json_format import dumps
@@ -591,7 +617,15 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
     "simulate": _cmd_simulate,
     "export": _cmd_export,
     "new": _cmd_new,
+    "site": lambda args, out: _catalogue_command("run_site", args, out),
+    "review": lambda args, out: _catalogue_command("run_review", args, out),
 }
+
+
+def _catalogue_command(name: str, args: argparse.Namespace, out: _Output) -> int:
+    from sopflow.catalogue import commands
+
+    return int(getattr(commands, name)(args, out))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
