@@ -140,14 +140,21 @@ def resolve_links(entries: Sequence[CatalogueEntry]) -> LinkTable:
     return LinkTable(links=tuple(links), unresolved=tuple(unresolved))
 
 
+def _html(text: str) -> str:
+    """Text for a Graphviz HTML-like label: entities for markup, and a doubled backslash,
+    which Graphviz would otherwise read as an escape (``\\N`` = the node's name; an
+    entity does not help, it is expanded first)."""
+    return html.escape(xml_safe(text), quote=True).replace("\\", "\\\\")
+
+
 def _label(entry: CatalogueEntry) -> str:
     """A Graphviz HTML-like label: the escaped name, wrapped, and the Nomor in small type."""
-    lines = textwrap.wrap(entry.name, 32) or ["(tanpa nama)"]
-    parts = "<br/>".join(html.escape(xml_safe(line)) for line in lines[:4])
+    lines = textwrap.wrap(xml_safe(entry.name), 32) or ["(tanpa nama)"]
+    parts = "<br/>".join(_html(line) for line in lines[:4])
     if len(lines) > 4:
         parts += "…"
     if entry.number:
-        parts += f'<br/><font point-size="8">{html.escape(xml_safe(entry.number))}</font>'
+        parts += f'<br/><font point-size="8">{_html(entry.number)}</font>'
     return f"<{parts}>"
 
 
@@ -166,7 +173,7 @@ def catalogue_map_svg(entries: Sequence[CatalogueEntry], table: LinkTable,
     fonts.configure_fontconfig()
     linked = {link.source for link in table.links} | {link.target for link in table.links}
     g = pgv.AGraph(directed=True, strict=False, name="peta")
-    g.graph_attr.update(rankdir="LR", nodesep="0.15", ranksep="0.6", bgcolor="white",
+    g.graph_attr.update(rankdir="TB", nodesep="0.25", ranksep="0.5", bgcolor="white",
                         fontname=fonts.REGULAR)
     g.node_attr.update(shape="box", style="rounded,filled", fillcolor="#eef3fb",
                        color="#36598c", fontname=fonts.REGULAR, fontsize="10",

@@ -58,6 +58,23 @@ def slug_for(stem: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "sop"
 
 
+#: the shipped font's names as Graphviz writes them, and what a browser without that font
+#: should use instead: Arial and Helvetica have Liberation Sans's metrics, so text still fits
+_FONTS = {
+    b'font-family="Liberation Sans Bold"':
+        b'font-family="Liberation Sans,Arial,Helvetica,sans-serif" font-weight="bold"',
+    b'font-family="Liberation Sans"':
+        b'font-family="Liberation Sans,Arial,Helvetica,sans-serif"',
+}
+
+
+def _font_fallback(svg: bytes) -> bytes:
+    """The SVG with generic fallbacks after the shipped font (an ``<img>`` loads no font)."""
+    for name, fallback in _FONTS.items():
+        svg = svg.replace(name, fallback)
+    return svg
+
+
 def _flowchart_and_pdf(procedure: Any, folder: Path, slug: str,
                        pdf: bool) -> tuple[list[str], str | None]:
     """Paint the flowchart table pages as SVG and, when asked, the whole document as PDF."""
@@ -72,7 +89,7 @@ def _flowchart_and_pdf(procedure: Any, folder: Path, slug: str,
         options, first_page_number=options.first_page_number + len(identity)))
     images = []
     for k, page in enumerate(table, start=1):
-        write_atomic(folder / f"bagan-{k}.svg", render_page(page, "svg"))
+        write_atomic(folder / f"bagan-{k}.svg", _font_fallback(render_page(page, "svg")))
         images.append(f"{slug}/bagan-{k}.svg")
     if not pdf:
         return images, None
