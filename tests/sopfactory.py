@@ -71,7 +71,8 @@ def catalogue_sop(k: int, count: int, *, steps: int = 8, lanes: int = 3,
         lane = actors[(i * 2 + k) % lanes]
         if i == steps // 2:
             sop.decision(f"Memeriksa kelengkapan berkas tahap {i + 1}", by=lane,
-                         yes=f"s{i + 2}", no=f"s{i - 1}", question="Apakah berkas sudah lengkap?", **kwargs)
+                         yes=f"s{i + 2}", no=f"s{i - 1}",
+                         question="Apakah berkas sudah lengkap?", **kwargs)
         else:
             sop.step(f"{VERBS[(i + k) % len(VERBS)]} berkas tahap {i + 1}", by=lane, **kwargs)
     return sop

@@ -112,6 +112,6 @@ def test_no_settings_file_means_defaults(tmp_path: Path) -> None:
 ])
 def test_bad_settings_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:
     (tmp_path / CONFIG_NAME).write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError, match="sopflow-catalogue.toml") as error:
+    with pytest.raises(ConfigError, match=r"sopflow-catalogue\.toml") as error:
         load_config(tmp_path)
     assert message in str(error.value)
