@@ -128,7 +128,7 @@ def index_page(pages: Sequence[SitePage], load_errors: Sequence[dict[str, Any]],
             f"{due[ReviewStatus.OVERDUE]} terlambat dievaluasi, "
             f"{due[ReviewStatus.DUE_SOON]} segera dievaluasi")
     filters = (
-        '<form class="filters" role="search" onsubmit="return false">'
+        '<form class="filters" role="search" id="saring">'
         '<label>Cari<input type="search" id="cari" placeholder="Nama, nomor atau unit SOP" '
         'autocomplete="off"></label>'
         f'<label>Unit<select id="saring-unit">{_options(((u, u) for u in units), "Semua unit")}'

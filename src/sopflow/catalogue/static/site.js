@@ -41,6 +41,9 @@
     none.hidden = shown > 0;
   }
 
+  document.getElementById("saring").addEventListener("submit", function (event) {
+    event.preventDefault();
+  });
   query.addEventListener("input", apply);
   for (var key in selects) {
     if (selects[key]) { selects[key].addEventListener("change", apply); }
