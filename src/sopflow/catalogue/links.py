@@ -38,6 +38,8 @@ __all__ = [
 _PREFIX = re.compile(r"^(?:sop|standar operasional prosedur)(?:\b|(?=\d))[\s.:\-\u2013]*")
 _NOMOR = re.compile(r"^(?:nomor|no\.?)(?:\s+|(?=\d))[\s.:]*")
 _QUOTES = re.compile("[\"'`\u2018\u2019\u201c\u201d]")
+#: above this many SOPs on the map, a force-directed layout replaces dot's ranked one
+DOT_LIMIT = 80
 _TRIM = " .,;:-\u2013\u2014"
 _NOTHING = frozenset({"", "-", "tidak ada", "belum ada", "n/a", "nihil", "tidak"})
 
@@ -162,7 +164,9 @@ def catalogue_map_svg(entries: Sequence[CatalogueEntry], table: LinkTable,
                       href: Callable[[str], str], *, all_sops: bool = False) -> str:
     """The catalogue map as SVG text: an SOP per box, an arrow per Keterkaitan link.
 
-    Only SOPs that take part in a link are drawn unless ``all_sops``; ``href(id)`` gives the
+    Only SOPs that take part in a link are drawn unless ``all_sops``. Up to
+    :data:`DOT_LIMIT` SOPs are ranked by ``dot``; larger maps use ``neato`` with straight
+    arrows, since ``dot`` takes minutes on hundreds of linked SOPs. ``href(id)`` gives the
     (relative) address each box links to. Returns an ``<svg>`` element without XML prolog,
     ready to place in an HTML page.
     """
@@ -190,8 +194,14 @@ def catalogue_map_svg(entries: Sequence[CatalogueEntry], table: LinkTable,
             g.add_edge(ids[link.source], ids[link.target])
     if not ids:
         g.add_node("kosong", label="<Belum ada keterkaitan antar-SOP>", shape="plaintext")
+    engine = "dot"
+    if len(ids) > DOT_LIMIT:
+        # dot's ranking and routing grow far faster than the graph (a 350-SOP catalogue with
+        # two links each took minutes); a force layout with straight arrows takes seconds
+        engine = "neato"
+        g.graph_attr.update(overlap="scale", splines="false", sep="+6")
     with fonts.graphviz_stderr_filtered():
-        g.layout(prog="dot")
+        g.layout(prog=engine)
         data: bytes = g.draw(format="svg")
     text = data.decode("utf-8")
     return text[text.index("<svg"):]
