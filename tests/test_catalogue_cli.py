@@ -200,6 +200,10 @@ def test_review_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
                         "--all"], capsys)
     rows = json.loads(out)["sops"]
     assert [r["setting"] for r in rows] == [None, "2/BAIK"]
+    with (tmp_path / "sopflow-catalogue.toml").open("a") as handle:
+        handle.write("[[review.sop]]\nmatch = \"SOP Salah Ketik\"\n")
+    code, _, err = run(["review", str(tmp_path)], capsys)
+    assert code == EXIT_OK and "'SOP Salah Ketik' matches no SOP" in err
     (tmp_path / "sopflow-catalogue.toml").write_text("[review]\nsoon_days = -1\n")
     code, _, err = run(["review", str(tmp_path)], capsys)
     assert code == EXIT_USAGE and "soon_days" in err

@@ -166,6 +166,8 @@ def run_site(args: argparse.Namespace, out: Output) -> int:
         out.print(line)
     out.print(f"{len(result.links.links)} Keterkaitan link(s), "
               f"{len(result.links.unresolved)} unresolved")
+    for note in result.notes:
+        out.message(f"warning: {note}")
     out.message(f"wrote {result.out}/index.html ({result.pages} SOP page(s))")
     return summary.exit_code
 
@@ -184,7 +186,8 @@ def add_review_options(p: argparse.ArgumentParser) -> None:
                    help="worker processes (default: the usable cores)")
 
 
-def _reviews(args: argparse.Namespace, result: BatchResult) -> list[dict[str, Any]]:
+def _reviews(args: argparse.Namespace, result: BatchResult,
+             out: Output) -> list[dict[str, Any]]:
     from sopflow.catalogue.review import config_for, review_of
 
     config = config_for(args.paths)
@@ -197,6 +200,9 @@ def _reviews(args: argparse.Namespace, result: BatchResult) -> list[dict[str, An
         review = review_of(dates, setting, today)
         rows.append({"sop": sop.name, "number": sop.record.get("number"), "file": sop.label,
                      "setting": matched, **review.to_dict()})
+    for key in config.unmatched([(s.name, s.record.get("number")) for s in result.sops]):
+        out.message(f"warning: {config.source}: review setting {key!r} matches no SOP "
+                    "(by Nomor or name)")
     order = {"terlambat": 0, "segera": 1, "tanpa tanggal": 2, "berlaku": 3}
     rows.sort(key=lambda r: (order[r["status"]], r["due"] or "", r["sop"]))
     return rows
@@ -214,7 +220,7 @@ def run_review(args: argparse.Namespace, out: Output) -> int:
                        progress=_bar(out, "reading"))
     out.clear_progress()
     try:
-        rows = _reviews(args, result)
+        rows = _reviews(args, result, out)
     except ConfigError as error:
         out.message(f"sopflow review: {error}")
         return EXIT_USAGE

@@ -48,6 +48,7 @@ class SiteResult:
     batch: BatchResult
     links: LinkTable
     pages: int
+    notes: tuple[str, ...] = ()
 
 
 # -- per SOP, in a worker process -----------------------------------------------------------
@@ -247,4 +248,7 @@ def build_site(specs: Sequence[str], out: str | Path, *, pdf: bool = True,
         with contextlib.suppress(OSError):
             shutil.rmtree(tmp)
         raise
-    return SiteResult(out=out, batch=batch, links=links, pages=len(batch.sops))
+    unmatched = config.unmatched([(s.name, s.record.get("number")) for s in batch.sops])
+    notes = tuple(f"{config.source}: review setting {key!r} matches no SOP (by Nomor or name)"
+                  for key in unmatched)
+    return SiteResult(out=out, batch=batch, links=links, pages=len(batch.sops), notes=notes)
