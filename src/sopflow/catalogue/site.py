@@ -76,26 +76,43 @@ def _font_fallback(svg: bytes) -> bytes:
     return svg
 
 
+def _paint(page: Any, formats: tuple[str, ...]) -> list[bytes]:
+    """One page painted in several formats from one Graphviz graph (laid out once)."""
+    from sopflow.render import fonts
+    from sopflow.render.paint import page_graph
+
+    graph = page_graph(page)
+    graph.graph_attr["dpi"] = "72"
+    with fonts.graphviz_stderr_filtered():
+        return [graph.draw(format=fmt) for fmt in formats]
+
+
 def _flowchart_and_pdf(procedure: Any, folder: Path, slug: str,
                        pdf: bool) -> tuple[list[str], str | None]:
-    """Paint the flowchart table pages as SVG and, when asked, the whole document as PDF."""
+    """Paint the flowchart table pages as SVG and, when asked, the whole document as PDF.
+
+    The document is laid out once; each table page is painted once for both formats.
+    """
     from sopflow.catalogue._files import write_atomic
     from sopflow.render.identity import layout_identity
     from sopflow.render.layout import LayoutOptions, layout_flowchart
-    from sopflow.render.paint import _merge_pdfs, render_page
+    from sopflow.render.paint import _merge_pdfs
 
     options = LayoutOptions()
     identity = layout_identity(procedure.definition, options) if pdf else []
     table = layout_flowchart(procedure.graph, attrs.evolve(
         options, first_page_number=options.first_page_number + len(identity)))
+    formats = ("svg", "pdf") if pdf else ("svg",)
+    documents = [_paint(page, ("pdf",))[0] for page in identity]
     images = []
     for k, page in enumerate(table, start=1):
-        write_atomic(folder / f"bagan-{k}.svg", _font_fallback(render_page(page, "svg")))
+        painted = _paint(page, formats)
+        write_atomic(folder / f"bagan-{k}.svg", _font_fallback(painted[0]))
         images.append(f"{slug}/bagan-{k}.svg")
+        documents.extend(painted[1:])
     if not pdf:
         return images, None
-    write_atomic(folder / f"{slug}.pdf",
-                 _merge_pdfs([render_page(page, "pdf") for page in identity + table]))
+    write_atomic(folder / f"{slug}.pdf", _merge_pdfs(documents))
     return images, f"{slug}/{slug}.pdf"
 
 
