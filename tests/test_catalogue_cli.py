@@ -208,3 +208,15 @@ def test_review_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     code, _, err = run(["review", str(tmp_path)], capsys)
     assert code == EXIT_USAGE and "soon_days" in err
 
+
+
+def test_site_page_per_sop_of_a_file_with_several(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    second = GOOD.format(n=2).replace("sop", "kedua").replace("from kedua", "from sop")
+    tree(tmp_path / "sop", {"dua.py": GOOD.format(n=1) + second.split("\n", 3)[3],
+                            "dua-kedua.py": GOOD.format(n=3)})
+    code, out, _ = run(["site", str(tmp_path / "sop"), "-o", str(tmp_path / "situs"),
+                        "--no-pdf"], capsys)
+    assert code == EXIT_OK and "3 SOP(s) in 2 file(s)" in out
+    pages = sorted(p.name for p in (tmp_path / "situs" / "sop").glob("*.html"))
+    assert pages == ["dua--kedua.html", "dua--sop.html", "dua-kedua.html"]

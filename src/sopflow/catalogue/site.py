@@ -123,7 +123,9 @@ def build_sop_assets(item: LoadedSOP, procedure: Any, stem: str,
     from sopflow.interchange.json_format import dumps
 
     base = options["slugs"][split_spec(item.source)[0]]
-    slug = slug_for(f"{base}-{item.variable}") if stem.endswith(f".{item.variable}") else base
+    # "--" never occurs in a file slug, so "file--variable" cannot meet another file's slug
+    several = item.variable is not None and stem.endswith(f".{item.variable}")
+    slug = f"{base}--{slug_for(item.variable or '')}" if several else base
     folder = Path(options["dir"]) / "sop" / slug
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / f"{slug}.json", dumps(item.definition))
