@@ -10,13 +10,16 @@ the PDF document of every SOP). In the same run, interleaved round by round, it 
   of worker processes (``sopflow render DIR -o OUT``): the work a site with PDFs cannot
   avoid, through the same parallel machinery, so the ratio shows what the site adds.
 
-It prints the median and the spread (min-max) of each, per SOP, and the ratio site / floor.
-On a shared machine the absolute seconds move with the load; the ratio moves much less.
+It prints the median and the spread (min-max) of the wall time of each, per SOP, and the
+ratio site / floor. On a shared machine the wall time moves with the load, so it also prints
+the CPU time each took (this process and its workers, from ``getrusage``): CPU seconds over
+the worker count is the wall time the same work needs on that many idle cores.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import tempfile
@@ -31,6 +34,22 @@ from sopfactory import write_catalogue  # noqa: E402
 from sopflow.catalogue.batch import Task, run_batch  # noqa: E402
 from sopflow.catalogue.discover import find_sop_files  # noqa: E402
 from sopflow.catalogue.site import build_site  # noqa: E402
+
+
+def cpu_seconds() -> float:
+    """CPU time used so far by this process and its finished children (the workers)."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def measured(function: object, *args: object) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one call."""
+    cpu = cpu_seconds()
+    wall = function(*args)  # type: ignore[operator]
+    return float(wall), cpu_seconds() - cpu
 
 
 def time_site(paths: list[Path], root: Path, out: Path, workers: int, pdf: bool) -> float:
@@ -65,11 +84,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         paths = write_catalogue(base / "sop", args.count, steps=args.steps)
-        site, nopdf, floor = [], [], []
+        runs: dict[str, list[tuple[float, float]]] = {"site": [], "nopdf": [], "floor": []}
         for _ in range(args.rounds):
-            site.append(time_site(paths, base / "sop", base / "site", args.workers, True))
-            nopdf.append(time_site(paths, base / "sop", base / "site", args.workers, False))
-            floor.append(time_floor(paths, base / "sop", base / "pdf", args.workers))
+            runs["site"].append(measured(time_site, paths, base / "sop", base / "site",
+                                         args.workers, True))
+            runs["nopdf"].append(measured(time_site, paths, base / "sop", base / "site",
+                                          args.workers, False))
+            runs["floor"].append(measured(time_floor, paths, base / "sop", base / "pdf",
+                                          args.workers))
+    site, nopdf, floor = ([wall for wall, _ in runs[k]] for k in ("site", "nopdf", "floor"))
+    cpu = {k: statistics.median(c for _, c in v) for k, v in runs.items()}
     n = args.count
     print(f"{n} generated SOPs ({args.steps} steps, 3 lanes, a decision and a loop each), "
           f"{args.workers} workers, {args.rounds} rounds")
@@ -79,8 +103,15 @@ def main() -> None:
                 f"  = {statistics.median(nopdf) / n * 1000:.0f} ms/SOP"))
     print(_line("floor: sopflow render DIR (PDF per SOP)", floor,
                 f"  = {statistics.median(floor) / n * 1000:.0f} ms/SOP"))
-    print(f"{'ratio site / floor':<44} {statistics.median(site) / statistics.median(floor):.2f}"
+    print(f"{'ratio site / floor (wall)':<44} "
+          f"{statistics.median(site) / statistics.median(floor):.2f}"
           f"  (--no-pdf: {statistics.median(nopdf) / statistics.median(floor):.2f})")
+    w = args.workers
+    for key, name in (("site", "site"), ("nopdf", "site --no-pdf"), ("floor", "floor")):
+        print(f"CPU time, {name:<33} median {cpu[key]:6.2f} s = {cpu[key] / n * 1000:.0f} "
+              f"ms/SOP; / {w} workers = {cpu[key] / w:6.2f} s on {w} idle cores")
+    print(f"{'ratio site / floor (CPU)':<44} {cpu['site'] / cpu['floor']:.2f}"
+          f"  (--no-pdf: {cpu['nopdf'] / cpu['floor']:.2f})")
 
 
 if __name__ == "__main__":
