@@ -182,6 +182,12 @@ def test_site_command_and_its_target(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, _, err = run(["site", str(tmp_path / "sop"), "-o", str(other)], capsys)
     assert code == EXIT_USAGE and "not a sopflow site" in err
     assert (other / "penting.txt").exists()
+    code, _, err = run(["site", str(tmp_path / "nirwana"), "-o", str(tmp_path / "x")], capsys)
+    assert code == EXIT_USAGE and "nirwana: no such file or folder" in err
+    code, _, err = run(["site", str(tmp_path / "sop"), "-o", str(tmp_path / "x"), "-j", "0"],
+                       capsys)
+    assert code == EXIT_USAGE and "--jobs: must be at least 1" in err
+    assert not (tmp_path / "x").exists()
     # the site's own JSON downloads are not read back as SOP sources
     code, out, _ = run(["validate", str(tmp_path)], capsys)
     assert "4 SOP(s) in 4 file(s)" in out

@@ -131,6 +131,17 @@ def run_folder(command: str, specs: list[str], args: argparse.Namespace, out: Ou
     return result.summary().exit_code
 
 
+def _jobs(text: str) -> int:
+    """An argparse type: a number of worker processes, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 # -- sopflow site ---------------------------------------------------------------------------
 
 
@@ -143,7 +154,7 @@ def add_site_options(p: argparse.ArgumentParser) -> None:
                    help="skip the PDF document of each SOP (faster; SVG flowcharts stay)")
     p.add_argument("--today", type=date.fromisoformat, default=None, metavar="DATE",
                    help="the date review status is computed for (default: today)")
-    p.add_argument("-j", "--jobs", type=int, default=None,
+    p.add_argument("-j", "--jobs", type=_jobs, default=None,
                    help="worker processes (default: the usable cores)")
     p.add_argument("--force", action="store_true",
                    help="replace OUT even when it is a folder sopflow did not write")
@@ -182,7 +193,7 @@ def add_review_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--all", action="store_true",
                    help="list every SOP, not only those due soon or overdue")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("-j", "--jobs", type=int, default=None,
+    p.add_argument("-j", "--jobs", type=_jobs, default=None,
                    help="worker processes (default: the usable cores)")
 
 

@@ -245,6 +245,9 @@ def build_site(specs: Sequence[str], out: str | Path, *, pdf: bool = True,
                force: bool = False) -> SiteResult:
     """Build the e-SOP site of the SOP files in ``specs`` (files and folders) into ``out``."""
     out = Path(out).resolve()
+    missing = [spec for spec in specs if not os.path.exists(split_spec(spec)[0])]
+    if missing:
+        raise SiteError(f"{missing[0]}: no such file or folder")
     files = find_sop_files(specs)
     if not files:
         raise SiteError("no SOP files (.py or .json) found in " + ", ".join(specs))
