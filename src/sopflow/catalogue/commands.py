@@ -192,7 +192,8 @@ def add_review_options(p: argparse.ArgumentParser) -> None:
                    help="the date to compare with (default: today)")
     p.add_argument("--all", action="store_true",
                    help="list every SOP, not only those due soon or overdue")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text for people (default) or json for other tools")
     p.add_argument("-j", "--jobs", type=_jobs, default=None,
                    help="worker processes (default: the usable cores)")
 
