@@ -226,3 +226,34 @@ def test_site_page_per_sop_of_a_file_with_several(tmp_path: Path,
     assert code == EXIT_OK and "3 SOP(s) in 2 file(s)" in out
     pages = sorted(p.name for p in (tmp_path / "situs" / "sop").glob("*.html"))
     assert pages == ["dua--kedua.html", "dua--sop.html", "dua-kedua.html"]
+
+
+FACTORY = """\
+from datetime import date
+from sopflow import SOP, Signatory
+
+
+def buat(nama, nomor):
+    sop = SOP(nama, number=nomor, created=date(2025, 1, 2), effective=date(2025, 1, 2),
+              approved_by=Signatory(position="Kepala"))
+    staf = sop.actor("Staf")
+    sop.step("Menerima berkas", by=staf, inputs=["Berkas"], time="10 menit", output="Berkas")
+    return sop
+"""
+
+
+def test_sops_made_by_a_helper_module_count_once_where_they_are_bound(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An SOP made by a function in another file belongs to the file that binds it to a
+    variable; a third file importing that variable does not count it again."""
+    root = tree(tmp_path / "sop", {
+        "pabrik.py": FACTORY,
+        "daftar.py": "from pabrik import buat\n\nsatu = buat('SOP Satu', '1/A')\n"
+                     "dua = buat('SOP Dua', '2/A')\n",
+        "lagi.py": "from daftar import satu\n",
+    })
+    result = run_batch(find_sop_files([str(root)]), Task(kind="validate"), workers=2)
+    counted = {Path(f.file.spec).name: [s.name for s in f.sops] for f in result.files}
+    assert counted == {"daftar.py": ["SOP Satu", "SOP Dua"], "lagi.py": [], "pabrik.py": []}
+    code, out, _ = run(["validate", str(root)], capsys)
+    assert code == EXIT_OK and "2 SOP(s) in 1 file(s)" in out

@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from sopflow.catalogue.discover import SOPFile, load_file
+from sopflow.catalogue.discover import SOPFile, load_file, origin_key
 from sopflow.loader import LoadedSOP, LoadError
 
 __all__ = [
@@ -92,6 +92,8 @@ class FileResult:
     sops: tuple[SOPResult, ...] = ()
     load_error: dict[str, Any] | None = None
     crash: str | None = None
+    #: origin keys of SOPs this file imported (see :func:`~.discover.load_file`)
+    deferred: tuple[str, ...] = ()
 
     @property
     def skipped(self) -> bool:
@@ -269,7 +271,8 @@ def _one_sop(file: SOPFile, item: LoadedSOP, several: bool, task: Task) -> SOPRe
     report = procedure.report
     result = SOPResult(label=item.label, variable=item.variable, name=item.definition.name,
                        report=report.to_dict(),
-                       record={**identity_record(item), "source": file.relative})
+                       record={**identity_record(item), "source": file.relative,
+                               "origin": origin_key(item)})
     if _needs_valid(task) and not report.ok:
         return attrs.evolve(result, problem="not written: the SOP has validation errors")
     try:
@@ -284,16 +287,25 @@ def _one_sop(file: SOPFile, item: LoadedSOP, several: bool, task: Task) -> SOPRe
                         record={**result.record, **record})
 
 
-def process_file(file: SOPFile, task: Task) -> FileResult:
-    """Load one file and do ``task`` for each of its SOPs; never raises for bad input."""
+def process_file(file: SOPFile, task: Task,
+                 adopt: frozenset[str] = frozenset()) -> FileResult:
+    """Load one file and do ``task`` for each of its SOPs; never raises for bad input.
+
+    With ``adopt``, only the SOPs the file imported whose origin key is in it are done (the
+    second pass of :func:`run_batch`).
+    """
     try:
-        found = load_file(file)
+        found, imported = load_file(file)
     except LoadError as error:
         return FileResult(file=file, load_error=error.to_dict())
+    keys = [origin_key(item) or "" for item in imported]
+    several = len(found) + len(imported) > 1  # output names as in the first pass
+    if adopt:
+        found = [item for item, key in zip(imported, keys, strict=True) if key in adopt]
+        keys = []
     try:
-        several = len(found) > 1
         return FileResult(file=file, sops=tuple(_one_sop(file, item, several, task)
-                                                for item in found))
+                                                for item in found), deferred=tuple(keys))
     except KeyboardInterrupt:
         raise
     except Exception as error:
@@ -311,12 +323,15 @@ def _workers(requested: int | None, files: int) -> int:
 
 
 def _pool_run(files: Sequence[SOPFile], task: Task, workers: int,
-              done: Callable[[int, FileResult], None]) -> list[int]:
+              done: Callable[[int, FileResult], None],
+              adopt: Sequence[frozenset[str]] | None = None) -> list[int]:
     """Run ``files`` in a process pool; the indexes whose worker died are returned."""
     broken: list[int] = []
+    sets = adopt or [frozenset()] * len(files)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures: dict[Future[FileResult], int] = {
-            pool.submit(process_file, file, task): index for index, file in enumerate(files)
+            pool.submit(process_file, file, task, keys): index
+            for index, (file, keys) in enumerate(zip(files, sets, strict=True))
         }
         try:
             for future in as_completed(futures):
@@ -331,12 +346,45 @@ def _pool_run(files: Sequence[SOPFile], task: Task, workers: int,
     return broken
 
 
+def _run(files: Sequence[SOPFile], task: Task, workers: int,
+         done: Callable[[int, FileResult], None],
+         adopt: Sequence[frozenset[str]] | None = None) -> None:
+    """Every file through ``done``: inline for one worker, else in a pool (with retries)."""
+    sets = adopt or [frozenset()] * len(files)
+    if workers == 1:
+        for index, file in enumerate(files):
+            done(index, process_file(file, task, sets[index]))
+        return
+    for index in _pool_run(files, task, workers, done, adopt):
+        def again(_: int, result: FileResult, index: int = index) -> None:
+            done(index, result)
+
+        if _pool_run([files[index]], task, 1, again, [sets[index]]):
+            done(index, FileResult(file=files[index], crash="the worker process died "
+                                   "while handling this file"))
+
+
+def _orphans(results: Sequence[FileResult]) -> dict[int, frozenset[str]]:
+    """SOPs that files imported from a file which does not bind them itself (made by a
+    helper function there): each goes back to the first file that imported it."""
+    owned = {sop.record.get("origin") for result in results for sop in result.sops}
+    adopt: dict[int, set[str]] = {}
+    for index, result in enumerate(results):
+        for key in result.deferred:
+            if key and key not in owned:
+                owned.add(key)
+                adopt.setdefault(index, set()).add(key)
+    return {index: frozenset(keys) for index, keys in adopt.items()}
+
+
 def run_batch(files: Sequence[SOPFile], task: Task, *, workers: int | None = None,
               progress: Progress | None = None) -> BatchResult:
     """Do ``task`` for every file, on ``workers`` processes (default: the usable cores).
 
     A file whose worker process dies (a crash in a native library) is retried alone; if it
-    dies again it is reported as an internal error and the others carry on.
+    dies again it is reported as an internal error and the others carry on. An SOP that a
+    file imports is done once, in the file that binds it where it was made, or else in the
+    first file that imported it (a second, usually empty, pass).
     """
     results: list[FileResult | None] = [None] * len(files)
     count = 0
@@ -346,18 +394,19 @@ def run_batch(files: Sequence[SOPFile], task: Task, *, workers: int | None = Non
         results[index] = result
         count += 1
         if progress is not None:
-            progress(count, len(files), files[index].spec)
+            progress(min(count, len(files)), len(files), files[index].spec)
 
-    n = _workers(workers, len(files))
-    if n == 1:
-        for index, file in enumerate(files):
-            done(index, process_file(file, task))
-    else:
-        for index in _pool_run(files, task, n, done):
-            def again(_: int, result: FileResult, index: int = index) -> None:
-                done(index, result)
-
-            if _pool_run([files[index]], task, 1, again):
-                done(index, FileResult(file=files[index], crash="the worker process died "
-                                       "while handling this file"))
+    _run(files, task, _workers(workers, len(files)), done)
+    first = [r for r in results if r is not None]
+    orphans = _orphans(first)
+    if orphans:
+        order = sorted(orphans)
+        extra: dict[int, FileResult] = {}
+        _run([files[i] for i in order], task, _workers(workers, len(order)),
+             lambda k, r: extra.__setitem__(order[k], r), [orphans[i] for i in order])
+        for index, result in extra.items():
+            base = results[index]
+            if base is not None:
+                results[index] = attrs.evolve(base, sops=base.sops + result.sops,
+                                              crash=base.crash or result.crash)
     return BatchResult(task=task, files=tuple(r for r in results if r is not None))

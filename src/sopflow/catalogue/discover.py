@@ -17,7 +17,7 @@ import attrs
 
 from sopflow.loader import LoadedSOP, LoadError, load_sops, split_spec
 
-__all__ = ["MARKER", "SOPFile", "find_sop_files", "has_folder", "load_file"]
+__all__ = ["MARKER", "SOPFile", "find_sop_files", "has_folder", "load_file", "origin_key"]
 
 SUFFIXES = (".py", ".json")
 _SKIP_DIRS = frozenset({"__pycache__", "node_modules", "venv", ".venv", "site-packages"})
@@ -85,8 +85,17 @@ def find_sop_files(specs: Sequence[str]) -> list[SOPFile]:
     return found
 
 
+def origin_key(item: LoadedSOP) -> str | None:
+    """Where an SOP object was made (file:line of its ``SOP(...)``), with its name and Nomor;
+    the same key in two files means one file imported the SOP from the other."""
+    location = item.definition.location
+    if location is None or item.variable is None:
+        return None
+    ident = item.definition.identity
+    return f"{os.path.realpath(location.file)}:{location.line}|{ident.name}|{ident.number}"
+
+
 def _defined_here(item: LoadedSOP) -> bool:
-    """False for an SOP a Python file imported from another file (it is counted there)."""
     location = item.definition.location
     if location is None or item.variable is None:
         return True
@@ -96,17 +105,22 @@ def _defined_here(item: LoadedSOP) -> bool:
         return True
 
 
-def load_file(file: SOPFile) -> list[LoadedSOP]:
-    """The SOPs of one file; raises :class:`~sopflow.loader.LoadError` as the loader does.
+def load_file(file: SOPFile) -> tuple[list[LoadedSOP], list[LoadedSOP]]:
+    """The SOPs of one file, and those it made elsewhere (deferred); raises
+    :class:`~sopflow.loader.LoadError` as the loader does.
 
-    Inside a folder a file without SOPs gives an empty list, and imported SOPs are dropped.
+    Inside a folder a file without SOPs gives nothing, and an SOP made in another file (by
+    ``SOP(...)`` there) is deferred: it belongs to that file if that file binds it to a
+    variable of its own, and comes back to this one otherwise (an SOP made by a helper
+    function, see :func:`sopflow.catalogue.batch.run_batch`).
     """
     try:
         found = load_sops(file.spec)
     except LoadError as error:
         if file.found_in_folder and error.message.startswith(_NO_SOP):
-            return []
+            return [], []
         raise
-    if file.found_in_folder:
-        found = [item for item in found if _defined_here(item)]
-    return found
+    if not file.found_in_folder:
+        return found, []
+    return ([item for item in found if _defined_here(item)],
+            [item for item in found if not _defined_here(item)])
