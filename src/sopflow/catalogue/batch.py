@@ -364,13 +364,14 @@ def _run(files: Sequence[SOPFile], task: Task, workers: int,
                                    "while handling this file"))
 
 
-def _orphans(results: Sequence[FileResult]) -> dict[int, frozenset[str]]:
+def _orphans(results: Sequence[FileResult | None]) -> dict[int, frozenset[str]]:
     """SOPs that files imported from a file which does not bind them itself (made by a
     helper function there): each goes back to the first file that imported it."""
-    owned = {sop.record.get("origin") for result in results for sop in result.sops}
+    owned = {sop.record.get("origin") for result in results if result is not None
+             for sop in result.sops}
     adopt: dict[int, set[str]] = {}
     for index, result in enumerate(results):
-        for key in result.deferred:
+        for key in result.deferred if result is not None else ():
             if key and key not in owned:
                 owned.add(key)
                 adopt.setdefault(index, set()).add(key)
@@ -397,8 +398,7 @@ def run_batch(files: Sequence[SOPFile], task: Task, *, workers: int | None = Non
             progress(min(count, len(files)), len(files), files[index].spec)
 
     _run(files, task, _workers(workers, len(files)), done)
-    first = [r for r in results if r is not None]
-    orphans = _orphans(first)
+    orphans = _orphans(results)
     if orphans:
         order = sorted(orphans)
         extra: dict[int, FileResult] = {}
