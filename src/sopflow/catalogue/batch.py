@@ -355,11 +355,20 @@ def _run(files: Sequence[SOPFile], task: Task, workers: int,
         for index, file in enumerate(files):
             done(index, process_file(file, task, sets[index]))
         return
-    for index in _pool_run(files, task, workers, done, adopt):
-        def again(_: int, result: FileResult, index: int = index) -> None:
+    broken = _pool_run(files, task, workers, done, adopt)
+    if broken:
+        # a dead worker fails every file still queued; the one that killed it is among the
+        # first of them, so a second pool takes them in reverse order (the others finish
+        # before it dies again), and what is left is tried one file per pool
+        again = sorted(broken, reverse=True)
+        broken = [again[k] for k in _pool_run(
+            [files[i] for i in again], task, workers,
+            lambda k, result: done(again[k], result), [sets[i] for i in again])]
+    for index in sorted(broken):
+        def alone(_: int, result: FileResult, index: int = index) -> None:
             done(index, result)
 
-        if _pool_run([files[index]], task, 1, again, [sets[index]]):
+        if _pool_run([files[index]], task, 1, alone, [sets[index]]):
             done(index, FileResult(file=files[index], crash="the worker process died "
                                    "while handling this file"))
 
