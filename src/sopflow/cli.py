@@ -173,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output file: .pdf, .svg, .png, or .docx (Word, document only); - for "
                    "standard output (one file: PDF, or a one-page SVG/PNG, see --format)")
     p.add_argument("--format", choices=("pdf", "svg", "png"), default=None, dest="out_format",
-                   help="the format when OUT is - (default pdf)")
+                   help="the format when OUT is - or FILE is a folder (default pdf)")
     p.add_argument("--force", action="store_true",
                    help="overwrite OUT (and its numbered pages) if it exists")
     p.add_argument("--view", choices=("document", "flowchart"), default="document",
@@ -242,6 +242,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT", default=None,
                    help="output file (default, or -: standard output)")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+
+    from sopflow.catalogue.commands import add_review_options, add_site_options
+
+    add_site_options(command("site", "build a static e-SOP site from folders of SOPs",
+                             "Build a static e-SOP site (index with search and filters, a "
+                             "page per SOP, catalogue map) in OUT; see docs/catalogue.md."))
+    add_review_options(command("review", "list SOPs due or overdue for evaluation",
+                               "List the SOPs whose evaluation is due soon or overdue (a "
+                               "12-month cycle by default; see docs/catalogue.md)."))
 
     p = command("new", "write a new SOP file from a commented template",
                 "Write a Python file for a new SOP, with every identity field, two lanes, a "
@@ -421,9 +430,19 @@ def _library_call(feature: str, function: Callable[..., Any], *args: Any, **kwar
 # -- commands -------------------------------------------------------------------------------
 
 
+def _catalogue(command: str, specs: list[str], args: argparse.Namespace, out: _Output) -> int:
+    """Files and folders together: the catalogue's parallel batch (sopflow.catalogue)."""
+    from sopflow.catalogue.commands import run_folder
+
+    return run_folder(command, specs, args, out)
+
+
 def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
+    from sopflow.catalogue.discover import has_folder
     from sopflow.i18n import language
 
+    if has_folder(args.files):
+        return _catalogue("validate", args.files, args, out)
     config = _configured()
     lang = language(args.lang or config.lang)
     strict = args.strict_warnings or config.strict_warnings
@@ -473,11 +492,13 @@ def _render_targets(output: str, view: str) -> list[Path]:
 
 
 def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
+    if Path(args.file).is_dir():
+        return _catalogue("render", [args.file], args, out)
     to_stdout = args.output == "-"
     suffix = f".{args.out_format or 'pdf'}" if to_stdout else Path(args.output).suffix.lower()
     if args.out_format is not None and not to_stdout and suffix != f".{args.out_format}":
         raise _Fail(f"--format {args.out_format} does not match {args.output!r}; the format "
-                    "follows OUT's extension (--format is for -o -)")
+                    "follows OUT's extension (--format is for -o - or a folder)")
     if suffix not in RENDER_SUFFIXES:
         raise _Fail(f"{args.output}: unknown output format {suffix or '(none)'!r}; use "
                     + ", ".join(RENDER_SUFFIXES))
@@ -639,6 +660,8 @@ def _cmd_simulate(args: argparse.Namespace, out: _Output) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, out: _Output) -> int:
+    if Path(args.file).is_dir():
+        return _catalogue("export", [args.file], args, out)
     item = _load_one(args.file)
     if args.to in ("xlsx", "csv"):
         return _export_table(args, out, item)
@@ -868,6 +891,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
     "export": _cmd_export,
     "import": _cmd_import,
     "new": _cmd_new,
+    "site": lambda args, out: _catalogue_command("run_site", args, out),
+    "review": lambda args, out: _catalogue_command("run_review", args, out),
 }
 
 
@@ -882,6 +907,10 @@ def _language(args: argparse.Namespace) -> str:
     except ConfigError:
         configured = None
     return language(args.lang or configured)
+def _catalogue_command(name: str, args: argparse.Namespace, out: _Output) -> int:
+    from sopflow.catalogue import commands
+
+    return int(getattr(commands, name)(args, out))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
