@@ -111,12 +111,23 @@ def test_sqlite_store_names_the_path_it_cannot_open(tmp_path: Path) -> None:
 def test_text_pasted_from_a_word_processor_keeps_bpmn_and_xes_well_formed() -> None:
     import xml.etree.ElementTree as ET
 
+    import attrs
+
+    from sopflow.procedure import compile_definition
     from sopflow.runtime.events import events_to_xes
 
     sop = new_sop()
     staf = sop.actor("Staf")
+    sop.step("Memeriksa berkas", by=staf, **step_kwargs())
     sop.step("Memeriksa\x0bberkas\x0c", by=staf, **step_kwargs())  # soft break, page break
-    procedure = sop.compile()
+    with pytest.raises(ValueError, match=r"text of step 's2': contains a control character"):
+        sop.definition()  # the DSL refuses it where it was written ...
+    clean = new_sop()
+    clean.step("Memeriksa berkas", by=clean.actor("Staf"), **step_kwargs())
+    definition = clean.definition()
+    # ... and a definition built by other means still gives well-formed XML
+    step = attrs.evolve(definition.steps[0], text="Memeriksa\x0bberkas\x0c")
+    procedure = compile_definition(attrs.evolve(definition, steps=(step,)))
     root = ET.fromstring(to_bpmn(procedure).encode("utf-8"))
     names = [e.get("name") for e in root.iter() if e.get("name", "").startswith("Memeriksa")]
     assert names == ["Memeriksa\ufffdberkas\ufffd"]

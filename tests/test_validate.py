@@ -134,6 +134,13 @@ def case_empty_text() -> SOP:
     return sop
 
 
+def case_waktu_too_long() -> SOP:
+    sop = new_sop()
+    a = sop.actor("Staf")
+    sop.step("Mengarsipkan berkas", by=a, **{**OK, "time": "9999 tahun"})
+    return sop
+
+
 def case_not_verb_first() -> SOP:
     sop = new_sop()
     a = sop.actor("Staf")
@@ -351,6 +358,14 @@ CASES: list[tuple[str, Callable[[], SOP], str, str | None]] = [
         "s1",
     ),
     ("E014", case_empty_text, "step 1 's1' has no Kegiatan text", "s1"),
+    (
+        "E015",
+        case_waktu_too_long,
+        "the Waktu '9999 tahun' of step 1 's1' ('Mengarsipkan berkas') is longer than 36,500 "
+        "days (100 years), the longest sopflow schedules (sopflow.waktu.MAX_WAKTU_DAYS); check "
+        "the number and the unit",
+        "s1",
+    ),
     (
         "W101",
         case_not_verb_first,

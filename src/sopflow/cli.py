@@ -170,7 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
                 "extension: .pdf (one multi-page file), .svg or .png (one file per page).")
     p.add_argument("file", metavar="FILE", help=_FILE_HELP)
     p.add_argument("-o", "--output", required=True, metavar="OUT",
-                   help="output file: .pdf, .svg, .png, or .docx (Word, document only)")
+                   help="output file: .pdf, .svg, .png, or .docx (Word, document only); - for "
+                   "standard output (one file: PDF, or a one-page SVG/PNG, see --format)")
+    p.add_argument("--format", choices=("pdf", "svg", "png"), default=None, dest="out_format",
+                   help="the format when OUT is - or FILE is a folder (default pdf)")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite OUT (and its numbered pages) if it exists")
     p.add_argument("--view", choices=("document", "flowchart"), default="document",
                    help="the official document (default) or a Graphviz flowchart")
     p.add_argument("--paper", choices=PAPERS, default=None,
@@ -235,8 +240,17 @@ def build_parser() -> argparse.ArgumentParser:
                 "written then (exit 2).")
     p.add_argument("file", metavar="FILE", help="an .xlsx workbook or a .csv table")
     p.add_argument("-o", "--output", metavar="OUT", default=None,
-                   help="output file (default: standard output)")
+                   help="output file (default, or -: standard output)")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+
+    from sopflow.catalogue.commands import add_review_options, add_site_options
+
+    add_site_options(command("site", "build a static e-SOP site from folders of SOPs",
+                             "Build a static e-SOP site (index with search and filters, a "
+                             "page per SOP, catalogue map) in OUT; see docs/catalogue.md."))
+    add_review_options(command("review", "list SOPs due or overdue for evaluation",
+                               "List the SOPs whose evaluation is due soon or overdue (a "
+                               "12-month cycle by default; see docs/catalogue.md)."))
 
     p = command("new", "write a new SOP file from a commented template",
                 "Write a Python file for a new SOP, with every identity field, two lanes, a "
@@ -355,18 +369,32 @@ def _make_parent(path: str) -> None:
         raise _Fail(f"{path}: cannot create its folder: {error.strerror}") from None
 
 
+def _refuse_existing(paths: Sequence[Path], force: bool) -> None:
+    """``render`` and ``export`` alike: an existing output is kept unless ``--force``."""
+    for target in paths:
+        try:
+            exists = target.exists() or target.is_symlink()
+        except OSError as error:  # e.g. a name longer than the file system allows
+            raise _Fail(f"{target}: cannot use this output name: {error.strerror}") from None
+        if exists and not force:
+            raise _Fail(f"{target}: already exists; use --force to overwrite it")
+        if exists and target.is_dir():
+            raise _Fail(f"{target}: is a directory; give a file name")
+
+
 def _write(out: _Output, text: str, path: str | None, *, force: bool = False) -> None:
-    if path is None or path == "-":  # "-o -": standard output
+    """Write ``text`` to standard output (no path, or ``-``) or atomically to ``path``."""
+    if path is None or path == "-":
         out.out.write(text)
         return
-    target = Path(path)
-    if target.exists() and not force:
-        raise _Fail(f"{path}: already exists; use --force to overwrite it")
+    from sopflow._atomic import write_atomic
+
+    _refuse_existing([Path(path)], force)
     _make_parent(path)
     try:
-        target.write_text(text, encoding="utf-8")
+        write_atomic(path, text)
     except OSError as error:
-        raise _Fail(f"{path}: cannot write: {error.strerror}") from None
+        raise _Fail(f"{path}: cannot write: {error.strerror or error}") from None
     out.message(f"wrote {path}")
 
 
@@ -389,7 +417,7 @@ def _library_call(feature: str, function: Callable[..., Any], *args: Any, **kwar
     except ImportError as error:
         raise _Fail(f"{feature} needs {error.name or 'a module'} which is not installed: "
                     f"{error}", EXIT_UNAVAILABLE) from None
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, OverflowError) as error:
         raise _Fail(f"{feature}: {error}") from None
     except MemoryError:
         raise _Fail(f"{feature}: not enough memory; ask for less (e.g. fewer replications "
@@ -402,9 +430,19 @@ def _library_call(feature: str, function: Callable[..., Any], *args: Any, **kwar
 # -- commands -------------------------------------------------------------------------------
 
 
+def _catalogue(command: str, specs: list[str], args: argparse.Namespace, out: _Output) -> int:
+    """Files and folders together: the catalogue's parallel batch (sopflow.catalogue)."""
+    from sopflow.catalogue.commands import run_folder
+
+    return run_folder(command, specs, args, out)
+
+
 def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
+    from sopflow.catalogue.discover import has_folder
     from sopflow.i18n import language
 
+    if has_folder(args.files):
+        return _catalogue("validate", args.files, args, out)
     config = _configured()
     lang = language(args.lang or config.lang)
     strict = args.strict_warnings or config.strict_warnings
@@ -445,27 +483,35 @@ def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
     return code
 
 
+def _render_targets(output: str, view: str) -> list[Path]:
+    """OUT and the numbered pages a document rendering to it may write (``out-1.svg``)."""
+    path = Path(output)
+    if path.suffix.lower() == ".pdf" or view != "document":
+        return [path]
+    return [path, path.with_name(f"{path.stem}-1{path.suffix}")]
+
+
 def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
-    suffix = Path(args.output).suffix.lower()
+    if Path(args.file).is_dir():
+        return _catalogue("render", [args.file], args, out)
+    to_stdout = args.output == "-"
+    suffix = f".{args.out_format or 'pdf'}" if to_stdout else Path(args.output).suffix.lower()
+    if args.out_format is not None and not to_stdout and suffix != f".{args.out_format}":
+        raise _Fail(f"--format {args.out_format} does not match {args.output!r}; the format "
+                    "follows OUT's extension (--format is for -o - or a folder)")
     if suffix not in RENDER_SUFFIXES:
         raise _Fail(f"{args.output}: unknown output format {suffix or '(none)'!r}; use "
                     + ", ".join(RENDER_SUFFIXES))
+    if not to_stdout:
+        _refuse_existing(_render_targets(args.output, args.view), args.force)
     item = _load_one(args.file)
     procedure = _compile_drawable(item, out, strict=args.strict)
     render = _optional_module("sopflow.render", "rendering")
-    _make_parent(args.output)
     out.progress(f"rendering {item.label} ...")
-    if suffix == ".docx" and args.view == "document":
-        docx = _optional_module("sopflow.render.docx", "Word output")
-        result = _library_call("Word output", docx.render_docx, procedure, args.output,
-                               paper=args.paper)
-    elif args.view == "document":
-        result = _library_call("rendering", render.render_document, procedure, args.output,
-                               paper=_paper(args, procedure), dpi=args.dpi,
-                               **_style_flags(args))
-    else:
-        result = _library_call("rendering", render.render_flowchart, procedure, args.output,
-                               dpi=args.dpi)
+    if to_stdout:
+        return _render_to_stdout(args, out, render, procedure, suffix)
+    _make_parent(args.output)
+    result = _render_call(args, out, render, procedure, args.output)
     written = result if isinstance(result, (list, tuple)) and result else [args.output]
     for path in written:
         out.message(f"wrote {path}")
@@ -511,6 +557,52 @@ def _compile_drawable(item: LoadedSOP, out: _Output, *, strict: bool) -> Procedu
         raise _Fail(f"{item.label}: not drawn: {codes} make the drawing unfaithful (fix "
                     "these first)", EXIT_ERRORS)
     return procedure
+
+
+def _render_call(args: argparse.Namespace, out: _Output, render: Any, procedure: Procedure,
+                 target: str) -> Any:
+    """Render; the library's warnings (e.g. characters the font lacks) become messages."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if Path(target).suffix.lower() == ".docx" and args.view == "document":
+            docx = _optional_module("sopflow.render.docx", "Word output")
+            result = _library_call("Word output", docx.render_docx, procedure, target,
+                                   paper=args.paper)
+        elif args.view == "document":
+            result = _library_call("rendering", render.render_document, procedure, target,
+                                   paper=_paper(args, procedure), dpi=args.dpi,
+                                   **_style_flags(args))
+        else:
+            result = _library_call("rendering", render.render_flowchart, procedure, target,
+                                   dpi=args.dpi)
+    for warning in caught:
+        out.message(f"warning: {warning.message}")
+    return result
+
+
+def _render_to_stdout(args: argparse.Namespace, out: _Output, render: Any,
+                      procedure: Procedure, suffix: str) -> int:
+    """``-o -``: render into a private folder, then copy the one file to standard output."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="sopflow-render-") as folder:
+        result = _render_call(args, out, render, procedure,
+                              str(Path(folder) / f"sop{suffix}"))
+        written = list(result) if isinstance(result, (list, tuple)) else []
+        if len(written) != 1:
+            raise _Fail(f"the {suffix[1:].upper()} rendering has {len(written)} pages, one file "
+                        "each; standard output takes one file: use --format pdf or a file name")
+        data = Path(written[0]).read_bytes()
+    out.clear_progress()
+    stream = getattr(out.out, "buffer", None)
+    if stream is None:
+        raise _Fail("standard output does not take binary data here; give a file name")
+    out.out.flush()
+    stream.write(data)
+    stream.flush()
+    return EXIT_OK
 
 
 def _branches(specs: Sequence[str]) -> dict[str, dict[str, float]] | None:
@@ -568,6 +660,8 @@ def _cmd_simulate(args: argparse.Namespace, out: _Output) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, out: _Output) -> int:
+    if Path(args.file).is_dir():
+        return _catalogue("export", [args.file], args, out)
     item = _load_one(args.file)
     if args.to in ("xlsx", "csv"):
         return _export_table(args, out, item)
@@ -754,16 +848,19 @@ def _cmd_new(args: argparse.Namespace, out: _Output) -> int:
         raise _Fail(f"cannot make a file name from {name!r}; give one with -o FILE.py")
     if path.suffix != ".py":
         raise _Fail(f"{path}: the new SOP file must end in .py")
-    if path.exists():
+    try:
+        exists = path.exists()
+    except OSError as error:  # e.g. a name longer than the file system allows
+        raise _Fail(f"{path}: cannot use this file name: {error.strerror}") from None
+    if exists:
         raise _Fail(f"{path}: already exists; not overwriting it (choose another name or -o)")
     text = template(title, date.today()).replace("FILE", str(path))
+    from sopflow._atomic import write_atomic
+
     try:
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(text)
-    except FileExistsError:
-        raise _Fail(f"{path}: already exists; not overwriting it") from None
+        write_atomic(path, text)
     except OSError as error:
-        raise _Fail(f"{path}: cannot write: {error.strerror}") from None
+        raise _Fail(f"{path}: cannot write: {error.strerror or error}") from None
     out.message(f"wrote {path}: edit it, then run: sopflow validate {path}")
     return EXIT_OK
 
@@ -794,6 +891,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
     "export": _cmd_export,
     "import": _cmd_import,
     "new": _cmd_new,
+    "site": lambda args, out: _catalogue_command("run_site", args, out),
+    "review": lambda args, out: _catalogue_command("run_review", args, out),
 }
 
 
@@ -808,6 +907,10 @@ def _language(args: argparse.Namespace) -> str:
     except ConfigError:
         configured = None
     return language(args.lang or configured)
+def _catalogue_command(name: str, args: argparse.Namespace, out: _Output) -> int:
+    from sopflow.catalogue import commands
+
+    return int(getattr(commands, name)(args, out))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 import attrs
 
 from sopflow._gcpause import gc_paused
+from sopflow._textcheck import check_definition
 from sopflow.document import DocumentStyle
 from sopflow.model import (
     END,
@@ -368,9 +369,15 @@ class SOP:
     # -- results -----------------------------------------------------------------------------
 
     def definition(self) -> SOPDefinition:
-        """Freeze the SOP as written: the ``NEXT`` targets become the next row's id."""
+        """Freeze the SOP as written: the ``NEXT`` targets become the next row's id.
+
+        Raises :class:`sopflow._textcheck.TextError` (a ``ValueError`` naming the field and
+        the line) when a text holds a control character or a lone surrogate.
+        """
         with gc_paused():
-            return self._freeze()
+            definition = self._freeze()
+        check_definition(definition)
+        return definition
 
     def _freeze(self) -> SOPDefinition:
         # Most steps flow to the next row, so most are copied here with their NEXT exit
@@ -443,6 +450,8 @@ class SOP:
                 f"':', got {given!r}",
                 argument="id=", value=given,
             )
+        if not given.strip():
+            raise ValueError(f"{location}: step id must not be blank, got {given!r}")
         return given
 
     @staticmethod

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import attrs
 
+from sopflow._textcheck import TextError, check_definition
 from sopflow.dsl import SOP, DefinitionError
 from sopflow.model import SOPDefinition
 
@@ -134,6 +135,19 @@ def _load_sheet(path: str) -> SOPDefinition:
         raise LoadError("\n  ".join(str(f) for f in error.findings), file=path) from None
     except ImportError as error:
         raise LoadError(str(error), file=path) from None
+def _definition_of(value: SOP | SOPDefinition, path: str) -> SOPDefinition:
+    """The frozen definition, its texts checked (see :mod:`sopflow._textcheck`)."""
+    try:
+        if isinstance(value, SOP):
+            return value.definition()
+        check_definition(value)
+        return value
+    except TextError as error:
+        where = error.location
+        line = where.line if where is not None and _same_file(where.file, path) else None
+        raise LoadError(f"{error.field}: {error.message}", file=path, line=line) from None
+
+
 def _same_file(a: str, b: str) -> bool:
     return os.path.abspath(a) == os.path.abspath(b)
 
@@ -199,12 +213,9 @@ def _load_python(path: str) -> list[LoadedSOP]:
     for variable, value in vars(module).items():
         if variable.startswith("_") or id(value) in seen:
             continue
-        if isinstance(value, SOP):
-            definition = value.definition()
-        elif isinstance(value, SOPDefinition):
-            definition = value
-        else:
+        if not isinstance(value, (SOP, SOPDefinition)):
             continue
+        definition = _definition_of(value, path)
         seen.add(id(value))
         found.append(LoadedSOP(source=path, variable=variable, definition=definition))
     if not found:

@@ -29,7 +29,15 @@ from sopflow.model import (
     identity_label,
     required_identity_fields,
 )
-from sopflow.waktu import WORKING_DAY_HOURS, WORKING_WEEK_DAYS, Basis, TimeUnit, Waktu, WaktuKind
+from sopflow.waktu import (
+    MAX_WAKTU_DAYS,
+    WORKING_DAY_HOURS,
+    WORKING_WEEK_DAYS,
+    Basis,
+    TimeUnit,
+    Waktu,
+    WaktuKind,
+)
 
 __all__ = [
     "DRAWING_BLOCKERS",
@@ -472,6 +480,20 @@ def _no_time_standard(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             "simulasi menghitung langkah ini tanpa waktu kecuali diberi durasi, dan eksekutor "
             "tidak memberinya batas waktu",
         )
+def _waktu_too_long(rule: Rule, ctx: _Context) -> Iterator[Finding]:
+    for row, step in ctx.unique:
+        waktu = ctx.waktu[step.id]
+        if waktu.readable and waktu.too_long:
+            yield rule.finding(
+                f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} is longer than "
+                f"{MAX_WAKTU_DAYS:,} days (100 years), the longest sopflow schedules "
+                "(sopflow.waktu.MAX_WAKTU_DAYS); check the number and the unit",
+                step.id,
+                step.location,
+                f"Waktu {_clip(step.time)!r} pada {_langkah(step, row)} lebih dari "
+                f"{MAX_WAKTU_DAYS:,} hari (100 tahun), batas terpanjang sopflow; periksa angka "
+                "dan satuannya",
+            )
 
 
 def _duplicate_id(rule: Rule, ctx: _Context) -> Iterator[Finding]:
@@ -916,6 +938,7 @@ RULES: tuple[Rule, ...] = (
     _rule("E013", "duplicate-label", _E, "two exits of a decision share a label",
           _duplicate_label, blocks_run=True),
     _rule("E014", "empty-text", _E, "a step has no Kegiatan text", _empty_text),
+    _rule("E015", "waktu-too-long", _E, "a Waktu is longer than 100 years", _waktu_too_long),
     _rule("W101", "not-verb-first", _W, "an activity does not start with a verb or names its actor",
           _not_verb_first),
     _rule("W102", "not-a-question", _W, "a decision row is not phrased as a question",

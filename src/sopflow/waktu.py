@@ -46,6 +46,7 @@ from collections.abc import Sequence
 import attrs
 
 __all__ = [
+    "MAX_WAKTU_DAYS",
     "WORKING_DAY_HOURS",
     "WORKING_DAY_MINUTES",
     "WORKING_WEEK_DAYS",
@@ -61,6 +62,11 @@ __all__ = [
 WORKING_DAY_HOURS = 7.5
 WORKING_WEEK_DAYS = 5
 WORKING_DAY_MINUTES = WORKING_DAY_HOURS * 60
+
+#: The longest Waktu sopflow schedules, in days (of its own basis: working days for working
+#: time): 100 years. A longer one ("9999 tahun") is a typing mistake, and a due date that far
+#: would run past the calendar's last year (9999); validation reports it (rule E015).
+MAX_WAKTU_DAYS = 36_500
 
 
 class TimeUnit(enum.Enum):
@@ -158,6 +164,13 @@ class Waktu:
                     f"Waktu {self.text!r}: a working {self.unit.value} has no fixed length"
                 )
         return (self.low * seconds / 60, self.high * seconds / 60)
+
+    @property
+    def too_long(self) -> bool:
+        """True when the upper end is longer than :data:`MAX_WAKTU_DAYS` days."""
+        if self.high is None or self.unit is None:
+            return False
+        return self.high * _CALENDAR_SECONDS[self.unit] > MAX_WAKTU_DAYS * 86_400
 
     def __str__(self) -> str:
         return self.text

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sopflow._gvtext import dot_quote
+
 if TYPE_CHECKING:
     from sopflow.procedure import Procedure
 
@@ -16,9 +18,16 @@ __all__ = ["quote", "to_dot"]
 
 
 def quote(text: str) -> str:
-    """A DOT double-quoted string: backslashes and quotes escaped, newlines as ``\\n``."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + escaped.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n") + '"'
+    """A DOT string that Graphviz draws exactly as ``text`` reads (see :mod:`sopflow._gvtext`:
+    backslashes, quotes and ampersands escaped, newlines as ``\\n``, control characters
+    shown as U+FFFD, long text in pieces joined with ``+``)."""
+    return dot_quote(text)
+
+
+def _name(text: str) -> str:
+    """A DOT identifier (node or graph name), quoted; ``&`` is written ``&amp;`` so that
+    the SVG Graphviz makes from it stays well-formed (see :func:`sopflow._gvtext.name`)."""
+    return dot_quote(text)
 
 
 _SHAPES = {
@@ -40,7 +49,7 @@ def to_dot(procedure: Procedure) -> str:
 
     graph = require_procedure(procedure, "to_dot").graph
     lines = [
-        f"digraph {quote(procedure.name)} {{",
+        f"digraph {_name(procedure.name)} {{",
         "  rankdir=TB;",
         '  graph [fontname="Helvetica", label=' + quote(procedure.name) + ", labelloc=t];",
         '  node [fontname="Helvetica", fontsize=10];',
@@ -59,7 +68,7 @@ def to_dot(procedure: Procedure) -> str:
         if len(data["lanes"]) > 1:
             label += "\n[bersama: " + ", ".join(data["lanes"]) + "]"
         row = f"{data['row']}. " if data["kind"] in ("process", "decision") else ""
-        return f"{indent}{quote(node)} [label={quote(row + label)}, {_SHAPES[data['kind']]}];"
+        return f"{indent}{_name(node)} [label={quote(row + label)}, {_SHAPES[data['kind']]}];"
 
     for index, (lane, nodes) in enumerate(by_lane.items()):
         lines.append(f"  subgraph cluster_{index} {{")
@@ -75,6 +84,6 @@ def to_dot(procedure: Procedure) -> str:
         if data["back"]:
             attrs.append("constraint=false")
         suffix = f" [{', '.join(attrs)}]" if attrs else ""
-        lines.append(f"  {quote(source)} -> {quote(target)}{suffix};")
+        lines.append(f"  {_name(source)} -> {_name(target)}{suffix};")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 
 import attrs
 
+from sopflow._atomic import write_atomic
+from sopflow._textcheck import text_problem
 from sopflow.document import DocumentStyle
 from sopflow.model import (
     Acceptance,
@@ -155,8 +157,9 @@ def dumps(definition: SOPDefinition, *, indent: int | None = 2) -> str:
 
 
 def dump(definition: SOPDefinition, path: str | Path) -> None:
-    """Write ``definition`` as JSON to ``path`` (UTF-8)."""
-    Path(path).write_text(dumps(definition), encoding="utf-8")
+    """Write ``definition`` as JSON to ``path`` (UTF-8), atomically (see
+    :func:`sopflow._atomic.write_atomic`)."""
+    write_atomic(path, dumps(definition))
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -177,6 +180,10 @@ class _Reader:
     ) -> Mapping[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(path, f"expected an object, got {_kind(value)}")
+        duplicate = getattr(value, "duplicate", None)
+        if duplicate is not None:
+            raise self.fail(f"{path}.{duplicate}", f"duplicate key {duplicate!r}: a key may "
+                            "appear once in an object (which value was meant?)")
         missing = sorted(required - value.keys())
         if missing:
             raise self.fail(path, f"missing required key {missing[0]!r}")
@@ -192,6 +199,9 @@ class _Reader:
             raise self.fail(path, f"expected a string, got {_kind(value)}")
         if nonempty and not value.strip():
             raise self.fail(path, "must not be empty")
+        problem = text_problem(value)
+        if problem is not None:
+            raise self.fail(path, problem)
         return value
 
     def opt_str(self, value: object, path: str) -> str | None:
@@ -242,9 +252,41 @@ def _accept_in(r: _Reader, value: object, path: str) -> tuple[Acceptance, ...]:
 
 
 def _kind(value: object) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
-             int: "a number", float: "a number", type(None): "null"}
+    if isinstance(value, dict):
+        return "an object"
+    names = {list: "an array", str: "a string", bool: "a boolean", int: "a number",
+             float: "a number", _LongNumber: "a number", type(None): "null"}
     return names.get(type(value), type(value).__name__)
+
+
+class _Object(dict[str, Any]):
+    """A JSON object that remembers its first repeated key (``json`` keeps the last value)."""
+
+    duplicate: str | None = None
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
+    result = _Object()
+    for key, value in pairs:
+        if key in result and result.duplicate is None:
+            result.duplicate = key
+        result[key] = value
+    return result
+
+
+class _LongNumber:
+    """An integer too long to be a number anyone meant (Python refuses to convert over 4,300
+    digits, and no field of the format is a number): kept only to be reported."""
+
+    def __init__(self, digits: str) -> None:
+        self.digits = len(digits)
+
+    def __repr__(self) -> str:
+        return f"<a number of {self.digits} digits>"
+
+
+def _parse_int(digits: str) -> int | _LongNumber:
+    return int(digits) if len(digits) <= 100 else _LongNumber(digits)
 
 
 _IDENTITY_KEYS = {
@@ -331,6 +373,8 @@ def from_dict(
         if not step_id or step_id.startswith("@") or ":" in step_id:
             raise r.fail(f"{path}.id", "a step id must be non-empty, not start with '@' and "
                                        f"not contain ':', got {step_id!r}")
+        if not step_id.strip():
+            raise r.fail(f"{path}.id", f"a step id must not be blank, got {step_id!r}")
         location = where(path)
         exits = []
         for k, e in enumerate(r.array(s.get("exits", []), f"{path}.exits")):
@@ -458,12 +502,14 @@ def loads(text: str | bytes, *, file: str | None = None) -> SOPDefinition:
     if not isinstance(text, str):
         raise TypeError(f"loads expects JSON text (str or UTF-8 bytes), got {type(text).__name__}")
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_pairs, parse_int=_parse_int)
     except json.JSONDecodeError as error:
         raise JSONFormatError(f"not valid JSON: {error.msg} (column {error.colno})",
                               file=file, line=error.lineno) from None
     except RecursionError:
         raise JSONFormatError("not valid JSON: nested too deeply", file=file) from None
+    except ValueError as error:  # anything else the decoder refuses (a number out of range)
+        raise JSONFormatError(f"not valid JSON: {error}", file=file) from None
     return from_dict(data, file=file, locate=_locator(text))
 
 

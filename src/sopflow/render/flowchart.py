@@ -10,6 +10,8 @@ import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sopflow import _gvtext
+from sopflow._atomic import write_atomic
 from sopflow.graph import NodeKind, edge_attrs, edge_labels, node_attrs
 from sopflow.render import fonts
 
@@ -22,16 +24,29 @@ if TYPE_CHECKING:
 __all__ = ["flowchart_graph", "procedure_svg", "render_flowchart"]
 
 
-def _wrap(text: str, width: float, size: float) -> str:
-    return "\n".join(fonts.metrics().wrap(text, width, size))
+class _Labels:
+    """Turns user text into safe Graphviz labels (see :mod:`sopflow._gvtext`), wrapped and
+    with characters the font lacks drawn as a box; remembers those for one warning."""
+
+    def __init__(self) -> None:
+        self.missing: set[str] = set()
+
+    def __call__(self, text: str, width: float | None = None, size: float = 9.0,
+                 bold: bool = False) -> str:
+        face = fonts.metrics(bold)
+        shown, missing = face.drawable(text)
+        self.missing.update(missing)
+        lines = face.wrap(shown, width, size) if width is not None else shown.split("\n")
+        return _gvtext.label(lines)
 
 
-def _agraph(graph: nx.DiGraph[Any]) -> Any:
+def _agraph(graph: nx.DiGraph[Any], text: _Labels) -> Any:
     """An empty pygraphviz graph with the view's fonts and spacing."""
     import pygraphviz as pgv  # type: ignore[import-untyped]
 
     fonts.configure_fontconfig()
-    g = pgv.AGraph(directed=True, strict=False, name=str(graph.graph.get("name", "SOP")))
+    name = str(graph.graph.get("name", "SOP"))
+    g = pgv.AGraph(directed=True, strict=False, name=_gvtext.name(name))
     g.graph_attr.update(
         rankdir="TB",
         newrank="true",
@@ -39,7 +54,7 @@ def _agraph(graph: nx.DiGraph[Any]) -> Any:
         ranksep="0.35",
         fontname=fonts.REGULAR,
         fontsize="10",
-        label=str(graph.graph.get("name", "")),
+        label=text(str(graph.graph.get("name", ""))),
         labelloc="t",
         compound="true",
     )
@@ -48,7 +63,7 @@ def _agraph(graph: nx.DiGraph[Any]) -> Any:
     return g
 
 
-def _add_lanes(g: Any, graph: nx.DiGraph[Any]) -> None:
+def _add_lanes(g: Any, graph: nx.DiGraph[Any], text: _Labels) -> None:
     """One cluster per lane holding its nodes, kept in the declared order."""
     lanes = [str(a) for a in graph.graph.get("lanes", ())]
     members: dict[str, list[str]] = {lane: [] for lane in lanes}
@@ -58,13 +73,13 @@ def _add_lanes(g: Any, graph: nx.DiGraph[Any]) -> None:
     for k, lane in enumerate(lanes):
         sub = g.add_subgraph(
             name=f"cluster_{k}",
-            label=_wrap(lane, 140, 10),
+            label=text(lane, 140, 10, bold=True),
             style="rounded",
             color="#888888",
             fontname=fonts.BOLD,
         )
         for n in members.get(lane, []):
-            sub.add_node(n)
+            sub.add_node(_gvtext.name(n))
     # dot orders clusters as it likes; an invisible row of lane heads outside the clusters,
     # chained left to right (dot keeps the order of such flat edges), with heavy invisible
     # edges down to every node of its lane, pulls each lane under its head, in declared order
@@ -77,15 +92,15 @@ def _add_lanes(g: Any, graph: nx.DiGraph[Any]) -> None:
             g.add_edge(a, b, style="invis")
         for k, lane in enumerate(lanes):
             for n in members.get(lane, []):
-                g.add_edge(f"_lane{k}", n, style="invis", weight="100")
+                g.add_edge(f"_lane{k}", _gvtext.name(n), style="invis", weight="100")
 
 
-def _node_look(d: NodeAttrs) -> dict[str, str]:
+def _node_look(d: NodeAttrs, label: _Labels) -> dict[str, str]:
     """Graphviz attributes of a node: a capsule, a numbered box, or a diamond with the
     question inside and the row's text beside it."""
     kind = NodeKind(d["kind"])
     if not kind.is_step:
-        return {"label": str(d.get("text", "")), "shape": "box", "style": "rounded",
+        return {"label": label(str(d.get("text", ""))), "shape": "box", "style": "rounded",
                 "height": "0.3"}
     text = f"{d.get('row')}. {d.get('text', '')}"
     others = list(d.get("lanes", ())[1:])
@@ -93,27 +108,29 @@ def _node_look(d: NodeAttrs) -> dict[str, str]:
         text += "\n(bersama: " + ", ".join(others) + ")"
     if kind is NodeKind.DECISION:
         question = d.get("question")
-        return {"label": _wrap(question, 90, 9) if question else "",
-                "xlabel": _wrap(text, 150, 9), "shape": "diamond", "height": "0.6",
+        return {"label": label(question, 90, 9) if question else "",
+                "xlabel": label(text, 150, 9), "shape": "diamond", "height": "0.6",
                 "width": "0.9"}
-    return {"label": _wrap(text, 150, 9), "shape": "box"}
+    return {"label": label(text, 150, 9), "shape": "box"}
 
 
 def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
     """The pygraphviz graph of the compact view (not yet laid out)."""
-    g = _agraph(graph)
-    _add_lanes(g, graph)
+    text = _Labels()
+    g = _agraph(graph, text)
+    _add_lanes(g, graph, text)
     for n in graph.nodes:
-        g.get_node(n).attr.update(_node_look(node_attrs(graph, n)))
+        g.get_node(_gvtext.name(n)).attr.update(_node_look(node_attrs(graph, n), text))
     for u, v in graph.edges:
         d = edge_attrs(graph, u, v)
         labels = [lb for lb in edge_labels(d) if lb]
         look: dict[str, str] = {}
         if labels:
-            look["label"] = "/".join(labels)
+            look["label"] = text("/".join(labels), size=8)
         if d.get("back"):
             look["constraint"] = "false"
-        g.add_edge(u, v, **look)
+        g.add_edge(_gvtext.name(u), _gvtext.name(v), **look)
+    fonts.warn_missing(text.missing, "flowchart")
     return g
 
 
@@ -137,7 +154,7 @@ def render_flowchart(procedure: Procedure, path: str | Path, *, dpi: float = 150
     with fonts.graphviz_stderr_filtered():
         g.layout(prog="dot")
         data: bytes = g.draw(format=fmt)
-    path.write_bytes(data)
+    write_atomic(path, data)
     return [path]
 
 

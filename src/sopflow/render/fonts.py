@@ -9,12 +9,15 @@ machine without any fonts still gets real, selectable glyphs.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
+import itertools
 import os
 import re
 import sys
 import tempfile
+import warnings
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,17 +25,20 @@ from typing import TYPE_CHECKING
 import attrs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
 __all__ = [
     "BOLD",
     "FAMILY",
+    "MISSING_MARK",
     "REGULAR",
     "FontMetrics",
+    "MissingGlyphWarning",
     "configure_fontconfig",
     "font_dir",
     "graphviz_stderr_filtered",
     "metrics",
+    "warn_missing",
 ]
 
 #: Fontconfig family name of the shipped font.
@@ -48,6 +54,39 @@ LINE_SPACING = 1.2
 #: Pango places glyphs on a coarser grid than the font's design units, so a painted line can
 #: come out up to about 3 % wider than measured; wrapping keeps this much in reserve.
 WRAP_RESERVE = 1.04
+
+
+#: Drawn instead of a character the shipped font has no glyph for (U+25A1 WHITE SQUARE, which
+#: it has, narrower than its .notdef advance that measuring uses for a missing glyph).
+MISSING_MARK = "\u25a1"
+# Where a word too long for its cell is preferably cut: after one of these.
+_SOFT_BREAK = re.compile(r"[/\-._?&=]")
+# Control characters (but tab and line breaks, which the label turns into space and line
+# breaks), lone surrogates and XML's non-characters: never drawn as themselves (the font maps
+# a few controls to empty glyphs, which would hide them).
+_UNDRAWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_WHITE = frozenset("\t\n\r")
+
+
+class MissingGlyphWarning(UserWarning):
+    """Some characters of an SOP's text are not in the shipped font; they are drawn as a box."""
+
+
+def warn_missing(missing: Iterable[str], where: str) -> None:
+    """Warn once about characters drawn as :data:`MISSING_MARK` (nothing when there are none)."""
+    chars = sorted(set(missing))
+    if not chars:
+        return
+    shown = ", ".join(
+        f"U+{ord(ch):04X}" + ("" if _UNDRAWABLE.match(ch) else f" {ch!r}") for ch in chars[:12]
+    )
+    more = f" and {len(chars) - 12} more" if len(chars) > 12 else ""
+    warnings.warn(
+        f"{where}: {len(chars)} character(s) the bundled font cannot draw are shown as "
+        f"{MISSING_MARK}: {shown}{more}",
+        MissingGlyphWarning,
+        stacklevel=3,
+    )
 
 
 def font_dir() -> Path:
@@ -121,6 +160,26 @@ class FontMetrics:
         total = sum(adv.get(ord(ch), self.fallback) for ch in text)
         return total * size / self.units_per_em
 
+    def drawable(self, text: str) -> tuple[str, frozenset[str]]:
+        """``text`` with every character this face has no glyph for (and every control
+        character but tab and line breaks) replaced by :data:`MISSING_MARK`, and the set of
+        characters replaced.
+
+        The shipped font covers Latin, Greek and Cyrillic but not, say, ✓, ① or emoji; with no
+        other font configured, Graphviz would paint a hex box wider than the advance the text
+        was measured with, spilling out of its cell. The mark is narrower than the advance
+        used for measuring a missing glyph, so the text still fits where it was placed.
+        """
+        adv = self.advances
+
+        def lacking(ch: str) -> bool:
+            return ch not in _WHITE and (ord(ch) not in adv or bool(_UNDRAWABLE.match(ch)))
+
+        if not any(map(lacking, text)):
+            return text, frozenset()
+        missing = frozenset(filter(lacking, text))
+        return "".join(MISSING_MARK if ch in missing else ch for ch in text), missing
+
     def line_height(self, size: float) -> float:
         """Distance between baselines of two wrapped lines at ``size`` points."""
         return size * LINE_SPACING
@@ -132,43 +191,71 @@ class FontMetrics:
         its last slash, hyphen or dot that fits, else between characters (a URL in a Kegiatan
         must not overflow its cell). Lines are kept
         within ``width / WRAP_RESERVE`` as measured, the margin Graphviz's painting needs.
+
+        Linear in the length of ``text``: each word is measured once and a long word is cut
+        through its running widths, never re-measured after each cut (a 1 MB word written by
+        mistake, or by someone hostile, must not stall a render).
         """
         width = width / WRAP_RESERVE
+        scale = size / self.units_per_em
+        space = self.advances.get(ord(" "), self.fallback)
         lines: list[str] = []
         for paragraph in text.split("\n"):
             words = paragraph.split()
             if not words:
                 lines.append("")
                 continue
-            current = ""
+            current, current_units = "", 0
             for word in words:
-                candidate = f"{current} {word}" if current else word
-                if self.width(candidate, size) <= width:
-                    current = candidate
+                # a long word is measured once, cumulatively (it will likely be split)
+                cum = self._cumulative(word) if len(word) > 512 else None
+                units = cum[-1] if cum is not None else self._units(word)
+                joined = current_units + space + units if current else units
+                if joined * scale <= width:
+                    current = f"{current} {word}" if current else word
+                    current_units = joined
                     continue
                 if current:
                     lines.append(current)
-                current = ""
-                while self.width(word, size) > width:
-                    cut = self._fit_prefix(word, width, size)
-                    # prefer to break after a slash, hyphen or dot ("Rekanan/" | "Vendor",
-                    # "...bps.go.id/" | "halocik/") over the middle of a name
-                    soft = max(word.rfind(mark, 0, cut) for mark in "/-._?&=")
-                    if soft >= 1:
-                        cut = soft + 1
-                    lines.append(word[:cut])
-                    word = word[cut:]
-                current = word
+                current, current_units = self._split_word(word, units, width, scale, lines,
+                                                          cum)
             lines.append(current)
         return tuple(lines)
 
-    def _fit_prefix(self, word: str, width: float, size: float) -> int:
-        total = 0.0
-        for i, ch in enumerate(word):
-            total += self.advances.get(ord(ch), self.fallback) * size / self.units_per_em
-            if total > width:
-                return max(i, 1)
-        return len(word)
+    def _advances(self, text: str) -> Iterator[int]:
+        """The advance of each character of ``text`` (map/ord in C: no Python loop)."""
+        return map(self.advances.get, map(ord, text), itertools.repeat(self.fallback))
+
+    def _units(self, text: str) -> int:
+        return sum(self._advances(text))
+
+    def _cumulative(self, text: str) -> list[int]:
+        """Widths of the first 0, 1, ..., len(text) characters of ``text``, in font units."""
+        return [0, *itertools.accumulate(self._advances(text))]
+
+    def _split_word(self, word: str, units: int, width: float, scale: float,
+                    lines: list[str], cum: list[int] | None) -> tuple[str, int]:
+        """Append the full-width pieces of an over-long ``word`` to ``lines``; return the last
+        piece and its width in font units."""
+        if units * scale <= width:
+            return word, units
+        if cum is None:
+            cum = self._cumulative(word)
+        # prefer to break after a slash, hyphen or dot ("Rekanan/" | "Vendor",
+        # "...bps.go.id/" | "halocik/") over the middle of a name
+        marks = [m.start() for m in _SOFT_BREAK.finditer(word)]
+        room = width / scale  # in font units
+        n, pos = len(word), 0
+        while cum[n] - cum[pos] > room:
+            # the last character that still fits (at least one character per line)
+            end = max(bisect.bisect_right(cum, cum[pos] + room, lo=pos + 1) - 1, pos + 1)
+            # the last mark inside the piece, not its first character
+            k = bisect.bisect_left(marks, end) - 1
+            if k >= 0 and marks[k] > pos:
+                end = marks[k] + 1
+            lines.append(word[pos:end])
+            pos = end
+        return word[pos:], cum[n] - cum[pos]
 
 
 @functools.cache

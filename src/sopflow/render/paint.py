@@ -13,13 +13,22 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sopflow import _gvtext
+from sopflow._atomic import write_atomic
 from sopflow.render import fonts
 from sopflow.render.geometry import Arrow, Image, Line, Page, Point, Rect, Shape, TextBox
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["ARROW_LENGTH", "page_graph", "render_page", "write_pages"]
+__all__ = [
+    "ARROW_LENGTH",
+    "page_graph",
+    "page_path",
+    "remove_stale_pages",
+    "render_page",
+    "write_pages",
+]
 
 #: Length of an arrowhead in points (Graphviz ``arrowsize`` 0.6 of its 10 pt default).
 ARROW_LENGTH = 6.0
@@ -58,6 +67,13 @@ class _Painter:
                 name, shape="point", style="invis", width="0.01", height="0.01", pos=self._pos(x, y)
             )
         self.n = 0
+        #: characters the shipped font cannot draw, met on this page (see fonts.drawable)
+        self.missing: set[str] = set()
+
+    def _drawable(self, text: str, bold: bool = False) -> str:
+        shown, missing = fonts.metrics(bold).drawable(text)
+        self.missing.update(missing)
+        return shown
 
     def _y(self, y: float) -> float:
         return self.page.height - y
@@ -117,8 +133,7 @@ class _Painter:
     def text(self, box: TextBox) -> None:
         if not any(box.lines):
             return
-        end = {"left": "\\l", "center": "\\n", "right": "\\r"}[box.align]
-        label = "".join(_escape(line) + end for line in box.lines)
+        label = _gvtext.label([self._drawable(line, box.bold) for line in box.lines], box.align)
         r = box.rect
         # a node a little wider than the text, growing away from the aligned edge, so that
         # Graphviz never re-centres a line that paints wider than it was measured
@@ -183,7 +198,7 @@ class _Painter:
             "width": _inch(r.w),
             "height": _inch(r.h),
             "pos": self._pos(r.cx, r.cy),
-            "label": _escape(shape.text),
+            "label": _gvtext.label(self._drawable(shape.text)),
             "fontsize": _f(shape.size),
         }
         if shape.kind == "offpage":
@@ -207,10 +222,6 @@ class _Painter:
 
 def _inch(points: float) -> str:
     return f"{points / 72:.4f}"
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _capsule(x: float, y: float, w: float, h: float) -> list[Point]:
@@ -247,6 +258,7 @@ def page_graph(page: Page) -> Any:
         painter.arrow(arrow)
     with fonts.graphviz_stderr_filtered():
         painter.g.layout(prog="nop2")
+    fonts.warn_missing(painter.missing, f"page {page.number}")
     return painter.g
 
 
@@ -267,6 +279,10 @@ def write_pages(pages: Sequence[Page], path: str | Path, dpi: float = 150.0) -> 
     ``.pdf`` writes one multi-page file; ``.svg`` and ``.png`` write one file per page,
     named ``<stem>-1.svg``, ``<stem>-2.svg``, ... (a single page keeps the name as given).
     Returns the written paths.
+
+    Each file is written atomically (a failed render leaves earlier files as they were), and
+    numbered pages left over from an earlier, longer render to the same name
+    (``<stem>-5.svg`` after a 4-page render) are removed, so the folder holds one document.
     """
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
@@ -277,17 +293,46 @@ def write_pages(pages: Sequence[Page], path: str | Path, dpi: float = 150.0) -> 
     if not pages:
         raise ValueError("nothing to render: the document has no pages")
     if fmt == "pdf":
-        path.write_bytes(_merge_pdfs([render_page(p, "pdf") for p in pages]))
+        write_atomic(path, _merge_pdfs([render_page(p, "pdf") for p in pages]))
         return [path]
     if len(pages) == 1:
-        path.write_bytes(render_page(pages[0], fmt, dpi))
+        data = render_page(pages[0], fmt, dpi)
+        write_atomic(path, data)
+        remove_stale_pages(path, set())
         return [path]
-    written = []
-    for page in pages:
-        target = path.with_name(f"{path.stem}-{page.number}{path.suffix}")
-        target.write_bytes(render_page(page, fmt, dpi))
-        written.append(target)
+    written = [
+        write_atomic(page_path(path, page.number), render_page(page, fmt, dpi))
+        for page in pages
+    ]
+    remove_stale_pages(path, {p.number for p in pages})
     return written
+
+
+def page_path(path: Path, number: int) -> Path:
+    """Where page ``number`` of a multi-page SVG or PNG rendering to ``path`` is written."""
+    return path.with_name(f"{path.stem}-{number}{path.suffix}")
+
+
+def remove_stale_pages(path: Path, kept: set[int]) -> list[Path]:
+    """Remove ``<stem>-N<suffix>`` pages beside ``path`` that this rendering did not write.
+
+    Only the numbered pages a rendering to ``path`` itself would write are touched: N from 1
+    up to the last kept page, then on until the first number that has no file (a rendering
+    numbers its pages without gaps).
+    """
+    removed = []
+    last = max(kept, default=0)
+    number = 1
+    while True:
+        stale = page_path(path, number)
+        if number not in kept:
+            if stale.is_file():
+                stale.unlink()
+                removed.append(stale)
+            elif number > last:
+                break
+        number += 1
+    return removed
 
 
 def _merge_pdfs(documents: Sequence[bytes]) -> bytes:

@@ -19,7 +19,7 @@ linearly with the steps for SOP-shaped graphs (100,000 steps: about a second).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sopflow.simulate.chain import Branches, Chain, SimulationError, build_chain
 from sopflow.simulate.durations import DurationSpec, RangeShape
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from sopflow.procedure import Procedure
 
-__all__ = ["analyse", "analyse_chain"]
+__all__ = ["analyse", "analyse_chain", "expected_visits"]
 
 
 def analyse(
@@ -103,24 +103,9 @@ def _solve(
     """Visits per step, expected remaining time and its variance, from one sparse LU of
     I - Q (see the module docstring)."""
     import numpy as np
-    from scipy.sparse import csc_matrix  # type: ignore[import-untyped]
-    from scipy.sparse.linalg import splu  # type: ignore[import-untyped]
 
     n, k = chain.n, len(chain.ends)
-    inner = target < n
-    diagonal = np.arange(n, dtype=np.intp)
-    rows = np.concatenate([diagonal, source[inner]])
-    cols = np.concatenate([diagonal, target[inner]])
-    values = np.concatenate([np.ones(n), -prob[inner]])
-    a = csc_matrix((values, (rows, cols)), shape=(n, n))  # duplicates (self-loops) add up
-    singular = SimulationError(
-        f"SOP {chain.name!r}: the chain is numerically singular (a loop that almost never"
-        " exits); check the branch probabilities"
-    )
-    try:
-        lu = splu(a)
-    except RuntimeError:  # pragma: no cover - build_chain rules out exact traps
-        raise singular from None
+    lu = _factor(chain, source, target, prob)
     start = np.zeros(n)
     start[chain.initial] = 1.0
     visits = lu.solve(start, trans="T")
@@ -132,5 +117,44 @@ def _solve(
     spread = np.bincount(source, weights=prob * (after - qm[source]) ** 2, minlength=n)
     v = lu.solve(chain.variances() + spread)
     if not (np.all(np.isfinite(visits)) and np.all(np.isfinite(m)) and np.all(np.isfinite(v))):
-        raise singular  # pragma: no cover - numerically singular
+        raise _singular(chain)  # pragma: no cover - numerically singular
     return visits, m, v
+
+
+def expected_visits(chain: Chain) -> npt.NDArray[np.float64]:
+    """The expected number of visits to each step in one case (the first row of the
+    fundamental matrix), from one sparse LU."""
+    import numpy as np
+
+    lu = _factor(chain, *chain.edges())
+    start = np.zeros(chain.n)
+    start[chain.initial] = 1.0
+    visits: npt.NDArray[np.float64] = lu.solve(start, trans="T")
+    return visits
+
+
+def _singular(chain: Chain) -> SimulationError:
+    return SimulationError(
+        f"SOP {chain.name!r}: the chain is numerically singular (a loop that almost never"
+        " exits); check the branch probabilities"
+    )
+
+
+def _factor(chain: Chain, source: npt.NDArray[np.intp], target: npt.NDArray[np.intp],
+            prob: npt.NDArray[np.float64]) -> Any:
+    """The sparse LU factors of I - Q."""
+    import numpy as np
+    from scipy.sparse import csc_matrix  # type: ignore[import-untyped]
+    from scipy.sparse.linalg import splu  # type: ignore[import-untyped]
+
+    n = chain.n
+    inner = target < n
+    diagonal = np.arange(n, dtype=np.intp)
+    rows = np.concatenate([diagonal, source[inner]])
+    cols = np.concatenate([diagonal, target[inner]])
+    values = np.concatenate([np.ones(n), -prob[inner]])
+    a = csc_matrix((values, (rows, cols)), shape=(n, n))  # duplicates (self-loops) add up
+    try:
+        return splu(a)
+    except RuntimeError:  # pragma: no cover - build_chain rules out exact traps
+        raise _singular(chain) from None

@@ -35,13 +35,30 @@ if TYPE_CHECKING:
 
     from sopflow.procedure import Procedure
 
-__all__ = ["MAX_LAPS", "Paths", "make_rng", "run_paths", "simulate_chain",
-           "simulate_lead_time"]
+__all__ = [
+    "MAX_EXPECTED_HOPS",
+    "MAX_LAPS",
+    "MAX_SECONDS",
+    "Paths",
+    "check_expected_hops",
+    "make_rng",
+    "run_paths",
+    "simulate_chain",
+    "simulate_lead_time",
+]
 
 #: Cap on visits-per-step counts kept per replication (replications x looping steps).
 VISIT_TABLE_LIMIT = 20_000_000
-#: Default bound on the laps through any one step in a loop (see the module docstring).
+#: Budget of one simulation. A valid SOP whose loop almost never exits ("Tidak" with
+#: probability 0.99999) would run for hours; instead it stops with a :class:`SimulationError`
+#: naming the loop. Checked first, exactly: the mean number of steps one case visits (from
+#: the chain's fundamental matrix, one sparse solve) must stay under this ...
+MAX_EXPECTED_HOPS = 2_000
+#: ... then, while running, no step in a loop may be passed by more batches than this (see
+#: the module docstring) ...
 MAX_LAPS = 1_000_000
+#: ... and the whole run may take at most this many seconds.
+MAX_SECONDS = 120.0
 
 
 def make_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
@@ -78,15 +95,21 @@ def run_paths(
     track_visits: bool | None = None,
     record: bool = False,
     max_hops: int = MAX_LAPS,
+    max_seconds: float | None = MAX_SECONDS,
 ) -> Paths:
     """Simulate ``replications`` independent cases of ``chain`` (see the module docstring).
 
-    ``max_hops``: the most laps through any one step in a loop before the run stops with
-    :class:`SimulationError` (a loop that almost never exits)."""
+    ``max_hops``: the most laps through any one step in a loop, and ``max_seconds`` the
+    longest the run may take, before it stops with :class:`SimulationError` naming the loop
+    (a loop that almost never exits)."""
+    import time
+
     if not (isinstance(replications, int) and replications >= 1):
         raise ValueError(f"replications must be a positive int, got {replications!r}")
     walk = _Walk(chain, replications, rng, track_visits=track_visits, record=record,
                  max_laps=max_hops)
+    walk.deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    walk.max_seconds = max_seconds
     walk.run()
     return walk.paths()
 
@@ -133,6 +156,8 @@ class _Walk:
         self.record = record
         self.log: list[tuple[npt.NDArray[np.intp], int, npt.NDArray[np.float64] | float]] = []
         self.batches = 0
+        self.deadline: float | None = None  # time.monotonic() past which the run stops
+        self.max_seconds: float | None = None
 
     def run(self) -> None:
         import numpy as np
@@ -143,7 +168,17 @@ class _Walk:
             waiting = self.pending.pop(s)
             idx = waiting[0] if len(waiting) == 1 else np.concatenate(waiting)
             self.batches += 1
+            if self.deadline is not None and self.batches % 64 == 0:
+                self._check_time(s, idx.size)
             self._walk(s, idx)
+
+    def _check_time(self, s: int, running: int) -> None:
+        import time
+
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise SimulationError(_endless(self.chain, s, self.laps[s], running,
+                                           when=f"after {self.max_seconds:g} seconds "
+                                                "(max_seconds)"))
 
     def _push(self, s: int, idx: npt.NDArray[np.intp]) -> None:
         waiting = self.pending.get(s)
@@ -234,20 +269,49 @@ class _Walk:
         return r_all[order], s_all[order], d_all[order]
 
 
-def _endless(chain: Chain, s: int, laps: int, running: int) -> str:
+def _endless(chain: Chain, s: int, laps: int, running: int, *, when: str = "") -> str:
     """The guard's message: the loop through step ``s`` and what to do about it."""
+    steps, more = _loop_steps(chain, s)
+    stopped = when or f"after {laps:,} laps"
+    return (f"SOP {chain.name!r}: {running:,} case(s) still going round the loop through step"
+            f" {chain.states[s]!r} {stopped} (loop steps: {steps}{more}); the loop"
+            " almost never exits: check the branch probabilities of its decisions, or raise"
+            " max_hops / max_seconds (see docs/security.md)")
+
+
+def _loop_steps(chain: Chain, s: int) -> tuple[str, str]:
+    """The steps of the strongly connected part holding ``s``, named (at most 8)."""
     import networkx as nx
 
     g: nx.DiGraph[int] = nx.DiGraph()
+    g.add_nodes_from(range(chain.n))
     for i, ts in enumerate(chain.targets):
         g.add_edges_from((i, t) for t in ts if t < chain.n)
     loop = next(c for c in nx.strongly_connected_components(g) if s in c)
     steps = ", ".join(repr(chain.states[i]) for i in sorted(loop)[:8])
     more = f" and {len(loop) - 8} more" if len(loop) > 8 else ""
-    return (f"SOP {chain.name!r}: {running:,} case(s) still going round the loop through step"
-            f" {chain.states[s]!r} after {laps:,} laps (loop steps: {steps}{more}); the loop"
-            " almost never exits: check the branch probabilities of its decisions, or raise"
-            " max_hops")
+    return steps, more
+
+
+def check_expected_hops(chain: Chain, limit: int = MAX_EXPECTED_HOPS) -> None:
+    """Refuse, before simulating, a chain whose mean case visits more than ``limit`` steps
+    (exact: one sparse solve, see :mod:`sopflow.simulate.exact`)."""
+    import numpy as np
+
+    from sopflow.simulate.exact import expected_visits
+
+    visits = expected_visits(chain)
+    total = float(visits.sum())
+    if not total > limit:  # also lets NaN through to the run's own budget
+        return
+    steps, more = _loop_steps(chain, int(np.argmax(visits)))
+    raise SimulationError(
+        f"SOP {chain.name!r}: one case would visit {total:,.0f} steps on average (limit "
+        f"{limit:,}), going round the loop through step(s) {steps}{more}, which almost never "
+        "exits: check the branch probabilities of its decisions (e.g. --branch STEP:LABEL=P);"
+        " the budgets are MAX_EXPECTED_HOPS, MAX_LAPS and MAX_SECONDS in "
+        "sopflow.simulate.montecarlo (see docs/security.md)"
+    )
 
 
 def simulate_lead_time(
@@ -298,6 +362,7 @@ def simulate_chain(
         limit = to_minutes(deadline, chain.working_day_hours,
                            bare_hari if isinstance(bare_hari, Basis) else Basis.WORKING,
                            what="deadline")
+    check_expected_hops(chain)
     paths = run_paths(chain, replications, rng, track_visits=track_visits)
     n = chain.n
     visit_hist: dict[str, dict[int, float]] | None = {}
