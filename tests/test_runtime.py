@@ -306,7 +306,7 @@ def test_event_log_exports_csv_and_xes(tmp_path: Path) -> None:
     ex = Executor(reference_procedure(), clock=clock)
     run_reference(ex, clock, "a")
     run_reference(ex, clock, "b")
-    events = ex.events()
+    events = list(ex.events())
     rows = list(csv.DictReader(io.StringIO(events_to_csv(events, tmp_path / "log.csv"))))
     assert len(rows) == len(events)
     assert [(r["case_id"], int(r["seq"])) for r in rows] == [

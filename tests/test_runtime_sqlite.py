@@ -210,7 +210,7 @@ def test_a_store_of_another_schema_version_is_refused(tmp_path: Path) -> None:
     import sqlite3
 
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE sopflow_meta SET value = '99' WHERE key = 'schema_version'")
+    conn.execute("PRAGMA user_version = 99")
     conn.commit()
     conn.close()
     with pytest.raises(StoreError, match="schema version 99"):

@@ -19,8 +19,9 @@ from typing import IO
 
 import attrs
 
+from sopflow.runtime.errors import ExecutionError
 from sopflow.runtime.executor import Executor
-from sopflow.runtime.state import EventKind, Instance, InstanceStatus
+from sopflow.runtime.state import Event, EventKind, Instance, InstanceStatus
 from sopflow.waktu import Basis
 
 __all__ = [
@@ -389,54 +390,102 @@ def monitor(
 
 
 def _instance_report(executor: Executor, instance: Instance, now: datetime) -> InstanceReport:
+    return _report_from_events(executor, instance, executor.history(instance.id), now)
+
+
+def _report_from_events(
+    executor: Executor, instance: Instance, history: Iterable[Event], now: datetime
+) -> InstanceReport:
+    """Each completed visit judged against the Waktu of the revision it ran on (an instance
+    migrated half way changes revision at its INSTANCE_MIGRATED event)."""
     activated: dict[tuple[str, int], datetime] = {}
+    current: tuple[str, int] | None = None
+    revision = instance.revision
     timings = []
-    for event in executor.history(instance.id):
+    no_due: list[str] = []
+    for event in history:
+        if event.revision is not None:
+            revision = event.revision
+        if event.kind is EventKind.INSTANCE_MIGRATED and current is not None:
+            moved = activated.pop(current, None)  # the active step continues under a new id
+            if moved is not None and event.step_id is not None and event.visit is not None:
+                current = (event.step_id, event.visit)
+                activated[current] = moved
+            continue
         if event.step_id is None or event.visit is None:
             continue
         key = (event.step_id, event.visit)
         if event.kind is EventKind.STEP_ACTIVATED:
             activated[key] = event.timestamp
-        elif event.kind is EventKind.STEP_COMPLETED:
-            start = activated[key]
-            standard = executor.standard(event.step_id)
-            due = executor.due_at(event.step_id, start)
-            late = None if due is None else event.timestamp > due
-            step = executor.step(event.step_id)
-            missing = None if event.inputs_present is None else tuple(
-                item for item in step.inputs if item not in event.inputs_present
-            )
-            timings.append(StepTiming(
-                instance_id=instance.id, step_id=event.step_id, activity=event.activity or "",
-                actors=event.actors, visit=event.visit, person=event.person, activated_at=start,
-                completed_at=event.timestamp, waktu=standard.waktu, basis=standard.basis,
-                standard_minutes=standard.high_minutes,
-                actual_minutes=executor.elapsed(event.step_id, start, event.timestamp),
-                due_at=due, late=late,
-                late_by_minutes=(executor.elapsed(event.step_id, due, event.timestamp)
-                                 if late and due is not None else (0.0 if late is False else None)),
-                inputs_missing=missing, problem=standard.problem,
-            ))
+            current = key
+        elif event.kind is EventKind.STEP_COMPLETED and key in activated:
+            try:
+                timings.append(_timing(executor, instance, event, activated[key], revision))
+            except ExecutionError as error:  # a revision the store lacks, a renamed step
+                no_due.append(f"{event.step_id}: {error}")
     overdue = []
-    no_due = []
     if instance.status in (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED):
         for active in instance.active:
-            standard = executor.standard(active.step_id)
-            due = executor.due_at(active.step_id, active.activated_at)
-            if due is None:
-                no_due.append(f"{active.step_id}: {standard.problem}")
-            elif due < now and standard.basis is not None:
-                info = executor.work_items(instance.id)
-                item = next(w for w in info if w.step_id == active.step_id)
-                overdue.append(OverdueStep(
-                    instance_id=instance.id, step_id=active.step_id, activity=item.activity,
-                    actors=item.actors, visit=active.visit, activated_at=active.activated_at,
-                    due_at=due,
-                    overdue_by_minutes=executor.elapsed(active.step_id, due, now) or 0.0,
-                    basis=standard.basis, suspended=instance.status is InstanceStatus.SUSPENDED,
-                ))
+            try:
+                found = _overdue(executor, instance, active.step_id, active.visit,
+                                 active.activated_at, now)
+            except ExecutionError as error:
+                no_due.append(f"{active.step_id}: {error}")
+                continue
+            if isinstance(found, str):
+                no_due.append(found)
+            elif found is not None:
+                overdue.append(found)
     for t in timings:
         if t.problem is not None:
             no_due.append(f"{t.step_id}: {t.problem}")
     return InstanceReport(instance=instance, timings=tuple(timings), overdue=tuple(overdue),
                           no_due_time=tuple(dict.fromkeys(no_due)))
+
+
+def _timing(
+    executor: Executor, instance: Instance, event: Event, start: datetime, revision: str | None
+) -> StepTiming:
+    step_id = event.step_id
+    assert step_id is not None and event.visit is not None
+    standard = executor.standard(step_id, revision=revision)
+    due = executor.due_at(step_id, start, revision=revision)
+    late = None if due is None else event.timestamp > due
+    step = executor.step(step_id, revision=revision)
+    missing = None if event.inputs_present is None else tuple(
+        item for item in step.inputs if item not in event.inputs_present
+    )
+    late_by = None
+    if late and due is not None:
+        late_by = executor.elapsed(step_id, due, event.timestamp, revision=revision)
+    elif late is False:
+        late_by = 0.0
+    return StepTiming(
+        instance_id=instance.id, step_id=step_id, activity=event.activity or "",
+        actors=event.actors, visit=event.visit, person=event.person, activated_at=start,
+        completed_at=event.timestamp, waktu=standard.waktu, basis=standard.basis,
+        standard_minutes=standard.high_minutes,
+        actual_minutes=executor.elapsed(step_id, start, event.timestamp, revision=revision),
+        due_at=due, late=late, late_by_minutes=late_by, inputs_missing=missing,
+        problem=standard.problem,
+    )
+
+
+def _overdue(
+    executor: Executor, instance: Instance, step_id: str, visit: int, activated_at: datetime,
+    now: datetime,
+) -> OverdueStep | str | None:
+    revision = instance.revision
+    standard = executor.standard(step_id, revision=revision)
+    due = executor.due_at(step_id, activated_at, revision=revision)
+    if due is None:
+        return f"{step_id}: {standard.problem}"
+    if due >= now or standard.basis is None:
+        return None
+    step = executor.step(step_id, revision=revision)
+    return OverdueStep(
+        instance_id=instance.id, step_id=step_id, activity=step.text, actors=step.actors,
+        visit=visit, activated_at=activated_at, due_at=due,
+        overdue_by_minutes=executor.elapsed(step_id, due, now, revision=revision) or 0.0,
+        basis=standard.basis, suspended=instance.status is InstanceStatus.SUSPENDED,
+    )

@@ -55,6 +55,9 @@ class Instance:
     created_at: datetime
     updated_at: datetime  # time of the last transition
     end: str | None = None  # the end node reached, once COMPLETED
+    # the fingerprint of the SOP revision the instance runs on (None: started before sopflow
+    # recorded revisions; it runs on the executor's current SOP)
+    revision: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -78,6 +81,7 @@ class EventKind(enum.Enum):
     INSTANCE_RESUMED = "instance_resumed"
     INSTANCE_CANCELLED = "instance_cancelled"
     INSTANCE_FINISHED = "instance_finished"
+    INSTANCE_MIGRATED = "instance_migrated"  # moved to another SOP revision
 
 
 # The XES lifecycle transition (standard lifecycle model) of each kind; None: not a step
@@ -91,6 +95,7 @@ _LIFECYCLE: Mapping[EventKind, str | None] = {
     EventKind.INSTANCE_RESUMED: "resume",
     EventKind.INSTANCE_CANCELLED: "pi_abort",
     EventKind.INSTANCE_FINISHED: None,
+    EventKind.INSTANCE_MIGRATED: None,
 }
 
 
@@ -112,6 +117,8 @@ class Event:
     note: str = ""
     inputs_present: tuple[str, ...] | None = None  # Kelengkapan items present (completions)
     output: str | None = None  # the output produced (completions)
+    # the SOP revision the instance runs on from here (INSTANCE_STARTED, INSTANCE_MIGRATED)
+    revision: str | None = None
 
     @property
     def lifecycle(self) -> str | None:
