@@ -28,6 +28,7 @@ from sopflow.runtime import (
     UnknownStepError,
     fingerprint,
     monitor,
+    open_store,
 )
 from sopflow.runtime.sqlite_store import APPLICATION_ID
 
@@ -401,3 +402,51 @@ def test_one_executor_shared_by_threads_loses_nothing(tmp_path: Path, kind: str)
         assert len(history) == instance.event_count
     assert sum(acknowledged.values()) > 0
     store.close()
+
+
+# ---------------------------------------------------------------- open_store, PostgreSQL
+
+
+def test_open_store_reads_urls(tmp_path: Path) -> None:
+    assert isinstance(open_store("memory:"), MemoryStore)
+    store = open_store(f"sqlite:///{tmp_path / 'u.db'}?synchronous=normal&timeout=2")
+    assert isinstance(store, SQLiteStore) and store.timeout == 2.0
+    store.close()
+    for bad, message in [("mysql://x", "not a store URL"), ("sqlite://x.db", "sqlite:///"),
+                         (f"sqlite:///{tmp_path / 'v.db'}?fast=1", "unknown option 'fast'"),
+                         (f"sqlite:///{tmp_path / 'v.db'}?timeout=soon", "not a float")]:
+        with pytest.raises(ValueError, match=message):
+            open_store(bad)
+
+
+def test_postgres_refuses_a_foreign_schema_and_reports_locks_and_damage() -> None:
+    import psycopg
+    from pgstore import scratch_url
+    from services import postgres_url
+
+    with scratch_url() as url:
+        schema = url.rpartition("schema=")[2]
+        with psycopg.connect(postgres_url(), autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+            conn.execute(f'CREATE TABLE "{schema}".users (name text)')
+        with pytest.raises(StoreError, match=r"not a sopflow store.*users.*left unchanged"):
+            open_store(url)
+    with scratch_url() as url:
+        store = open_store(url + "&timeout=0.2")
+        ex = Executor(loop_procedure(), store=store, clock=FakeClock(MONDAY))
+        ex.start("a")
+        ex.start("b")
+        schema = url.rpartition("schema=")[2]
+        with psycopg.connect(postgres_url()) as other:
+            other.execute(f'SELECT * FROM "{schema}".instances WHERE id = %s FOR UPDATE', ("a",))
+            with pytest.raises(StoreBusyError, match="locked"):
+                ex.complete("a", "ajukan", by="P")
+            ex.complete("b", "ajukan", by="P")  # another instance's row is free
+            assert [w.instance_id for w in ex.worklist()] == ["a", "b"]  # reads never wait
+        assert ex.get("a").version == 1
+        with psycopg.connect(postgres_url(), autocommit=True) as other:
+            other.execute(f"UPDATE \"{schema}\".instances SET visits = '[' WHERE id = 'b'")
+        with pytest.raises(StoreError, match=r"instance 'b'.*damaged"):
+            ex.get("b")
+        assert [i.id for i in ex.instances()] == ["a"]
+        store.close()

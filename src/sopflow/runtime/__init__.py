@@ -1,6 +1,8 @@
 """Run SOP instances: executor, stores, audit log and Mutu Baku monitoring.
 
-See ``docs/runtime.md``. The SQLite store, the exports and the monitoring load on first use.
+See ``docs/runtime.md``. The PostgreSQL store (``PostgresStore``, optional extra
+``sopflow[postgres]``) is imported from ``sopflow.runtime.postgres_store`` or opened with
+:func:`open_store`.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from sopflow.runtime.monitoring import (
     format_minutes,
     monitor,
 )
+from sopflow.runtime.open import open_store
 from sopflow.runtime.revisions import Migration, MigrationReport, Standard, fingerprint
 from sopflow.runtime.sqlite_store import SQLiteStore
 from sopflow.runtime.state import ActiveStep, Event, EventKind, Instance, InstanceStatus
@@ -93,4 +96,5 @@ __all__ = [
     "fingerprint",
     "format_minutes",
     "monitor",
+    "open_store",
 ]
