@@ -450,3 +450,33 @@ def test_postgres_refuses_a_foreign_schema_and_reports_locks_and_damage() -> Non
             ex.get("b")
         assert [i.id for i in ex.instances()] == ["a"]
         store.close()
+
+
+# ---------------------------------------------------------------- streaming reads
+
+
+def test_streamed_monitoring_equals_the_per_instance_reports(tmp_path: Path) -> None:
+    """monitor() reads the instances and the event log once each; the result must be what
+    reading each instance's history gives, and events() must stream lazily."""
+    store = SQLiteStore(tmp_path / "m.db")
+    clock = FakeClock(MONDAY)
+    ex = Executor(loop_procedure(), store=store, clock=clock)
+    for n in range(30):
+        ex.start(f"i{n}")
+        for k in range(n % 7):
+            (item,) = ex.work_items(f"i{n}")
+            clock.advance(minutes=9 * (n % 5) + k)
+            ex.complete(f"i{n}", item.step_id, by="P",
+                        answer=item.answers[(n + k) % len(item.answers)] if item.answers else None)
+            if ex.get(f"i{n}").finished:
+                break
+    streamed = monitor(ex)
+    one_by_one = monitor(ex, instance_ids=[i.id for i in ex.instances()])
+    assert streamed.instances == one_by_one.instances
+    assert streamed.steps == one_by_one.steps
+    events = ex.events()
+    assert not isinstance(events, list | tuple)
+    first = next(iter(events))
+    assert (first.instance_id, first.seq) == ("i0", 0)
+    assert len(list(ex.events())) == sum(i.event_count for i in ex.instances())
+    store.close()

@@ -7,6 +7,7 @@ raises :class:`StoreError` naming the instance, never a raw ``ValueError`` or ``
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -90,6 +91,16 @@ def _strings(value: object, what: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+@functools.lru_cache(maxsize=4096)
+def _strings_json(text: str, what: str) -> tuple[str, ...]:
+    """A JSON list of texts (actors, Kelengkapan), decoded once per distinct text: the same
+    few lists repeat in every event of a step."""
+    return _strings(json.loads(text), what)
+
+
+_KINDS = {kind.value: kind for kind in EventKind}
+
+
 def _active(value: object) -> tuple[ActiveStep, ...]:
     if not isinstance(value, list):
         raise TypeError(f"active is {value!r}, not a list")
@@ -137,16 +148,20 @@ def decode_instance(row: Sequence[Any]) -> Instance:
 def decode_event(row: Sequence[Any]) -> Event:
     """The event in a row of :data:`EVENT_COLUMNS`; StoreError naming it if damaged."""
     try:
-        present = row[12]
+        (instance_id, seq, kind, timestamp, version, step_id, activity, actors, person, visit,
+         answer, note, present, output, revision) = row
+        if type(instance_id) is not str or type(seq) is not int or type(version) is not int:
+            raise TypeError("the instance id, seq or version has the wrong type")
+        if type(note) is not str:
+            raise TypeError(f"the note is {note!r}, not text")
         return Event(
-            instance_id=_text(row[0], "the instance id"), seq=_int(row[1], "seq"),
-            kind=EventKind(row[2]), timestamp=datetime.fromisoformat(row[3]),
-            version=_int(row[4], "the version"), step_id=row[5], activity=row[6],
-            actors=_strings(json.loads(row[7]), "actors"), person=row[8], visit=row[9],
-            answer=row[10], note=_text(row[11], "the note"),
-            inputs_present=None if present is None else _strings(json.loads(present),
-                                                                 "inputs_present"),
-            output=row[13], revision=row[14],
+            instance_id=instance_id, seq=seq, kind=_KINDS[kind],
+            timestamp=datetime.fromisoformat(timestamp), version=version, step_id=step_id,
+            activity=activity, actors=_strings_json(actors, "actors"), person=person,
+            visit=visit, answer=answer, note=note,
+            inputs_present=None if present is None else _strings_json(present,
+                                                                      "inputs_present"),
+            output=output, revision=revision,
         )
     except _DAMAGE as exc:
         raise StoreError(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable
 from datetime import datetime
 from os import PathLike
@@ -19,8 +20,10 @@ from typing import IO
 
 import attrs
 
+from sopflow.model import Step
 from sopflow.runtime.errors import ExecutionError
 from sopflow.runtime.executor import Executor
+from sopflow.runtime.revisions import Standard
 from sopflow.runtime.state import Event, EventKind, Instance, InstanceStatus
 from sopflow.waktu import Basis
 
@@ -355,10 +358,9 @@ def monitor(
     executor's clock by default)."""
     now = executor.clock() if at is None else at
     if instance_ids is None:
-        instances = executor.instances()
+        reports = _all_reports(executor, now)
     else:
-        instances = [executor.get(i) for i in instance_ids]
-    reports = [_instance_report(executor, i, now) for i in instances]
+        reports = [_instance_report(executor, executor.get(i), now) for i in instance_ids]
 
     steps = []
     for row, step in enumerate(executor.procedure.steps, start=1):
@@ -389,15 +391,34 @@ def monitor(
                             steps=tuple(steps))
 
 
+def _all_reports(executor: Executor, now: datetime) -> list[InstanceReport]:
+    """Every instance in one pass over the instances and one streamed pass over the event log
+    (two reads in all, not one per instance). An instance created while the log is read is
+    left out; its events are skipped."""
+    instances = {i.id: i for i in executor.instances()}
+    reports = {}
+    resolver = _Resolver(executor)
+    for instance_id, events in itertools.groupby(executor.events(), lambda e: e.instance_id):
+        instance = instances.get(instance_id)
+        if instance is not None:
+            # only the events up to the listed state, so state and log agree
+            history = (e for e in events if e.seq < instance.event_count)
+            reports[instance_id] = _report_from_events(executor, instance, history, now,
+                                                       resolver)
+    return [reports[i] for i in instances if i in reports]
+
+
 def _instance_report(executor: Executor, instance: Instance, now: datetime) -> InstanceReport:
     return _report_from_events(executor, instance, executor.history(instance.id), now)
 
 
 def _report_from_events(
-    executor: Executor, instance: Instance, history: Iterable[Event], now: datetime
+    executor: Executor, instance: Instance, history: Iterable[Event], now: datetime,
+    resolver: _Resolver | None = None,
 ) -> InstanceReport:
     """Each completed visit judged against the Waktu of the revision it ran on (an instance
     migrated half way changes revision at its INSTANCE_MIGRATED event)."""
+    resolver = _Resolver(executor) if resolver is None else resolver
     activated: dict[tuple[str, int], datetime] = {}
     current: tuple[str, int] | None = None
     revision = instance.revision
@@ -420,7 +441,7 @@ def _report_from_events(
             current = key
         elif event.kind is EventKind.STEP_COMPLETED and key in activated:
             try:
-                timings.append(_timing(executor, instance, event, activated[key], revision))
+                timings.append(_timing(resolver, instance, event, activated[key], revision))
             except ExecutionError as error:  # a revision the store lacks, a renamed step
                 no_due.append(f"{event.step_id}: {error}")
     overdue = []
@@ -443,21 +464,44 @@ def _report_from_events(
                           no_due_time=tuple(dict.fromkeys(no_due)))
 
 
+class _Resolver:
+    """Each (revision, step)'s standard and definition, looked up once per report."""
+
+    def __init__(self, executor: Executor) -> None:
+        self.executor = executor
+        self._cache: dict[tuple[str | None, str], tuple[Standard, Step]] = {}
+
+    def get(self, revision: str | None, step_id: str) -> tuple[Standard, Step]:
+        found = self._cache.get((revision, step_id))
+        if found is None:
+            ex = self.executor
+            found = (ex.standard(step_id, revision=revision), ex.step(step_id, revision=revision))
+            self._cache[revision, step_id] = found
+        return found
+
+    def minutes(self, basis: Basis | None, start: datetime, end: datetime) -> float | None:
+        if basis is None:
+            return None
+        if basis is Basis.CALENDAR:
+            return (end - start).total_seconds() / 60
+        return self.executor.calendar.working_minutes_between(start, end)
+
+
 def _timing(
-    executor: Executor, instance: Instance, event: Event, start: datetime, revision: str | None
+    resolver: _Resolver, instance: Instance, event: Event, start: datetime,
+    revision: str | None,
 ) -> StepTiming:
     step_id = event.step_id
     assert step_id is not None and event.visit is not None
-    standard = executor.standard(step_id, revision=revision)
-    due = executor.due_at(step_id, start, revision=revision)
+    standard, step = resolver.get(revision, step_id)
+    due = resolver.executor.due_at(step_id, start, revision=revision)
     late = None if due is None else event.timestamp > due
-    step = executor.step(step_id, revision=revision)
     missing = None if event.inputs_present is None else tuple(
         item for item in step.inputs if item not in event.inputs_present
     )
     late_by = None
     if late and due is not None:
-        late_by = executor.elapsed(step_id, due, event.timestamp, revision=revision)
+        late_by = resolver.minutes(standard.basis, due, event.timestamp)
     elif late is False:
         late_by = 0.0
     return StepTiming(
@@ -465,7 +509,7 @@ def _timing(
         actors=event.actors, visit=event.visit, person=event.person, activated_at=start,
         completed_at=event.timestamp, waktu=standard.waktu, basis=standard.basis,
         standard_minutes=standard.high_minutes,
-        actual_minutes=executor.elapsed(step_id, start, event.timestamp, revision=revision),
+        actual_minutes=resolver.minutes(standard.basis, start, event.timestamp),
         due_at=due, late=late, late_by_minutes=late_by, inputs_missing=missing,
         problem=standard.problem,
     )
