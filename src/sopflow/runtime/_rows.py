@@ -45,6 +45,15 @@ def _active_json(active: Sequence[ActiveStep]) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _strings_text(values: tuple[str, ...]) -> str:
+    """A step's actors (or Kelengkapan) as JSON, encoded once: the same few repeat."""
+    return json.dumps(values)
+
+
+_EMPTY_MAPPING = "{}"
+
+
 def instance_row(i: Instance) -> tuple[Any, ...]:
     """The values of :data:`INSTANCE_COLUMNS` for ``i``."""
     return (
@@ -65,24 +74,12 @@ def instance_update(i: Instance) -> tuple[Any, ...]:
 
 def event_row(e: Event) -> tuple[Any, ...]:
     """The values of :data:`EVENT_COLUMNS` for ``e``."""
+    present = e.inputs_present
     return (
         e.instance_id, e.seq, e.kind.value, e.timestamp.isoformat(), e.version, e.step_id,
-        e.activity, json.dumps(e.actors), e.person, e.visit, e.answer, e.note,
-        None if e.inputs_present is None else json.dumps(e.inputs_present), e.output,
-        e.revision,
+        e.activity, _strings_text(e.actors), e.person, e.visit, e.answer, e.note,
+        None if present is None else _strings_text(present), e.output, e.revision,
     )
-
-
-def _text(value: object, what: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{what} is {value!r}, not text")
-    return value
-
-
-def _int(value: object, what: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{what} is {value!r}, not an integer")
-    return value
 
 
 def _strings(value: object, what: str) -> tuple[str, ...]:
@@ -101,41 +98,53 @@ def _strings_json(text: str, what: str) -> tuple[str, ...]:
 _KINDS = {kind.value: kind for kind in EventKind}
 
 
+_STATUSES = {status.value: status for status in InstanceStatus}
+
+
 def _active(value: object) -> tuple[ActiveStep, ...]:
-    if not isinstance(value, list):
+    if type(value) is not list:
         raise TypeError(f"active is {value!r}, not a list")
     steps = []
-    for entry in value:
-        step_id, visit, moment, notified = entry
-        steps.append(ActiveStep(
-            step_id=_text(step_id, "an active step id"), visit=_int(visit, "a visit"),
-            activated_at=datetime.fromisoformat(moment), overdue_notified=bool(notified),
-        ))
+    for step_id, visit, moment, notified in value:
+        if type(step_id) is not str or type(visit) is not int:
+            raise TypeError(f"active step {step_id!r} visit {visit!r}: wrong types")
+        steps.append(ActiveStep(step_id=step_id, visit=visit,
+                                activated_at=datetime.fromisoformat(moment),
+                                overdue_notified=bool(notified)))
     return tuple(steps)
 
 
 def _visits(value: object) -> dict[str, int]:
-    if not isinstance(value, dict):
+    if type(value) is not dict:
         raise TypeError(f"visits is {value!r}, not a mapping")
-    return {_text(k, "a step id"): _int(v, "a visit count") for k, v in value.items()}
+    for k, v in value.items():
+        if type(k) is not str or type(v) is not int:
+            raise TypeError(f"visits {k!r}: {v!r} is not a step id and a count")
+    return value
 
 
 def decode_instance(row: Sequence[Any]) -> Instance:
     """The instance in a row of :data:`INSTANCE_COLUMNS`; StoreError naming it if damaged."""
     try:
-        metadata = json.loads(row[8])
-        if not isinstance(metadata, dict):
-            raise TypeError(f"metadata is {metadata!r}, not a mapping")
-        revision = row[11]
+        (iid, procedure, version, status, event_count, created, updated, end, metadata,
+         active, visits, revision) = row
+        meta = {} if metadata == _EMPTY_MAPPING else json.loads(metadata)
+        if type(meta) is not dict:
+            raise TypeError(f"metadata is {meta!r}, not a mapping")
+        if type(iid) is not str or type(procedure) is not str:
+            raise TypeError("the id or the SOP name is not text")
+        if type(version) is not int or type(event_count) is not int:
+            raise TypeError(f"version {version!r} or event count {event_count!r} is not an "
+                            "integer")
+        if not (end is None or type(end) is str) or not (revision is None
+                                                         or type(revision) is str):
+            raise TypeError("the end node or the revision is not text")
         return Instance(
-            id=_text(row[0], "the id"), procedure=_text(row[1], "the SOP name"),
-            version=_int(row[2], "the version"), status=InstanceStatus(row[3]),
-            event_count=_int(row[4], "the event count"),
-            created_at=datetime.fromisoformat(row[5]), updated_at=datetime.fromisoformat(row[6]),
-            end=None if row[7] is None else _text(row[7], "the end node"),
-            metadata=MappingProxyType(metadata), active=_active(json.loads(row[9])),
-            visits=_visits(json.loads(row[10])),
-            revision=None if revision is None else _text(revision, "the revision"),
+            id=iid, procedure=procedure, version=version, status=_STATUSES[status],
+            event_count=event_count, created_at=datetime.fromisoformat(created),
+            updated_at=datetime.fromisoformat(updated), end=end,
+            metadata=MappingProxyType(meta), active=_active(json.loads(active)),
+            visits=_visits(json.loads(visits)), revision=revision,
         )
     except _DAMAGE as exc:
         raise StoreError(

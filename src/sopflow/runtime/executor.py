@@ -173,6 +173,7 @@ class Executor:
 
             calendar = WorkingCalendar.indonesia()
         self.calendar = calendar
+        self._wants_aware = getattr(calendar, "tz", None) is not None
         self._hook_errors = hook_errors
         self._end_prefix = END_PREFIX
         self._start_node = START_NODE
@@ -418,7 +419,8 @@ class Executor:
                   inputs_present=present, output=output),
         ]
         target = info.exits[answer]
-        remaining = tuple(a for a in instance.active if a is not active)
+        remaining = () if len(instance.active) == 1 else tuple(
+            a for a in instance.active if a is not active)
         status, end, visits = _RUNNING, None, instance.visits
         if target.startswith(self._end_prefix):
             status, end = InstanceStatus.COMPLETED, target
@@ -780,7 +782,7 @@ class Executor:
         if not isinstance(when, datetime):
             raise InvalidTimeError(instance_id, f"the time must be a datetime, got {when!r}")
         aware = when.tzinfo is not None
-        wants_aware = getattr(self.calendar, "tz", None) is not None
+        wants_aware = self._wants_aware
         if aware != wants_aware:
             raise InvalidTimeError(
                 instance_id,

@@ -123,6 +123,7 @@ _UPDATE_INSTANCE = (
     "end_node = ?, active = ?, visits = ?, procedure = ?, revision = ? "
     "WHERE id = ? AND version = ?"
 )
+_SELECT_INSTANCE = f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ?"
 _PAGE = 2000
 
 
@@ -176,17 +177,19 @@ class SQLiteStore:
         return conn
 
     def _conn(self) -> sqlite3.Connection:
+        try:
+            return self._local.conn  # type: ignore[no-any-return]
+        except AttributeError:
+            pass
         if self._closed:
             raise StoreError(f"{self.path}: the store is closed")
         if self._shared:
             return self._conn_shared
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._open()
-            try:
-                conn.execute(f"PRAGMA synchronous={self._synchronous}")
-            except sqlite3.Error as error:
-                self._fail(error, "cannot open a connection")
+        conn = self._open()
+        try:
+            conn.execute(f"PRAGMA synchronous={self._synchronous}")
+        except sqlite3.Error as error:
+            self._fail(error, "cannot open a connection")
         return conn
 
     def _fail(self, error: sqlite3.Error, doing: str) -> NoReturn:
@@ -305,18 +308,34 @@ class SQLiteStore:
         )
         values = (*instance_update(instance), instance.id, expected_version)
         rows = [event_row(e) for e in events]
+        if self._shared:
+            with self._lock:
+                self._commit(instance.id, values, rows, expected_version)
+        else:
+            self._commit(instance.id, values, rows, expected_version)
 
-        def body(conn: sqlite3.Connection) -> None:
-            if conn.execute(_UPDATE_INSTANCE, values).rowcount != 1:
-                found = conn.execute(
-                    "SELECT version FROM instances WHERE id = ?", (instance.id,)
-                ).fetchone()
-                if found is None:
-                    raise UnknownInstanceError(instance.id)
-                raise ConcurrentModificationError(instance.id, expected_version, found[0])
-            conn.executemany(_INSERT_EVENT, rows)
-
-        self._write(f"cannot commit instance {instance.id!r}", body)
+    def _commit(self, instance_id: str, values: tuple[Any, ...], rows: list[tuple[Any, ...]],
+                expected_version: int) -> None:
+        """The hot path of every transition, written out (no closures)."""
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if conn.execute(_UPDATE_INSTANCE, values).rowcount != 1:
+                    found = conn.execute(
+                        "SELECT version FROM instances WHERE id = ?", (instance_id,)
+                    ).fetchone()
+                    if found is None:
+                        raise UnknownInstanceError(instance_id)
+                    raise ConcurrentModificationError(instance_id, expected_version, found[0])
+                conn.executemany(_INSERT_EVENT, rows)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            self._fail(error, f"cannot commit instance {instance_id!r}")
 
     def save_definition(self, revision: str, name: str, document: str) -> None:
         def body(conn: sqlite3.Connection) -> None:
@@ -328,9 +347,14 @@ class SQLiteStore:
     # ------------------------------------------------------------------ reading
 
     def load(self, instance_id: str) -> Instance:
-        row = self._run(f"cannot read instance {instance_id!r}", lambda conn: conn.execute(
-            f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ?", (instance_id,)
-        ).fetchone())
+        try:
+            if self._shared:
+                with self._lock:
+                    row = self._conn().execute(_SELECT_INSTANCE, (instance_id,)).fetchone()
+            else:
+                row = self._conn().execute(_SELECT_INSTANCE, (instance_id,)).fetchone()
+        except sqlite3.Error as error:
+            self._fail(error, f"cannot read instance {instance_id!r}")
         if row is None:
             raise UnknownInstanceError(instance_id)
         return decode_instance(row)

@@ -73,10 +73,13 @@ def check_transition(
             f"instance {instance.id!r}: new version {instance.version} does not follow "
             f"{expected_version}"
         )
-    if instance.event_count != previous_count + len(events) or any(
-        e.seq != previous_count + k or e.instance_id != instance.id for k, e in enumerate(events)
-    ):
-        raise StoreError(f"instance {instance.id!r}: events do not continue its sequence")
+    seq, iid = previous_count, instance.id
+    for e in events:
+        if e.seq != seq or e.instance_id != iid:
+            raise StoreError(f"instance {iid!r}: events do not continue its sequence")
+        seq += 1
+    if instance.event_count != seq:
+        raise StoreError(f"instance {iid!r}: events do not continue its sequence")
 
 
 def skip_damaged(decode: Callable[[_R], _T], row: _R) -> _T | None:
