@@ -368,7 +368,9 @@ class Executor:
         its exit labels). ``inputs_present``: the Kelengkapan items that were at hand (None: not
         recorded). The flow moves on: the next step becomes active, an exit to "Mulai" restarts
         at the first step, an end finishes the instance."""
-        instance = self.get(instance_id)
+        instance = self.store.load(instance_id)
+        if instance.procedure not in self._names:
+            raise ProcedureMismatchError(instance_id, instance.procedure, self.procedure.name)
         if instance.status is not _RUNNING:
             raise InstanceStateError(
                 instance_id, instance.status.value, f"complete step {step_id!r}", ["running"]
@@ -444,7 +446,8 @@ class Executor:
             revision=instance.revision,
         )
         self.store.commit(new, events, expected_version=instance.version)
-        self._notify(events)
+        if self._hooks:
+            self._notify(events)
         return new
 
     def answer(
