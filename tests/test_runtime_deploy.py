@@ -480,3 +480,20 @@ def test_streamed_monitoring_equals_the_per_instance_reports(tmp_path: Path) -> 
     assert (first.instance_id, first.seq) == ("i0", 0)
     assert len(list(ex.events())) == sum(i.event_count for i in ex.instances())
     store.close()
+
+
+@pytest.mark.parametrize("waktu", ["9999 tahun", "999999999 hari", "99999999 hari kalender",
+                                   "9999999999999 menit"])
+def test_an_absurd_waktu_gives_no_due_time_instead_of_overflow(waktu: str) -> None:
+    sop = new_sop("SOP Lama Sekali")
+    actor = sop.actor("Petugas")
+    sop.step("Menunggu", by=actor, id="s1", time=waktu, inputs=["Berkas"], output="Surat",
+             then=END)
+    ex = Executor(sop.compile(strict=False), clock=FakeClock(MONDAY))
+    ex.start("i")
+    assert ex.work_items("i")[0].due_at is None
+    assert "limit of 100 years" in (ex.standard("s1").problem or "")
+    assert ex.check_overdue() == []
+    ex.complete("i", "s1", by="P")
+    (timing,) = monitor(ex).instance("i").timings
+    assert timing.late is None and "100 years" in (timing.problem or "")

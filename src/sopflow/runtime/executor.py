@@ -808,11 +808,14 @@ class Executor:
         standard = plan.standards[step_id]
         if standard.high_minutes is None:
             return None
-        if standard.basis is Basis.CALENDAR:
-            return activated_at + timedelta(minutes=standard.high_minutes)
-        if standard.working_days is not None:
-            return self.calendar.add_working_days(activated_at, standard.working_days)
-        return self.calendar.add_working_minutes(activated_at, standard.high_minutes)
+        try:
+            if standard.basis is Basis.CALENDAR:
+                return activated_at + timedelta(minutes=standard.high_minutes)
+            if standard.working_days is not None:
+                return self.calendar.add_working_days(activated_at, standard.working_days)
+            return self.calendar.add_working_minutes(activated_at, standard.high_minutes)
+        except (OverflowError, ValueError):  # past the calendar's last date: no due time
+            return None
 
     def _work_items(self, instance: Instance) -> tuple[WorkItem, ...]:
         items = []

@@ -23,7 +23,12 @@ from sopflow.waktu import Basis, TimeUnit, Waktu
 if TYPE_CHECKING:
     from sopflow.procedure import Procedure
 
-__all__ = ["Migration", "MigrationReport", "Standard", "fingerprint"]
+__all__ = ["MAX_STANDARD_YEARS", "Migration", "MigrationReport", "Standard", "fingerprint"]
+
+#: A Waktu longer than this gives no due time (dates past year 9999 cannot be computed, and no
+#: real SOP step takes a century); monitoring says so instead of judging the step.
+MAX_STANDARD_YEARS = 100
+MAX_STANDARD_MINUTES = MAX_STANDARD_YEARS * 365.25 * 24 * 60
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -166,6 +171,11 @@ def standard_of(info: StepInfo) -> Standard:
     except (ValueError, OverflowError) as exc:
         return Standard(step_id=info.id, waktu=waktu.text, basis=None, low_minutes=None,
                         high_minutes=None, problem=f"{exc}: no due time")
+    if high is not None and high > MAX_STANDARD_MINUTES:
+        return Standard(step_id=info.id, waktu=waktu.text, basis=None, low_minutes=None,
+                        high_minutes=None,
+                        problem=f"Waktu {waktu.text!r} is longer than the runtime's limit of "
+                        f"{MAX_STANDARD_YEARS} years: no due time")
     days = None
     if waktu.basis is Basis.WORKING and waktu.high is not None:
         if waktu.unit is TimeUnit.DAY:
