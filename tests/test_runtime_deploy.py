@@ -497,3 +497,26 @@ def test_an_absurd_waktu_gives_no_due_time_instead_of_overflow(waktu: str) -> No
     ex.complete("i", "s1", by="P")
     (timing,) = monitor(ex).instance("i").timings
     assert timing.late is None and "100 years" in (timing.problem or "")
+
+
+def test_exports_are_written_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sopflow.runtime import events_to_csv
+
+    ex = Executor(loop_procedure(), clock=FakeClock(MONDAY))
+    ex.start("a")
+    target = tmp_path / "log.csv"
+    target.write_text("previous export\n")
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.replace", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        events_to_csv(ex.events(), target)
+    with pytest.raises(OSError, match="No space"):
+        monitor(ex).table().to_csv(target)
+    assert target.read_text() == "previous export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["log.csv"]  # no temporary left behind
+    monkeypatch.undo()
+    events_to_csv(ex.events(), target)
+    assert target.read_text().startswith("case_id,")

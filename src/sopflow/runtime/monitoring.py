@@ -21,6 +21,7 @@ from typing import IO
 import attrs
 
 from sopflow.model import Step
+from sopflow.runtime._files import write_text
 from sopflow.runtime.errors import ExecutionError
 from sopflow.runtime.executor import Executor
 from sopflow.runtime.revisions import Standard
@@ -212,11 +213,7 @@ class MonitoringTable:
         writer.writerow(MONITORING_COLUMNS)
         writer.writerows(row.cells() for row in self.rows)
         text = buffer.getvalue()
-        if isinstance(target, (str, PathLike)):
-            with open(target, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-        elif target is not None:
-            target.write(text)
+        write_text(text, target)  # a path is written atomically
         return text
 
     def text(self) -> str:
