@@ -359,12 +359,19 @@ def monitor(
     else:
         reports = [_instance_report(executor, executor.get(i), now) for i in instance_ids]
 
+    by_step: dict[str, list[StepTiming]] = {}
+    overdue_at: dict[str, list[str]] = {}
+    for r in reports:  # one pass: group every timing and overdue step by step id
+        for t in r.timings:
+            by_step.setdefault(t.step_id, []).append(t)
+        for o in r.overdue:
+            overdue_at.setdefault(o.step_id, []).append(o.instance_id)
     steps = []
     for row, step in enumerate(executor.procedure.steps, start=1):
         standard = executor.standard(step.id)
-        timings = [t for r in reports for t in r.timings if t.step_id == step.id]
+        timings = by_step.get(step.id, [])
         late = [t for t in timings if t.late]
-        overdue = tuple(o.instance_id for r in reports for o in r.overdue if o.step_id == step.id)
+        overdue = tuple(overdue_at.get(step.id, ()))
         missing_counts: dict[str, int] = {}
         incomplete = 0
         for t in timings:
