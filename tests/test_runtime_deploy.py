@@ -520,3 +520,30 @@ def test_exports_are_written_atomically(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.undo()
     events_to_csv(ex.events(), target)
     assert target.read_text().startswith("case_id,")
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_fast_built_values_equal_attrs_built_ones(tmp_path: Path, kind: str) -> None:
+    """The executor and the stores build events and instances on a fast path; each must hold
+    exactly the declared fields and equal the same value built through attrs."""
+    import attrs
+
+    from sopflow.runtime import Event, Instance
+
+    store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "f.db")
+    clock = FakeClock(MONDAY)
+    ex = Executor(loop_procedure(), store=store, clock=clock)
+    ex.start("a")
+    ex.complete("a", "ajukan", by="P", inputs_present=["KTP"], output="Permohonan")
+    ex.answer("a", "periksa", "Ditolak", by="Q", note="catatan")
+    values: list[Event | Instance] = [*ex.history("a"), ex.get("a")]
+    for value in values:
+        names = {f.name for f in attrs.fields(type(value))}
+        assert set(vars(value)) == names
+        rebuilt = type(value)(**{n: getattr(value, n) for n in names})
+        assert rebuilt == value
+        if isinstance(value, Event):
+            assert hash(rebuilt) == hash(value)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            value.seq = 5  # type: ignore[misc, union-attr]
+    store.close()

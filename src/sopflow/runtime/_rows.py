@@ -15,7 +15,15 @@ from types import MappingProxyType
 from typing import Any
 
 from sopflow.runtime.errors import StoreError
-from sopflow.runtime.state import ActiveStep, Event, EventKind, Instance, InstanceStatus
+from sopflow.runtime.state import (
+    ActiveStep,
+    Event,
+    EventKind,
+    Instance,
+    InstanceStatus,
+    new_event,
+    new_instance,
+)
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -139,7 +147,7 @@ def decode_instance(row: Sequence[Any]) -> Instance:
         if not (end is None or type(end) is str) or not (revision is None
                                                          or type(revision) is str):
             raise TypeError("the end node or the revision is not text")
-        return Instance(
+        return new_instance(
             id=iid, procedure=procedure, version=version, status=_STATUSES[status],
             event_count=event_count, created_at=datetime.fromisoformat(created),
             updated_at=datetime.fromisoformat(updated), end=end,
@@ -163,7 +171,7 @@ def decode_event(row: Sequence[Any]) -> Event:
             raise TypeError("the instance id, seq or version has the wrong type")
         if type(note) is not str:
             raise TypeError(f"the note is {note!r}, not text")
-        return Event(
+        return new_event(
             instance_id=instance_id, seq=seq, kind=_KINDS[kind],
             timestamp=datetime.fromisoformat(timestamp), version=version, step_id=step_id,
             activity=activity, actors=_strings_json(actors, "actors"), person=person,

@@ -47,7 +47,15 @@ from sopflow.runtime.revisions import (
     StepInfo,
     load_revision,
 )
-from sopflow.runtime.state import ActiveStep, Event, EventKind, Instance, InstanceStatus
+from sopflow.runtime.state import (
+    ActiveStep,
+    Event,
+    EventKind,
+    Instance,
+    InstanceStatus,
+    new_event,
+    new_instance,
+)
 from sopflow.runtime.store import MemoryStore, Store
 from sopflow.waktu import Basis
 
@@ -415,10 +423,10 @@ class Executor:
 
         version, seq = instance.version + 1, instance.event_count
         events = [
-            Event(instance_id=instance_id, seq=seq, kind=EventKind.STEP_COMPLETED,
-                  timestamp=when, version=version, step_id=step_id, activity=info.text,
-                  actors=info.actors, person=by, visit=active.visit, answer=answer, note=note,
-                  inputs_present=present, output=output),
+            new_event(instance_id=instance_id, seq=seq, kind=EventKind.STEP_COMPLETED,
+                      timestamp=when, version=version, step_id=step_id, activity=info.text,
+                      actors=info.actors, person=by, visit=active.visit, answer=answer,
+                      note=note, inputs_present=present, output=output),
         ]
         target = info.exits[answer]
         remaining = () if len(instance.active) == 1 else tuple(
@@ -426,20 +434,20 @@ class Executor:
         status, end, visits = _RUNNING, None, instance.visits
         if target.startswith(self._end_prefix):
             status, end = InstanceStatus.COMPLETED, target
-            events.append(Event(instance_id=instance_id, seq=seq + 1,
-                                kind=EventKind.INSTANCE_FINISHED, timestamp=when,
-                                version=version, person=by))
+            events.append(new_event(instance_id=instance_id, seq=seq + 1,
+                                    kind=EventKind.INSTANCE_FINISHED, timestamp=when,
+                                    version=version, person=by))
             new_active = remaining
         else:
             nxt = plan.steps[plan.first if target == self._start_node else target]
             visits = dict(visits)
             visit = visits[nxt.id] = visits.get(nxt.id, 0) + 1
             new_active = (*remaining, ActiveStep(step_id=nxt.id, visit=visit, activated_at=when))
-            events.append(Event(instance_id=instance_id, seq=seq + 1,
-                                kind=EventKind.STEP_ACTIVATED, timestamp=when, version=version,
-                                step_id=nxt.id, activity=nxt.text, actors=nxt.actors,
-                                visit=visit))
-        new = Instance(
+            events.append(new_event(instance_id=instance_id, seq=seq + 1,
+                                    kind=EventKind.STEP_ACTIVATED, timestamp=when,
+                                    version=version, step_id=nxt.id, activity=nxt.text,
+                                    actors=nxt.actors, visit=visit))
+        new = new_instance(
             id=instance_id, procedure=instance.procedure, metadata=instance.metadata,
             status=status, active=new_active, visits=visits, version=version,
             event_count=seq + 2, created_at=instance.created_at, updated_at=when, end=end,
