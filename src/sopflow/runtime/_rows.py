@@ -71,11 +71,16 @@ def instance_row(i: Instance) -> tuple[Any, ...]:
     )
 
 
+# Enum .value is a descriptor call; these lookups are plain dict hits on the hot path.
+_STATUS_TEXT = {status: status.value for status in InstanceStatus}
+_KIND_TEXT = {kind: kind.value for kind in EventKind}
+
+
 def instance_update(i: Instance) -> tuple[Any, ...]:
     """The values of an UPDATE that sets version, status, event_count, updated_at, end_node,
     active, visits, procedure, revision (in that order)."""
     return (
-        i.version, i.status.value, i.event_count, i.updated_at.isoformat(), i.end,
+        i.version, _STATUS_TEXT[i.status], i.event_count, i.updated_at.isoformat(), i.end,
         _active_json(i.active), json.dumps(dict(i.visits)), i.procedure, i.revision,
     )
 
@@ -84,7 +89,7 @@ def event_row(e: Event) -> tuple[Any, ...]:
     """The values of :data:`EVENT_COLUMNS` for ``e``."""
     present = e.inputs_present
     return (
-        e.instance_id, e.seq, e.kind.value, e.timestamp.isoformat(), e.version, e.step_id,
+        e.instance_id, e.seq, _KIND_TEXT[e.kind], e.timestamp.isoformat(), e.version, e.step_id,
         e.activity, _strings_text(e.actors), e.person, e.visit, e.answer, e.note,
         None if present is None else _strings_text(present), e.output, e.revision,
     )
