@@ -309,9 +309,12 @@ class PostgresStore:
                 return
             rows = self._fetch("cannot read events", query, (last, ids[-1][0], *params))
             for row in rows:
-                event = skip_damaged(decode_event, row)
-                if event is not None:
-                    yield event
+                try:
+                    event = decode_event(row)
+                except StoreError:  # logged and skipped: the rest of the log still streams
+                    skip_damaged(decode_event, row)
+                    continue
+                yield event
             last = ids[-1][0]
 
     def close(self) -> None:
