@@ -1,29 +1,52 @@
-"""Transitions per second: 10,000 instances of the reference SOP run to completion.
+"""Runtime speed against hand-written floors, PostgreSQL with several workers, streamed reads.
 
-Prints the rate in memory, with the SQLite store (synchronous FULL and NORMAL), and the rate of
-plain ``sqlite3`` doing the equivalent statements (one read, one transaction with the version-
-checked UPDATE and the event INSERTs per transition) on the same schema, with the ratio.
-Targets: > 50,000 transitions/s in memory, > 2,000 durable transitions/s.
+``transitions`` (default): instances of the reference SOP run start to Selesai, each decision
+answered by a fixed pseudo-random choice per instance (so both exits are taken). Only step
+completions are counted and timed per completion; ``start()`` is timed separately. In the same
+run, interleaved round by round:
 
-Run: ``PYTHONPATH=src python benchmarks/bench_runtime.py [instances]``
+* the in-memory executor against a floor: a dict of instances plus an event list doing the
+  same transitions (same answers, same events) with nothing else;
+* the SQLite store (synchronous FULL and NORMAL) against plain ``sqlite3`` doing the same
+  statements per completion (SELECT the row, BEGIN IMMEDIATE, the version-checked UPDATE,
+  the event INSERTs, COMMIT) with hand-built parameters.
+
+Each round runs every contestant on a fresh store; the table shows the median µs per
+completion over rounds, the spread (min-max) and the median of the per-round ratios.
+
+``postgres URL``: transitions/s with 1, 2 and 4 worker processes on one PostgreSQL server, each
+worker running its own instances (a scratch schema, dropped afterwards).
+
+``stream N``: N instances at various stages in a SQLite file; time and peak Python memory
+(tracemalloc, a separate pass) to stream ``events()``, and time of ``monitor()``.
+
+Run: ``PYTHONPATH=src python benchmarks/bench_runtime.py [transitions [instances rounds]
+| postgres URL [instances] | stream [instances]]``
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import multiprocessing
+import os
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime
+import tracemalloc
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sopflow.procedure import Procedure
-from sopflow.runtime import Executor, FakeClock, MemoryStore, SQLiteStore, Store
+from sopflow.runtime import Executor, FakeClock, MemoryStore, SQLiteStore, Store, monitor
 
 ROOT = Path(__file__).resolve().parent.parent
+START = datetime(2025, 4, 14, 8, 0)
 
 
 def reference() -> Procedure:
@@ -37,89 +60,354 @@ def reference() -> Procedure:
     return procedure
 
 
-def run(procedure: Procedure, store: Store, instances: int) -> tuple[int, float]:
-    """Run ``instances`` instances to completion; (transitions, seconds)."""
-    clock = FakeClock(datetime(2025, 4, 14, 8, 0))
+def choose(n: int, visit: int, labels: tuple[str, ...]) -> str | None:
+    """A fixed pseudo-random exit for instance n's visit (None for a process step)."""
+    if not labels:
+        return None
+    return labels[(n * 7919 + visit * 104729) % 11 % len(labels)]
+
+
+def run_executor(procedure: Procedure, store: Store, instances: int) -> tuple[int, float, float]:
+    """(completions, seconds in complete(), seconds in start())."""
+    clock = FakeClock(START)
     ex = Executor(procedure, store=store, clock=clock)
-    answers = {sid: (ex.answers(sid)[0] if ex.answers(sid) else None) for sid in ex.step_ids()}
-    transitions = 0
-    start = time.perf_counter()
+    answers = {sid: ex.answers(sid) for sid in ex.step_ids()}
+    completions = 0
+    in_start = in_complete = 0.0
+    perf = time.perf_counter
     for n in range(instances):
+        t0 = perf()
         instance = ex.start(f"i{n}")
-        transitions += 1
+        t1 = perf()
+        in_start += t1 - t0
         while instance.active:
-            step = instance.active[0].step_id
-            instance = ex.complete(instance.id, step, by="P", answer=answers[step])
-            transitions += 1
-    return transitions, time.perf_counter() - start
+            active = instance.active[0]
+            clock.advance(minutes=7)
+            answer = choose(n, active.visit, answers[active.step_id])
+            instance = ex.complete(instance.id, active.step_id, by="P", answer=answer)
+            completions += 1
+        in_complete += perf() - t1 - 0.0
+    return completions, in_complete, in_start
 
 
-def plain_sqlite(path: Path, instances: int, steps: int) -> tuple[int, float]:
-    """The same statements with hand-built parameters: what sqlite3 alone costs."""
-    from sopflow.runtime.sqlite_store import _SCHEMA
+def _exits(procedure: Procedure) -> tuple[str, dict[str, dict[str | None, str]], dict[str, Any]]:
+    from sopflow.graph import START_NODE
 
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    for statement in _SCHEMA.split(";"):
-        if statement.strip():
-            conn.execute(statement)
-    stamp = "2025-04-14T08:00:00"
-    active = json.dumps([["s1", 1, stamp, False]])
-    visits = json.dumps({"s1": 1, "s2": 1})
-    event: list[Any] = ["", 0, "step_completed", stamp, 0, "s1", "Kegiatan", '["A"]', "P", 1,
-                        None, "", None, None]
-    insert = ("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-    update = ("UPDATE instances SET version = ?, status = ?, event_count = ?, updated_at = ?, "
-              "end_node = ?, active = ?, visits = ? WHERE id = ? AND version = ?")
-    transitions = 0
-    start = time.perf_counter()
+    graph = procedure.graph
+    first = next(iter(graph.succ[START_NODE]))
+    exits: dict[str, dict[str | None, str]] = {}
+    info: dict[str, Any] = {}
+    for step in procedure.steps:
+        exits[step.id] = {label: target for target, edge in graph.succ[step.id].items()
+                          for label in edge["labels"]}
+        info[step.id] = (step.text, step.actors,
+                         tuple(label for label in exits[step.id] if label is not None))
+    return first, exits, info
+
+
+def run_floor(procedure: Procedure, instances: int) -> tuple[int, float]:
+    """A dict of instances and a list of events doing the same transitions, nothing more."""
+    first, exits, info = _exits(procedure)
+    states: dict[str, dict[str, Any]] = {}
+    events: list[dict[str, Any]] = []
+    now = START
+    completions = 0
+    elapsed = 0.0
+    perf = time.perf_counter
     for n in range(instances):
         iid = f"i{n}"
+        states[iid] = {"id": iid, "status": "running", "active": (first, 1, now),
+                       "visits": {first: 1}, "version": 1, "event_count": 2, "updated_at": now}
+        events.append({"instance_id": iid, "seq": 0, "kind": "instance_started"})
+        events.append({"instance_id": iid, "seq": 1, "kind": "step_activated"})
+        t0 = perf()
+        while True:
+            state = states[iid]
+            active = state["active"]
+            if active is None:
+                break
+            step, visit, _ = active
+            now += timedelta(minutes=7)
+            text, actors, labels = info[step]
+            answer = choose(n, visit, labels)
+            if step != active[0] or (answer is not None and answer not in labels):
+                raise AssertionError("floor: bad transition")
+            target = exits[step][answer]
+            version, seq = state["version"] + 1, state["event_count"]
+            events.append({"instance_id": iid, "seq": seq, "kind": "step_completed",
+                           "timestamp": now, "version": version, "step_id": step,
+                           "activity": text, "actors": actors, "person": "P", "visit": visit,
+                           "answer": answer})
+            visits = state["visits"]
+            if target.startswith("end:"):
+                new_active = None
+                events.append({"instance_id": iid, "seq": seq + 1, "kind": "instance_finished",
+                               "timestamp": now, "version": version})
+            else:
+                target = first if target == "start" else target
+                visits = {**visits, target: visits.get(target, 0) + 1}
+                new_active = (target, visits[target], now)
+                events.append({"instance_id": iid, "seq": seq + 1, "kind": "step_activated",
+                               "timestamp": now, "version": version, "step_id": target,
+                               "visit": visits[target]})
+            states[iid] = {**state, "active": new_active, "visits": visits, "version": version,
+                           "event_count": seq + 2, "updated_at": now,
+                           "status": "running" if new_active else "completed"}
+            completions += 1
+        elapsed += perf() - t0
+    return completions, elapsed
+
+
+def run_plain_sqlite(path: Path, procedure: Procedure, instances: int,
+                     synchronous: str) -> tuple[int, float]:
+    """Plain sqlite3 doing the store's statements per completion, parameters built by hand."""
+    from sopflow.runtime.sqlite_store import _INSERT_EVENT, _INSERT_INSTANCE, _SCHEMA
+
+    first, exits, info = _exits(procedure)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(f"PRAGMA synchronous={synchronous}")
+    conn.executescript(_SCHEMA)
+    update = ("UPDATE instances SET version = ?, status = ?, event_count = ?, updated_at = ?, "
+              "end_node = ?, active = ?, visits = ?, procedure = ?, revision = ? "
+              "WHERE id = ? AND version = ?")
+    select = ("SELECT id, procedure, version, status, event_count, created_at, updated_at, "
+              "end_node, metadata, active, visits, revision FROM instances WHERE id = ?")
+    now = START
+    completions, elapsed = 0, 0.0
+    perf = time.perf_counter
+    for n in range(instances):
+        iid, stamp = f"i{n}", now.isoformat()
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute(
-            "INSERT INTO instances (id, procedure, version, status, event_count, created_at, "
-            "updated_at, end_node, metadata, active, visits) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (iid, "P", 1, "running", 2, stamp, stamp, None, "{}", active, visits),
-        )
-        conn.executemany(insert, [(iid, 0, *event[2:]), (iid, 1, *event[2:])])
+        conn.execute(_INSERT_INSTANCE, (iid, "P", 1, "running", 2, stamp, stamp, None, "{}",
+                                        json.dumps([[first, 1, stamp, False]]),
+                                        json.dumps({first: 1}), "r"))
+        conn.executemany(_INSERT_EVENT, [
+            (iid, 0, "instance_started", stamp, 1, None, None, "[]", None, None, None, "",
+             None, None, "r"),
+            (iid, 1, "step_activated", stamp, 1, first, "x", "[]", None, 1, None, "", None,
+             None, None)])
         conn.execute("COMMIT")
-        transitions += 1
-        for version in range(1, steps + 1):
-            conn.execute("SELECT * FROM instances WHERE id = ?", (iid,)).fetchone()
+        t0 = perf()
+        while True:
+            row = conn.execute(select, (iid,)).fetchone()
+            active, visits = json.loads(row[9]), json.loads(row[10])
+            if not active:
+                break
+            step, visit, _, _ = active[0]
+            version, seq = row[2], row[4]
+            now += timedelta(minutes=7)
+            stamp = now.isoformat()
+            text, actors, labels = info[step]
+            answer = choose(n, visit, labels)
+            target = exits[step][answer]
+            done = (iid, seq, "step_completed", stamp, version + 1, step, text,
+                    json.dumps(actors), "P", visit, answer, "", None, None, None)
+            if target.startswith("end:"):
+                new_active, status, end = [], "completed", target
+                nxt = (iid, seq + 1, "instance_finished", stamp, version + 1, None, None, "[]",
+                       "P", None, None, "", None, None, None)
+            else:
+                target = first if target == "start" else target
+                visits[target] = visits.get(target, 0) + 1
+                new_active, status, end = [[target, visits[target], stamp, False]], "running", None
+                nxt = (iid, seq + 1, "step_activated", stamp, version + 1, target, "x",
+                       json.dumps(actors), None, visits[target], None, "", None, None, None)
             conn.execute("BEGIN IMMEDIATE")
-            cursor = conn.execute(update, (version + 1, "running", 2 * version + 2, stamp, None,
-                                           active, visits, iid, version))
-            assert cursor.rowcount == 1
-            conn.executemany(insert, [(iid, 2 * version, *event[2:]),
-                                      (iid, 2 * version + 1, *event[2:])])
+            cursor = conn.execute(update, (version + 1, status, seq + 2, stamp, end,
+                                           json.dumps(new_active), json.dumps(visits), "P",
+                                           "r", iid, version))
+            if cursor.rowcount != 1:
+                raise AssertionError("plain: conflict")
+            conn.executemany(_INSERT_EVENT, [done, nxt])
             conn.execute("COMMIT")
-            transitions += 1
-    elapsed = time.perf_counter() - start
+            completions += 1
+        elapsed += perf() - t0
     conn.close()
-    return transitions, elapsed
+    return completions, elapsed
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):8.1f} ({min(values):.1f}-{max(values):.1f})"
+
+
+def transitions(instances: int, rounds: int) -> None:
+    procedure = reference()
+    names = ["floor (dict + list)", "memory executor", "plain sqlite3 FULL", "sqlite FULL",
+             "plain sqlite3 NORMAL", "sqlite NORMAL"]
+    per: dict[str, list[float]] = {name: [] for name in names}
+    starts: list[float] = []
+    counts: set[int] = set()
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(rounds):
+            runs: dict[str, Callable[[], tuple[int, float]]] = {
+                "floor (dict + list)": lambda: run_floor(procedure, instances),
+                "memory executor": lambda: run_executor(procedure, MemoryStore(), instances)[:2],
+            }
+            for sync in ("FULL", "NORMAL"):
+                path = Path(tmp) / f"r{r}{sync}"
+                runs[f"plain sqlite3 {sync}"] = (
+                    lambda p=path, s=sync: run_plain_sqlite(Path(f"{p}.plain.db"), procedure,
+                                                            instances, s))
+                runs[f"sqlite {sync}"] = (
+                    lambda p=path, s=sync: _sqlite_run(procedure, Path(f"{p}.db"), s, instances))
+            order = names if r % 2 == 0 else list(reversed(names))
+            for name in order:
+                count, seconds = runs[name]()
+                counts.add(count)
+                per[name].append(seconds / count * 1e6)
+            _, _, in_start = run_executor(procedure, MemoryStore(), instances)
+            starts.append(in_start / instances * 1e6)
+    (count,) = counts  # every contestant did the same number of completions
+    print(f"{instances} instances of {procedure.name!r} per round, {count} completions each "
+          f"(start() not counted: {statistics.median(starts):.1f} µs per start in memory), "
+          f"{rounds} interleaved rounds")
+    print(f"{'contestant':<22} µs/completion median (min-max)   completions/s")
+    for name in names:
+        print(f"{name:<22} {_spread(per[name])}   {1e6 / statistics.median(per[name]):>10,.0f}")
+
+    def ratio(a: str, b: str) -> str:
+        values = [x / y for x, y in zip(per[a], per[b], strict=True)]
+        return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+    print(f"memory executor / floor:        {ratio('memory executor', 'floor (dict + list)')}"
+          "  (target <= 4)")
+    for sync in ("FULL", "NORMAL"):
+        shown = ratio(f"sqlite {sync}", f"plain sqlite3 {sync}")
+        print(f"sqlite {sync:<6} / plain sqlite3:  {shown}  (target <= 1.2)")
+
+
+def _sqlite_run(procedure: Procedure, path: Path, sync: str, instances: int) -> tuple[int, float]:
+    with SQLiteStore(path, synchronous=sync) as store:  # type: ignore[arg-type]
+        return run_executor(procedure, store, instances)[:2]
+
+
+# ---------------------------------------------------------------- PostgreSQL workers
+
+
+def _pg_worker(url: str, worker: int, instances: int, go: Any, out: Any) -> None:
+    from sopflow.runtime import open_store
+
+    procedure = reference()
+    store = open_store(url)
+    clock = FakeClock(START)
+    ex = Executor(procedure, store=store, clock=clock)
+    answers = {sid: ex.answers(sid) for sid in ex.step_ids()}
+    go.wait()
+    t0 = time.perf_counter()
+    count = 0
+    for n in range(instances):
+        instance = ex.start(f"w{worker}-{n}")
+        count += 1
+        while instance.active:
+            active = instance.active[0]
+            clock.advance(minutes=7)
+            instance = ex.complete(instance.id, active.step_id, by="P",
+                                   answer=choose(n, active.visit, answers[active.step_id]))
+            count += 1
+    out.put((count, time.perf_counter() - t0))
+    store.close()
+
+
+def postgres(url: str, instances: int) -> None:
+    import psycopg
+
+    from sopflow.runtime import open_store
+
+    print(f"PostgreSQL: each worker process runs {instances} instances of its own "
+          "(transitions = starts + completions)")
+    for workers in (1, 2, 4):
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        store_url = f"{url}{'&' if '?' in url else '?'}schema={schema}"
+        open_store(store_url).close()  # create the tables once
+        ctx = multiprocessing.get_context("fork")
+        go, out = ctx.Event(), ctx.Queue()
+        procs = [ctx.Process(target=_pg_worker, args=(store_url, w, instances, go, out))
+                 for w in range(workers)]
+        for p in procs:
+            p.start()
+        time.sleep(1.0)
+        t0 = time.perf_counter()
+        go.set()
+        results = [out.get() for _ in procs]
+        wall = time.perf_counter() - t0
+        for p in procs:
+            p.join()
+        total = sum(c for c, _ in results)
+        print(f"  {workers} worker(s): {total} transitions in {wall:.2f} s = "
+              f"{total / wall:,.0f} transitions/s")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+# ---------------------------------------------------------------- streamed reads
+
+
+def stream(instances: int) -> None:
+    from sopflow.runtime._rows import event_row, instance_row
+    from sopflow.runtime.sqlite_store import _INSERT_EVENT, _INSERT_INSTANCE
+
+    procedure = reference()
+    clock = FakeClock(START)
+    memory = MemoryStore()
+    ex = Executor(procedure, store=memory, clock=clock)
+    for n in range(instances):  # every stage: from just started to finished
+        instance = ex.start(f"i{n}")
+        for _ in range(n % 12):
+            if not instance.active:
+                break
+            active = instance.active[0]
+            clock.advance(minutes=7 + n % 50)
+            instance = ex.complete(instance.id, active.step_id, by="P",
+                                   answer=choose(n, active.visit, ex.answers(active.step_id)))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "stream.db"
+        with SQLiteStore(path, synchronous="NORMAL") as store:
+            Executor(procedure, store=store)
+            conn = store._conn()
+            conn.execute("BEGIN")
+            conn.executemany(_INSERT_INSTANCE, [instance_row(i) for i in memory.instances()])
+            conn.executemany(_INSERT_EVENT, [event_row(e) for e in memory.events()])
+            conn.execute("COMMIT")
+        del memory, ex
+        with SQLiteStore(path) as store:
+            ex = Executor(procedure, store=store, clock=clock)
+            t0 = time.perf_counter()
+            count = sum(1 for _ in ex.events())
+            seconds = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            raw = sum(1 for _ in store._conn().execute("SELECT * FROM events"))
+            raw_seconds = time.perf_counter() - t0
+            tracemalloc.start()
+            sum(1 for _ in ex.events())
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            t0 = time.perf_counter()
+            report = monitor(ex)
+            monitor_seconds = time.perf_counter() - t0
+    print(f"{instances} instances, {count} events in SQLite")
+    print(f"  events() streamed: {seconds:.2f} s (target < 2 s), peak Python memory "
+          f"{peak / 1e6:.1f} MB (target < 200 MB); plain sqlite3 iterating the rows "
+          f"undecoded: {raw_seconds:.2f} s ({raw} rows)")
+    print(f"  monitor(): {monitor_seconds:.2f} s for {len(report.instances)} instances "
+          "(target < 5 s)")
 
 
 def main() -> None:
-    instances = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    procedure = reference()
-    print(f"{instances} instances of {procedure.name!r}, each run start to Selesai")
-    count, seconds = run(procedure, MemoryStore(), instances)
-    print(f"memory:          {count:>7} transitions in {seconds:6.2f} s = "
-          f"{count / seconds:>9,.0f} transitions/s (target > 50,000)")
-    rates = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for sync in ("FULL", "NORMAL"):
-            with SQLiteStore(Path(tmp) / f"{sync}.db", synchronous=sync) as store:  # type: ignore[arg-type]
-                count, seconds = run(procedure, store, instances)
-            rates[sync] = count / seconds
-            print(f"sqlite {sync:<6}:  {count:>7} transitions in {seconds:6.2f} s = "
-                  f"{rates[sync]:>9,.0f} transitions/s (target > 2,000)")
-        steps = count // instances - 1
-        plain, seconds = plain_sqlite(Path(tmp) / "plain.db", instances, steps)
-        plain_rate = plain / seconds
-        print(f"plain sqlite3 (FULL, same statements): {plain} transitions in {seconds:.2f} s = "
-              f"{plain_rate:,.0f}/s; sopflow FULL reaches {rates['FULL'] / plain_rate:.0%} of it")
+    mode = sys.argv[1] if len(sys.argv) > 1 else "transitions"
+    if mode == "transitions":
+        instances = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
+        rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+        transitions(instances, rounds)
+    elif mode == "postgres":
+        url = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("SOPFLOW_TEST_POSTGRES", "")
+        if not url:
+            sys.exit("give a PostgreSQL URL: bench_runtime.py postgres postgresql://...")
+        postgres(url, int(sys.argv[3]) if len(sys.argv) > 3 else 300)
+    elif mode == "stream":
+        stream(int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
+    else:
+        sys.exit(f"unknown mode {mode!r}: transitions, postgres or stream")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from sopflow.runtime import (
     events_to_csv,
     events_to_xes,
     monitor,
+    open_store,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,9 +70,17 @@ def loop_procedure() -> Procedure:
     return sop.compile(strict=False)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    made: Store = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
+    if request.param == "postgres":
+        from pgstore import scratch_url
+
+        with scratch_url() as url:
+            made = open_store(url)
+            yield made
+            made.close()
+        return
+    made = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
     yield made
     made.close()
 
@@ -306,7 +315,7 @@ def test_event_log_exports_csv_and_xes(tmp_path: Path) -> None:
     ex = Executor(reference_procedure(), clock=clock)
     run_reference(ex, clock, "a")
     run_reference(ex, clock, "b")
-    events = ex.events()
+    events = list(ex.events())
     rows = list(csv.DictReader(io.StringIO(events_to_csv(events, tmp_path / "log.csv"))))
     assert len(rows) == len(events)
     assert [(r["case_id"], int(r["seq"])) for r in rows] == [

@@ -30,15 +30,26 @@ from sopflow.runtime import (
     Store,
     UnknownInstanceError,
     UnknownStepError,
+    open_store,
 )
 
 PEOPLE = {"Ani": "Pemohon", "Budi": "Petugas", "Citra": "Kepala"}
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Executor, Path | None]]:
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Executor, str | None]]:
+    if request.param == "postgres":
+        from pgstore import scratch_url
+
+        with scratch_url() as url:
+            yield from _setup(open_store(url), url)
+        return
     path = tmp_path / "g.db" if request.param == "sqlite" else None
     store: Store = MemoryStore() if path is None else SQLiteStore(path)
+    yield from _setup(store, None if path is None else f"sqlite:///{path}")
+
+
+def _setup(store: Store, url: str | None) -> Iterator[tuple[Executor, str | None]]:
     clock = FakeClock(MONDAY)
     ex = Executor(loop_procedure(), store=store, clock=clock, people=PEOPLE)
     # "run": at the decision; "paused": suspended at ajukan; "done": finished
@@ -51,7 +62,7 @@ def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Exec
     ex.complete("done", "ajukan", by="Ani")
     ex.answer("done", "periksa", "Ditolak", by="Budi")
     clock.advance(minutes=10)
-    yield ex, path
+    yield ex, url
     store.close()
 
 
@@ -120,27 +131,30 @@ def snapshot(ex: Executor) -> dict[str, tuple[Instance, tuple[Any, ...]]]:
 @pytest.mark.parametrize(("what", "call", "error", "mentions"), BAD_CALLS,
                          ids=[c[0] for c in BAD_CALLS])
 def test_a_bad_call_is_rejected_and_changes_nothing(
-    setup: tuple[Executor, Path | None], what: str, call: BadCall,
+    setup: tuple[Executor, str | None], what: str, call: BadCall,
     error: type[ExecutionError], mentions: tuple[str, ...],
 ) -> None:
-    ex, path = setup
+    ex, url = setup
     before = snapshot(ex)
     with pytest.raises(error) as raised:
         call(ex)
     for text in mentions:
         assert text in str(raised.value), (what, str(raised.value))
     assert snapshot(ex) == before
-    if path is not None:  # what another process would read
-        with SQLiteStore(path) as fresh:
+    if url is not None:  # what another process would read
+        fresh = open_store(url)
+        try:
             other = Executor(ex.procedure, store=fresh, clock=ex.clock)
             assert snapshot(other) == before
+        finally:
+            fresh.close()
     # and the instance still accepts a good call afterwards
     if ex.get("run").active_step_ids == ("periksa",):
         ex.answer("run", "periksa", "Lengkap", by="Budi")
 
 
 def test_a_stale_writer_gets_a_conflict_and_overwrites_nothing(
-    setup: tuple[Executor, Path | None],
+    setup: tuple[Executor, str | None],
 ) -> None:
     ex, _ = setup
 
@@ -166,7 +180,7 @@ def test_a_stale_writer_gets_a_conflict_and_overwrites_nothing(
     assert snapshot(ex) == before
 
 
-def test_another_sops_instance_is_refused(setup: tuple[Executor, Path | None]) -> None:
+def test_another_sops_instance_is_refused(setup: tuple[Executor, str | None]) -> None:
     ex, _ = setup
     other = Executor(reference_procedure(), store=ex.store, clock=ex.clock)
     before = snapshot(ex)

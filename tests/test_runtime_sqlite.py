@@ -1,5 +1,5 @@
-"""The SQLite store under abuse: a writer killed with SIGKILL mid-run, and two processes writing
-the same instances at once."""
+"""The durable stores (SQLite, PostgreSQL) under abuse: a writer killed with SIGKILL mid-run,
+and two processes writing the same instances at once."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import attrs
@@ -24,7 +26,9 @@ from sopflow.runtime import (
     Instance,
     InstanceStatus,
     SQLiteStore,
+    Store,
     StoreError,
+    open_store,
 )
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses SIGKILL")
@@ -35,8 +39,8 @@ WRITER = """
 import sys
 from datetime import datetime
 from test_runtime import reference_procedure
-from sopflow.runtime import Executor, FakeClock, SQLiteStore
-store = SQLiteStore(sys.argv[1], synchronous=sys.argv[2])
+from sopflow.runtime import Executor, FakeClock, open_store
+store = open_store(sys.argv[1])
 clock = FakeClock(datetime(2025, 4, 14, 8, 0))
 ex = Executor(reference_procedure(), store=store, clock=clock)
 n = 0
@@ -82,46 +86,67 @@ def replay_matches(instance: Instance, history: list) -> None:  # type: ignore[t
     assert sorted(set(versions)) == list(range(1, instance.version + 1))  # every transition whole
 
 
-@pytest.mark.parametrize("synchronous", ["FULL", "NORMAL"])
+@contextmanager
+def backend_url(backend: str, tmp_path: Path, name: str) -> Iterator[str]:
+    """A fresh store URL: SQLite (with its synchronous mode) or a scratch PostgreSQL schema."""
+    if backend == "postgres":
+        from pgstore import scratch_url
+
+        with scratch_url() as url:
+            yield url
+        return
+    sync = backend.partition("-")[2] or "FULL"
+    yield f"sqlite:///{tmp_path / name}?synchronous={sync}"
+
+
+def check_store(url: str) -> Store:
+    store = open_store(url)
+    if isinstance(store, SQLiteStore):
+        assert store.integrity_check() == "ok"
+    return store
+
+
+@pytest.mark.parametrize("backend", ["sqlite-FULL", "sqlite-NORMAL", "postgres"])
 def test_a_killed_writer_loses_nothing_committed_and_leaves_nothing_half_done(
-    tmp_path: Path, synchronous: str
+    tmp_path: Path, backend: str
 ) -> None:
-    path = tmp_path / "crash.db"
     for kill_after in (150, 420):
-        proc = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path), synchronous],
-            stdout=subprocess.PIPE, text=True, env=ENV, cwd=tmp_path,
-        )
-        assert proc.stdout is not None
-        reported: dict[str, int] = {}
-        lines = 0
-        while lines < kill_after:
-            line = proc.stdout.readline()
-            assert line, "the writer stopped early"
+        with backend_url(backend, tmp_path, f"crash{kill_after}.db") as url:
+            killed_writer_run(url, kill_after, tmp_path)
+
+
+def killed_writer_run(url: str, kill_after: int, tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, url],
+        stdout=subprocess.PIPE, text=True, env=ENV, cwd=tmp_path,
+    )
+    assert proc.stdout is not None
+    reported: dict[str, int] = {}
+    lines = 0
+    while lines < kill_after:
+        line = proc.stdout.readline()
+        assert line, "the writer stopped early"
+        iid, version = line.split()
+        reported[iid] = int(version)
+        lines += 1
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    # what the writer printed before it died (complete lines only): each was committed
+    for line in proc.stdout.read().splitlines(keepends=True):
+        if line.endswith("\n"):
             iid, version = line.split()
             reported[iid] = int(version)
-            lines += 1
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        # what the writer printed before it died (complete lines only): each was committed
-        for line in proc.stdout.read().splitlines(keepends=True):
-            if line.endswith("\n"):
-                iid, version = line.split()
-                reported[iid] = int(version)
-        proc.stdout.close()
+    proc.stdout.close()
 
-        with SQLiteStore(path) as store:
-            assert store.integrity_check() == "ok"
-            ex = Executor(reference_procedure(), store=store, clock=FakeClock(MONDAY))
-            for iid, version in reported.items():
-                stored = ex.get(iid).version
-                # committed before it was printed; at most one more commit went unreported
-                assert version <= stored <= version + 1, iid
-            for instance in ex.instances():
-                replay_matches(instance, list(ex.history(instance.id)))
-        path.unlink()
-        for suffix in ("-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+    store = check_store(url)
+    ex = Executor(reference_procedure(), store=store, clock=FakeClock(MONDAY))
+    for iid, version in reported.items():
+        stored = ex.get(iid).version
+        # committed before it was printed; at most one more commit went unreported
+        assert version <= stored <= version + 1, iid
+    for instance in ex.instances():
+        replay_matches(instance, list(ex.history(instance.id)))
+    store.close()
 
 
 CONTENDER = """
@@ -129,9 +154,9 @@ import sys, json, time
 from pathlib import Path
 from datetime import datetime
 from test_runtime import loop_procedure
-from sopflow.runtime import (ConcurrentModificationError, Executor, FakeClock, SQLiteStore,
+from sopflow.runtime import (ConcurrentModificationError, Executor, FakeClock, open_store,
                              StepNotActiveError)
-store = SQLiteStore(sys.argv[1])
+store = open_store(sys.argv[1])
 ex = Executor(loop_procedure(), store=store, clock=FakeClock(datetime(2025, 4, 14, 8, 0)))
 go = Path(sys.argv[2])
 while not go.exists():
@@ -153,15 +178,21 @@ print(json.dumps({"done": done, "conflicts": conflicts, "stale": stale}))
 """
 
 
-def test_two_processes_never_overwrite_each_other(tmp_path: Path) -> None:
-    path = tmp_path / "shared.db"
-    with SQLiteStore(path) as store:
-        ex = Executor(loop_procedure(), store=store, clock=FakeClock(MONDAY))
-        ex.start("c0")
-        ex.start("c1")
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_two_processes_never_overwrite_each_other(tmp_path: Path, backend: str) -> None:
+    with backend_url(backend, tmp_path, "shared.db") as url:
+        two_contenders(url, tmp_path)
+
+
+def two_contenders(url: str, tmp_path: Path) -> None:
+    store = open_store(url)
+    ex = Executor(loop_procedure(), store=store, clock=FakeClock(MONDAY))
+    ex.start("c0")
+    ex.start("c1")
+    store.close()
     go = tmp_path / "go"
     procs = [
-        subprocess.Popen([sys.executable, "-c", CONTENDER, str(path), str(go), "400"],
+        subprocess.Popen([sys.executable, "-c", CONTENDER, url, str(go), "400"],
                          stdout=subprocess.PIPE, text=True, env=ENV)
         for _ in range(2)
     ]
@@ -169,14 +200,15 @@ def test_two_processes_never_overwrite_each_other(tmp_path: Path) -> None:
     go.touch()
     results = [json.loads(p.communicate(timeout=300)[0]) for p in procs]
     assert all(p.returncode == 0 for p in procs)
-    with SQLiteStore(path) as store:
-        ex = Executor(loop_procedure(), store=store, clock=FakeClock(MONDAY))
-        for iid in ("c0", "c1"):
-            instance = ex.get(iid)
-            successes = sum(r["done"].get(iid, 0) for r in results)
-            # every success the processes saw is in the store, and nothing else is
-            assert instance.version == 1 + successes
-            replay_matches(instance, list(ex.history(iid)))
+    store = check_store(url)
+    ex = Executor(loop_procedure(), store=store, clock=FakeClock(MONDAY))
+    for iid in ("c0", "c1"):
+        instance = ex.get(iid)
+        successes = sum(r["done"].get(iid, 0) for r in results)
+        # every success the processes saw is in the store, and nothing else is
+        assert instance.version == 1 + successes
+        replay_matches(instance, list(ex.history(iid)))
+    store.close()
     print(results)
     attempts = sum(sum(r["done"].values()) + r["conflicts"] + r["stale"] for r in results)
     assert attempts == 800
@@ -210,7 +242,7 @@ def test_a_store_of_another_schema_version_is_refused(tmp_path: Path) -> None:
     import sqlite3
 
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE sopflow_meta SET value = '99' WHERE key = 'schema_version'")
+    conn.execute("PRAGMA user_version = 99")
     conn.commit()
     conn.close()
     with pytest.raises(StoreError, match="schema version 99"):

@@ -33,6 +33,7 @@ from sopflow.runtime import (
     SQLiteStore,
     StepNotActiveError,
     Store,
+    open_store,
 )
 
 
@@ -217,9 +218,33 @@ class SQLiteMachine(Machine):
         return SQLiteStore(":memory:")
 
 
+class PostgresMachine(Machine):
+    """The same model against PostgreSQL: a fresh schema per example, dropped afterwards."""
+
+    schema: str | None = None
+
+    def make_store(self) -> Store:
+        from pgstore import new_schema
+
+        url, self.schema = new_schema()
+        return open_store(url)
+
+    def teardown(self) -> None:
+        super().teardown()
+        if self.schema is not None:
+            from pgstore import drop_schema
+
+            drop_schema(self.schema)
+
+
 TestExecutorAgainstModel = Machine.TestCase
 TestExecutorAgainstModel.settings = settings(
     max_examples=80, stateful_step_count=30, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+TestPostgresExecutorAgainstModel = PostgresMachine.TestCase
+TestPostgresExecutorAgainstModel.settings = settings(
+    max_examples=15, stateful_step_count=20, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestSQLiteExecutorAgainstModel = SQLiteMachine.TestCase

@@ -216,6 +216,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text for people (default) or json")
 
+    p = command("asrun", "lead time as written against as run (learned from a run store)",
+                "Fit each step's duration and each decision's odds from the event log of a "
+                "run store, and print the simulated lead time as written (Waktu) next to "
+                "as run.")
+    p.add_argument("file", metavar="FILE", help=_FILE_HELP)
+    p.add_argument("--store", required=True, metavar="URL",
+                   help="the run store: sqlite:///runs.db or postgresql://...")
+    p.add_argument("--min-observations", type=_positive_int, default=5, metavar="N",
+                   help="fit a step only with at least N completions (default 5)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text for people (default) or json")
+
     p = command("export", "write the SOP as JSON, BPMN 2.0 XML, DOT, Excel or CSV",
                 "Export one SOP: json (the lossless sopflow/1 format), bpmn (BPMN 2.0 XML "
                 "with lanes and diagram, for bpmn.io or Camunda Modeler) or dot (Graphviz "
@@ -883,8 +895,24 @@ def _cmd_completion(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
+def _cmd_asrun(args: argparse.Namespace, out: _Output) -> int:
+    procedure = _compile(_load_one(args.file), out)
+    learn = _optional_module("sopflow.runtime.learn", "learning from runs")
+    from sopflow.runtime import ExecutionError
+
+    try:
+        result = _library_call("as run", learn.compare_store, procedure, args.store,
+                               min_observations=args.min_observations)
+    except ExecutionError as error:
+        raise _Fail(f"{args.store}: {error}") from None
+    out.print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str)
+              if args.format == "json" else result.text())
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
     "completion": _cmd_completion,
+    "asrun": _cmd_asrun,
     "validate": _cmd_validate,
     "render": _cmd_render,
     "simulate": _cmd_simulate,

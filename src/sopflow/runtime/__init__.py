@@ -1,6 +1,8 @@
 """Run SOP instances: executor, stores, audit log and Mutu Baku monitoring.
 
-See ``docs/runtime.md``. The SQLite store, the exports and the monitoring load on first use.
+See ``docs/runtime.md``. The PostgreSQL store (``PostgresStore``, optional extra
+``sopflow[postgres]``) is imported from ``sopflow.runtime.postgres_store`` or opened with
+:func:`open_store`.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ from sopflow.runtime.errors import (
     InvalidCompletionError,
     InvalidTimeError,
     ProcedureMismatchError,
+    RevisionError,
     StepNotActiveError,
+    StoreBusyError,
     StoreError,
     UnknownInstanceError,
     UnknownStepError,
 )
 from sopflow.runtime.events import CSV_COLUMNS, events_to_csv, events_to_xes
-from sopflow.runtime.executor import Clock, Executor, FakeClock, Hook, Standard, WorkItem
+from sopflow.runtime.executor import Clock, Executor, FakeClock, Hook, WorkItem
 from sopflow.runtime.monitoring import (
     BAIK,
     MONITORING_COLUMNS,
@@ -37,6 +41,8 @@ from sopflow.runtime.monitoring import (
     format_minutes,
     monitor,
 )
+from sopflow.runtime.open import open_store
+from sopflow.runtime.revisions import Migration, MigrationReport, Standard, fingerprint
 from sopflow.runtime.sqlite_store import SQLiteStore
 from sopflow.runtime.state import ActiveStep, Event, EventKind, Instance, InstanceStatus
 from sopflow.runtime.store import MemoryStore, Store
@@ -66,23 +72,29 @@ __all__ = [
     "InvalidCompletionError",
     "InvalidTimeError",
     "MemoryStore",
+    "Migration",
+    "MigrationReport",
     "MonitoringReport",
     "MonitoringRow",
     "MonitoringTable",
     "OverdueStep",
     "ProcedureMismatchError",
+    "RevisionError",
     "SQLiteStore",
     "Standard",
     "StepNotActiveError",
     "StepSummary",
     "StepTiming",
     "Store",
+    "StoreBusyError",
     "StoreError",
     "UnknownInstanceError",
     "UnknownStepError",
     "WorkItem",
     "events_to_csv",
     "events_to_xes",
+    "fingerprint",
     "format_minutes",
     "monitor",
+    "open_store",
 ]

@@ -15,7 +15,9 @@ __all__ = [
     "InvalidCompletionError",
     "InvalidTimeError",
     "ProcedureMismatchError",
+    "RevisionError",
     "StepNotActiveError",
+    "StoreBusyError",
     "StoreError",
     "UnknownInstanceError",
     "UnknownStepError",
@@ -147,7 +149,26 @@ class ConcurrentModificationError(ExecutionError):
 
 
 class StoreError(ExecutionError):
-    """The store cannot be used (wrong schema version, inconsistent write)."""
+    """The store cannot be used (not a sopflow store, wrong schema version, a damaged row,
+    a database error)."""
+
+
+class StoreBusyError(StoreError):
+    """Another writer held the database lock for longer than the store's ``timeout``.
+
+    Nothing was written. Retry the call, give the store a longer ``timeout``, or find the
+    program that keeps the database locked (a long transaction, a stuck process).
+    """
+
+
+class RevisionError(ExecutionError):
+    """An instance cannot run on the SOP revision the executor has for it: its revision is not
+    in the store, or (an instance from before revisions were recorded) its step is no longer in
+    the SOP. Migrate it to the current revision with :meth:`Executor.migrate`."""
+
+    def __init__(self, instance_id: str, message: str) -> None:
+        self.instance_id = instance_id
+        super().__init__(f"instance {instance_id!r}: {message}")
 
 
 class HookError(ExecutionError):

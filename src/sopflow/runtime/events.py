@@ -169,10 +169,6 @@ def events_to_xes(
 
 
 def _write(text: str, target: str | PathLike[str] | IO[str] | None) -> None:
-    if target is None:
-        return
-    if isinstance(target, (str, PathLike)):
-        with open(target, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-    else:
-        target.write(text)
+    from sopflow.runtime._files import write_text
+
+    write_text(text, target)

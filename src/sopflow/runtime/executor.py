@@ -14,17 +14,19 @@ later notation with parallel lanes fits.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
+import threading
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from sopflow.model import Step, StepKind
+from sopflow.model import Step
 from sopflow.runtime.errors import (
     ActorNotAllowedError,
     HookError,
@@ -33,12 +35,29 @@ from sopflow.runtime.errors import (
     InvalidCompletionError,
     InvalidTimeError,
     ProcedureMismatchError,
+    RevisionError,
     StepNotActiveError,
     UnknownStepError,
 )
-from sopflow.runtime.state import ActiveStep, Event, EventKind, Instance, InstanceStatus
+from sopflow.runtime.revisions import (
+    Migration,
+    MigrationReport,
+    Plan,
+    Standard,
+    StepInfo,
+    load_revision,
+)
+from sopflow.runtime.state import (
+    ActiveStep,
+    Event,
+    EventKind,
+    Instance,
+    InstanceStatus,
+    new_event,
+    new_instance,
+)
 from sopflow.runtime.store import MemoryStore, Store
-from sopflow.waktu import Basis, TimeUnit, Waktu
+from sopflow.waktu import Basis
 
 if TYPE_CHECKING:
     from sopflow.calendar import WorkingCalendar
@@ -88,28 +107,6 @@ class FakeClock:
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class Standard:
-    """A step's Mutu Baku time as the runtime uses it: the upper bound of its Waktu.
-
-    ``problem`` says why there is no due time (unreadable or missing Waktu); then the other
-    numbers are None.
-    """
-
-    step_id: str
-    waktu: str  # the literal text
-    basis: Basis | None
-    low_minutes: float | None  # in minutes of ``basis`` (working minutes or calendar minutes)
-    high_minutes: float | None
-    working_days: float | None = None  # set when the Waktu is in working days/weeks
-    problem: str | None = None
-
-    @property
-    def measurable(self) -> bool:
-        """Whether the Waktu gives a time to measure against (else ``problem`` says why)."""
-        return self.problem is None
-
-
-@attrs.frozen(kw_only=True, slots=True)
 class WorkItem:
     """An active step of one instance: what to do, who may do it, by when."""
 
@@ -123,20 +120,6 @@ class WorkItem:
     due_at: datetime | None  # None when the Waktu cannot be read
     answers: tuple[str, ...]  # a decision's exit labels; () for a process step
     suspended: bool
-
-
-@attrs.frozen(kw_only=True, slots=True)
-class _StepInfo:
-    id: str
-    text: str
-    decision: bool
-    question: str | None
-    actors: tuple[str, ...]
-    inputs: tuple[str, ...]
-    output: str
-    waktu: Waktu
-    exits: Mapping[str | None, str]  # label (None: plain flow) -> target node
-    answers: tuple[str, ...]
 
 
 def _freeze_json(value: Mapping[str, Any] | None, what: str) -> Mapping[str, Any]:
@@ -172,6 +155,7 @@ class Executor:
         calendar: WorkingCalendar | None = None,
         people: Mapping[str, str | Iterable[str]] | None = None,
         hook_errors: Literal["log", "raise"] = "log",
+        former_names: Iterable[str] = (),
     ) -> None:
         from sopflow.graph import END_PREFIX, START_NODE
         from sopflow.procedure import require_procedure
@@ -197,31 +181,22 @@ class Executor:
 
             calendar = WorkingCalendar.indonesia()
         self.calendar = calendar
+        self._wants_aware = getattr(calendar, "tz", None) is not None
         self._hook_errors = hook_errors
         self._end_prefix = END_PREFIX
         self._start_node = START_NODE
-        self._first: str = next(iter(graph.succ[START_NODE]))
-        self._steps: dict[str, _StepInfo] = {}
-        self._definitions: dict[str, Step] = {step.id: step for step in procedure.steps}
-        for step in procedure.steps:
-            exits: dict[str | None, str] = {}
-            for target, edge in graph.succ[step.id].items():
-                for label in edge["labels"]:
-                    exits.setdefault(label, target)
-            decision = step.kind is StepKind.DECISION
-            self._steps[step.id] = _StepInfo(
-                id=step.id,
-                text=step.text,
-                decision=decision,
-                question=step.question,
-                actors=step.actors,
-                inputs=step.inputs,
-                output=step.output,
-                waktu=graph.nodes[step.id]["waktu"],
-                exits=MappingProxyType(exits),
-                answers=tuple(label for label in exits if label is not None) if decision else (),
-            )
-        self._standards = {sid: self._standard(info) for sid, info in self._steps.items()}
+        from sopflow.runtime.revisions import canonical_json
+
+        document = canonical_json(procedure)
+        #: The fingerprint of this executor's SOP revision; new instances are pinned to it.
+        self.revision = hashlib.sha256(document.encode("utf-8")).hexdigest()
+        self._plan = Plan(procedure, self.revision)
+        self._plans: dict[str, Plan] = {self.revision: self._plan}
+        self._plans_lock = threading.Lock()
+        if isinstance(former_names, str) or not all(isinstance(n, str) for n in former_names):
+            raise TypeError(f"former_names must be a list of SOP names, got {former_names!r}")
+        self._names = frozenset({procedure.name, *former_names})
+        self.store.save_definition(self.revision, procedure.name, document)
         lanes = {actor.name for actor in procedure.actors}
         self._people: dict[str, frozenset[str]] | None = None
         if people is not None:
@@ -248,7 +223,7 @@ class Executor:
     def get(self, instance_id: str) -> Instance:
         """The instance as last committed in the store."""
         instance = self.store.load(instance_id)
-        if instance.procedure != self.procedure.name:
+        if instance.procedure not in self._names:
             raise ProcedureMismatchError(instance_id, instance.procedure, self.procedure.name)
         return instance
 
@@ -258,42 +233,61 @@ class Executor:
         return tuple(self.store.history(instance_id))
 
     def instances(self, *, status: InstanceStatus | None = None) -> list[Instance]:
-        """This SOP's instances in the store (optionally of one status)."""
-        return list(self.store.instances(procedure=self.procedure.name, status=status))
+        """This SOP's instances in the store (optionally of one status), every revision
+        (and former names, see ``former_names``)."""
+        return list(self._iter_instances(status))
 
-    def events(self) -> list[Event]:
-        """The audit log of all this SOP's instances."""
-        return list(self.store.events(procedure=self.procedure.name))
+    def _iter_instances(self, status: InstanceStatus | None) -> Iterator[Instance]:
+        for name in sorted(self._names):
+            yield from self.store.instances(procedure=name, status=status)
 
-    def step_ids(self) -> tuple[str, ...]:
-        """The procedure's step ids in row order."""
-        return tuple(self._steps)
+    def events(self) -> Iterator[Event]:
+        """The audit log of all this SOP's instances, streamed from the store (iterate it once;
+        wrap in ``list()`` to keep it)."""
+        for name in sorted(self._names):
+            yield from self.store.events(procedure=name)
 
-    def step(self, step_id: str) -> Step:
+    def procedure_of(self, instance: Instance) -> Procedure:
+        """The SOP revision ``instance`` runs on (RevisionError if the store lacks it)."""
+        return self._plan_of(instance).procedure
+
+    def step_ids(self, *, revision: str | None = None) -> tuple[str, ...]:
+        """The procedure's step ids in row order (of ``revision``, default the current)."""
+        return tuple(self._revision(revision).steps)
+
+    def step(self, step_id: str, *, revision: str | None = None) -> Step:
         """The definition of step ``step_id`` (Kegiatan, Pelaksana, Mutu Baku)."""
-        self._info(step_id, None)
-        return self._definitions[step_id]
+        plan = self._revision(revision)
+        self._info(plan, step_id, None)
+        return plan.definitions[step_id]
 
-    def answers(self, step_id: str) -> tuple[str, ...]:
+    def answers(self, step_id: str, *, revision: str | None = None) -> tuple[str, ...]:
         """The exit labels that answer decision ``step_id`` (() for a process step)."""
-        return self._info(step_id, None).answers
+        return self._info(self._revision(revision), step_id, None).answers
 
-    def standard(self, step_id: str) -> Standard:
-        """How the runtime reads the step's Waktu (its Mutu Baku time)."""
-        self._info(step_id, None)
-        return self._standards[step_id]
+    def standard(self, step_id: str, *, revision: str | None = None) -> Standard:
+        """How the runtime reads the step's Waktu (its Mutu Baku time) in ``revision`` (an
+        instance's ``revision``; default the executor's own)."""
+        plan = self._revision(revision)
+        self._info(plan, step_id, None)
+        return plan.standards[step_id]
 
-    def due_at(self, step_id: str, activated_at: datetime) -> datetime | None:
+    def due_at(
+        self, step_id: str, activated_at: datetime, *, revision: str | None = None
+    ) -> datetime | None:
         """When a visit of ``step_id`` activated at ``activated_at`` is due, on the working
         calendar; None if its Waktu cannot be read (see :meth:`standard`)."""
-        self._info(step_id, None)
-        return self._due_cached(step_id, activated_at)
+        plan = self._revision(revision)
+        self._info(plan, step_id, None)
+        return self._due_cached(plan, step_id, activated_at)
 
-    def elapsed(self, step_id: str, start: datetime, end: datetime) -> float | None:
+    def elapsed(
+        self, step_id: str, start: datetime, end: datetime, *, revision: str | None = None
+    ) -> float | None:
         """Minutes from ``start`` to ``end`` in the basis of the step's Waktu: working minutes
         on the calendar for working time, clock minutes for calendar time; None if the Waktu
         cannot be read."""
-        basis = self.standard(step_id).basis
+        basis = self.standard(step_id, revision=revision).basis
         if basis is None:
             return None
         if basis is Basis.CALENDAR:
@@ -311,11 +305,14 @@ class Executor:
             wanted = self._holds(person)
         if actor is not None:
             wanted = frozenset({actor}) if wanted is None else wanted & {actor}
-        items = []
-        for instance in self.instances(status=InstanceStatus.RUNNING):
-            for item in self._work_items(instance):
-                if wanted is None or wanted.intersection(item.actors):
-                    items.append(item)
+        items: list[WorkItem] = []
+        for instance in self._iter_instances(InstanceStatus.RUNNING):
+            try:
+                found = self._work_items(instance)
+            except RevisionError as error:  # one instance must not hide the others
+                _log.warning("left out of the worklist: %s", error)
+                continue
+            items.extend(i for i in found if wanted is None or wanted.intersection(i.actors))
         return items
 
     # ------------------------------------------------------------------ transitions
@@ -338,10 +335,10 @@ class Executor:
         frozen = _freeze_json(metadata, f"instance {instance_id!r}: metadata")
         when = self.clock() if at is None else at
         self._check_time_kind(instance_id, when)
-        first = self._steps[self._first]
+        first = self._plan.steps[self._plan.first]
         events = (
             Event(instance_id=instance_id, seq=0, kind=EventKind.INSTANCE_STARTED, timestamp=when,
-                  version=1, person=by, note=note),
+                  version=1, person=by, note=note, revision=self.revision),
             Event(instance_id=instance_id, seq=1, kind=EventKind.STEP_ACTIVATED, timestamp=when,
                   version=1, step_id=first.id, activity=first.text, actors=first.actors,
                   visit=1),
@@ -357,6 +354,7 @@ class Executor:
             event_count=2,
             created_at=when,
             updated_at=when,
+            revision=self.revision,
         )
         self.store.create(instance, events)
         self._notify(events)
@@ -378,12 +376,15 @@ class Executor:
         its exit labels). ``inputs_present``: the Kelengkapan items that were at hand (None: not
         recorded). The flow moves on: the next step becomes active, an exit to "Mulai" restarts
         at the first step, an end finishes the instance."""
-        instance = self.get(instance_id)
+        instance = self.store.load(instance_id)
+        if instance.procedure not in self._names:
+            raise ProcedureMismatchError(instance_id, instance.procedure, self.procedure.name)
         if instance.status is not _RUNNING:
             raise InstanceStateError(
                 instance_id, instance.status.value, f"complete step {step_id!r}", ["running"]
             )
-        info = self._info(step_id, instance_id)
+        plan = self._plan_of(instance)
+        info = self._info(plan, step_id, instance_id)
         active = None
         for candidate in instance.active:
             if candidate.step_id == step_id:
@@ -422,36 +423,39 @@ class Executor:
 
         version, seq = instance.version + 1, instance.event_count
         events = [
-            Event(instance_id=instance_id, seq=seq, kind=EventKind.STEP_COMPLETED,
-                  timestamp=when, version=version, step_id=step_id, activity=info.text,
-                  actors=info.actors, person=by, visit=active.visit, answer=answer, note=note,
-                  inputs_present=present, output=output),
+            new_event(instance_id=instance_id, seq=seq, kind=EventKind.STEP_COMPLETED,
+                      timestamp=when, version=version, step_id=step_id, activity=info.text,
+                      actors=info.actors, person=by, visit=active.visit, answer=answer,
+                      note=note, inputs_present=present, output=output),
         ]
         target = info.exits[answer]
-        remaining = tuple(a for a in instance.active if a is not active)
+        remaining = () if len(instance.active) == 1 else tuple(
+            a for a in instance.active if a is not active)
         status, end, visits = _RUNNING, None, instance.visits
         if target.startswith(self._end_prefix):
             status, end = InstanceStatus.COMPLETED, target
-            events.append(Event(instance_id=instance_id, seq=seq + 1,
-                                kind=EventKind.INSTANCE_FINISHED, timestamp=when,
-                                version=version, person=by))
+            events.append(new_event(instance_id=instance_id, seq=seq + 1,
+                                    kind=EventKind.INSTANCE_FINISHED, timestamp=when,
+                                    version=version, person=by))
             new_active = remaining
         else:
-            nxt = self._steps[self._first if target == self._start_node else target]
+            nxt = plan.steps[plan.first if target == self._start_node else target]
             visits = dict(visits)
             visit = visits[nxt.id] = visits.get(nxt.id, 0) + 1
             new_active = (*remaining, ActiveStep(step_id=nxt.id, visit=visit, activated_at=when))
-            events.append(Event(instance_id=instance_id, seq=seq + 1,
-                                kind=EventKind.STEP_ACTIVATED, timestamp=when, version=version,
-                                step_id=nxt.id, activity=nxt.text, actors=nxt.actors,
-                                visit=visit))
-        new = Instance(
+            events.append(new_event(instance_id=instance_id, seq=seq + 1,
+                                    kind=EventKind.STEP_ACTIVATED, timestamp=when,
+                                    version=version, step_id=nxt.id, activity=nxt.text,
+                                    actors=nxt.actors, visit=visit))
+        new = new_instance(
             id=instance_id, procedure=instance.procedure, metadata=instance.metadata,
             status=status, active=new_active, visits=visits, version=version,
             event_count=seq + 2, created_at=instance.created_at, updated_at=when, end=end,
+            revision=instance.revision,
         )
         self.store.commit(new, events, expected_version=instance.version)
-        self._notify(events)
+        if self._hooks:
+            self._notify(events)
         return new
 
     def answer(
@@ -506,10 +510,15 @@ class Executor:
             raise TypeError(f"check_overdue: the time must be a datetime, got {now!r}")
         found: list[WorkItem] = []
         for instance in self.instances(status=_RUNNING):
+            try:
+                plan = self._plan_of(instance)
+            except RevisionError as error:
+                _log.warning("not checked for overdue steps: %s", error)
+                continue
             late = [
                 a for a in instance.active
                 if not a.overdue_notified
-                and (due := self._due_cached(a.step_id, a.activated_at)) is not None
+                and (due := self._due_cached(plan, a.step_id, a.activated_at)) is not None
                 and due < now
             ]
             if not late or now < instance.updated_at:
@@ -517,7 +526,7 @@ class Executor:
             version, seq = instance.version + 1, instance.event_count
             events = []
             for k, a in enumerate(late):
-                info = self._steps[a.step_id]
+                info = plan.steps[a.step_id]
                 events.append(Event(instance_id=instance.id, seq=seq + k,
                                     kind=EventKind.STEP_OVERDUE, timestamp=now, version=version,
                                     step_id=a.step_id, activity=info.text, actors=info.actors,
@@ -536,6 +545,97 @@ class Executor:
                          {a.step_id for a in late})
             self._notify(events)
         return found
+
+    # ------------------------------------------------------------------ revisions
+
+    def migrate(
+        self,
+        instance_ids: Iterable[str] | None = None,
+        *,
+        steps: Mapping[str, str] | None = None,
+        dry_run: bool = False,
+        by: str | None = None,
+        at: datetime | None = None,
+        note: str = "",
+    ) -> MigrationReport:
+        """Move running or suspended instances to this executor's SOP revision.
+
+        ``instance_ids``: which (default: every unfinished instance on another revision).
+        ``steps``: old step id -> new step id, for active steps renamed or removed in the new
+        revision (a step whose id is unchanged needs no entry). Visit counts follow the mapping;
+        the active step keeps its activation time (the Mutu Baku clock does not restart).
+        ``dry_run``: say what would happen, write nothing. An instance that cannot be moved
+        (its active step has no place in the new revision, it is finished) is left as it is and
+        its :class:`Migration` says why; each moved instance records INSTANCE_MIGRATED.
+        """
+        mapping = dict(steps or {})
+        for source, target in mapping.items():
+            if not isinstance(source, str) or not isinstance(target, str):
+                raise TypeError(f"steps must map step ids to step ids, got {source!r}: "
+                                f"{target!r}")
+            self._info(self._plan, target, None)
+        if instance_ids is None:
+            chosen = [i for i in self._iter_instances(None)
+                      if not i.finished and i.revision != self.revision]
+        else:
+            chosen = [self.get(i) for i in instance_ids]
+        results = []
+        for instance in chosen:
+            migration, new, event = self._migration(instance, mapping, by, at, note)
+            if new is not None and event is not None and not dry_run:
+                self.store.commit(new, (event,), expected_version=instance.version)
+                self._notify((event,))
+                migration = attrs.evolve(migration, applied=True)
+            results.append(migration)
+        return MigrationReport(dry_run=dry_run, migrations=tuple(results))
+
+    def _migration(
+        self, instance: Instance, mapping: Mapping[str, str], by: str | None,
+        at: datetime | None, note: str,
+    ) -> tuple[Migration, Instance | None, Event | None]:
+        moves = tuple((a.step_id, mapping.get(a.step_id, a.step_id)) for a in instance.active)
+        migration = Migration(instance_id=instance.id, from_revision=instance.revision,
+                              to_revision=self.revision, moves=moves)
+        problem = None
+        if instance.finished:
+            problem = f"it is {instance.status.value}: a finished instance keeps its revision"
+        elif instance.revision == self.revision:
+            problem = "it already runs on this revision"
+        else:
+            lost = [old for old, new in moves if new not in self._plan.steps]
+            if lost:
+                problem = (f"its active step {lost[0]!r} is not in the new revision: map it, "
+                           f"e.g. steps={{{lost[0]!r}: <new step id>}}")
+        if problem is not None:
+            return attrs.evolve(migration, problem=problem), None, None
+        when = self._time(instance, at)
+        visits: dict[str, int] = {}
+        for old, count in instance.visits.items():
+            new_id = mapping.get(old, old)
+            if new_id in self._plan.steps:
+                visits[new_id] = max(visits.get(new_id, 0), count)
+        active = []
+        for a, (_, new_id) in zip(instance.active, moves, strict=True):
+            visits[new_id] = max(visits.get(new_id, 0), a.visit)
+            active.append(attrs.evolve(a, step_id=new_id, visit=visits[new_id]))
+        version = instance.version + 1
+        first = active[0] if active else None
+        info = self._plan.steps[first.step_id] if first is not None else None
+        shown = ", ".join(f"{old} -> {new}" for old, new in moves)
+        event = Event(
+            instance_id=instance.id, seq=instance.event_count, kind=EventKind.INSTANCE_MIGRATED,
+            timestamp=when, version=version, person=by, revision=self.revision,
+            note=note or f"revision {(instance.revision or 'unrecorded')[:12]} -> "
+                         f"{self.revision[:12]}" + (f"; {shown}" if shown else ""),
+            step_id=info.id if info else None, activity=info.text if info else None,
+            actors=info.actors if info else (), visit=first.visit if first else None,
+        )
+        new = attrs.evolve(
+            instance, procedure=self.procedure.name, revision=self.revision, active=tuple(active),
+            visits=visits, version=version, event_count=instance.event_count + 1,
+            updated_at=when,
+        )
+        return migration, new, event
 
     # ------------------------------------------------------------------ hooks
 
@@ -587,7 +687,12 @@ class Executor:
         when = self._time(instance, at)
         version = instance.version + 1
         current = instance.active[0] if instance.active else None
-        info = self._steps[current.step_id] if current is not None else None
+        info = None
+        if current is not None:  # a broken revision must not stop a cancel
+            try:
+                info = self._plan_of(instance).steps.get(current.step_id)
+            except RevisionError:
+                info = None
         event = Event(
             instance_id=instance_id, seq=instance.event_count, kind=kind, timestamp=when,
             version=version, person=by, note=note,
@@ -602,18 +707,57 @@ class Executor:
         self._notify((event,))
         return new
 
-    def _info(self, step_id: str, instance_id: str | None) -> _StepInfo:
-        info = self._steps.get(step_id)
+    def _info(self, plan: Plan, step_id: str, instance_id: str | None) -> StepInfo:
+        info = plan.steps.get(step_id)
         if info is None:
-            raise UnknownStepError(instance_id, step_id, list(self._steps))
+            raise UnknownStepError(instance_id, step_id, list(plan.steps))
         return info
+
+    def _revision(self, revision: str | None) -> Plan:
+        """The plan of a revision fingerprint (None: the executor's own)."""
+        if revision is None or revision == self.revision:
+            return self._plan
+        plan = self._plans.get(revision)
+        if plan is not None:
+            return plan
+        document = self.store.definition(revision)
+        if document is None:
+            raise RevisionError("-", f"SOP revision {revision[:12]} is not in the store")
+        try:
+            procedure = load_revision(document)
+            plan = Plan(procedure, revision)
+        except (ValueError, KeyError, StopIteration) as exc:
+            raise RevisionError("-", f"SOP revision {revision[:12]} in the store cannot be "
+                                f"read: {exc}") from None
+        with self._plans_lock:
+            return self._plans.setdefault(revision, plan)
+
+    def _plan_of(self, instance: Instance) -> Plan:
+        """The plan of the revision ``instance`` runs on."""
+        revision = instance.revision
+        if revision is None:  # started before revisions were recorded: the current SOP
+            missing = [a.step_id for a in instance.active if a.step_id not in self._plan.steps]
+            if missing:
+                raise RevisionError(
+                    instance.id,
+                    f"it was started before sopflow recorded SOP revisions and waits at step "
+                    f"{missing[0]!r}, which the current SOP does not have; migrate it "
+                    f"(Executor.migrate with steps={{{missing[0]!r}: <new step>}}) or cancel it",
+                )
+            return self._plan
+        if revision == self.revision:
+            return self._plan
+        try:
+            return self._revision(revision)
+        except RevisionError as error:
+            raise RevisionError(instance.id, str(error).removeprefix("instance '-': ")) from None
 
     def _holds(self, person: str) -> frozenset[str]:
         if self._people is None:
             raise ValueError("this executor has no people map (pass people=...)")
         return self._people.get(person, frozenset())
 
-    def _check_person(self, instance_id: str, info: _StepInfo, by: str) -> None:
+    def _check_person(self, instance_id: str, info: StepInfo, by: str) -> None:
         if not isinstance(by, str) or not by.strip():
             raise InvalidCompletionError(
                 instance_id, info.id, f"by must name the person who did the step, got {by!r}"
@@ -624,7 +768,7 @@ class Executor:
                 raise ActorNotAllowedError(instance_id, info.id, by, sorted(holds), info.actors)
 
     def _check_inputs(
-        self, instance_id: str, info: _StepInfo, items: Iterable[str]
+        self, instance_id: str, info: StepInfo, items: Iterable[str]
     ) -> tuple[str, ...]:
         if isinstance(items, str):
             raise InvalidCompletionError(
@@ -649,7 +793,7 @@ class Executor:
         if not isinstance(when, datetime):
             raise InvalidTimeError(instance_id, f"the time must be a datetime, got {when!r}")
         aware = when.tzinfo is not None
-        wants_aware = getattr(self.calendar, "tz", None) is not None
+        wants_aware = self._wants_aware
         if aware != wants_aware:
             raise InvalidTimeError(
                 instance_id,
@@ -668,50 +812,32 @@ class Executor:
             )
         return when
 
-    def _standard(self, info: _StepInfo) -> Standard:
-        waktu = info.waktu
-        if not waktu.text.strip():
-            return Standard(step_id=info.id, waktu=waktu.text, basis=None, low_minutes=None,
-                            high_minutes=None, problem="no Waktu given: no due time")
-        if not waktu.readable:
-            why = "sets no time standard" if waktu.understood else "cannot be read"
-            return Standard(step_id=info.id, waktu=waktu.text, basis=None, low_minutes=None,
-                            high_minutes=None, problem=f"Waktu {waktu.text!r} {why}: no due time")
-        try:
-            low, high = waktu.minutes()
-        except ValueError as exc:
-            return Standard(step_id=info.id, waktu=waktu.text, basis=None, low_minutes=None,
-                            high_minutes=None, problem=f"{exc}: no due time")
-        days = None
-        if waktu.basis is Basis.WORKING and waktu.high is not None:
-            if waktu.unit is TimeUnit.DAY:
-                days = waktu.high
-            elif waktu.unit is TimeUnit.WEEK:
-                days = waktu.high * 5
-        return Standard(step_id=info.id, waktu=waktu.text, basis=waktu.basis, low_minutes=low,
-                        high_minutes=high, working_days=days)
-
-    def _compute_due(self, step_id: str, activated_at: datetime) -> datetime | None:
-        standard = self._standards[step_id]
+    def _compute_due(self, plan: Plan, step_id: str, activated_at: datetime) -> datetime | None:
+        standard = plan.standards[step_id]
         if standard.high_minutes is None:
             return None
-        if standard.basis is Basis.CALENDAR:
-            return activated_at + timedelta(minutes=standard.high_minutes)
-        if standard.working_days is not None:
-            return self.calendar.add_working_days(activated_at, standard.working_days)
-        return self.calendar.add_working_minutes(activated_at, standard.high_minutes)
+        try:
+            if standard.basis is Basis.CALENDAR:
+                return activated_at + timedelta(minutes=standard.high_minutes)
+            if standard.working_days is not None:
+                return self.calendar.add_working_days(activated_at, standard.working_days)
+            return self.calendar.add_working_minutes(activated_at, standard.high_minutes)
+        except (OverflowError, ValueError):  # past the calendar's last date: no due time
+            return None
 
     def _work_items(self, instance: Instance) -> tuple[WorkItem, ...]:
         items = []
+        plan = self._plan_of(instance)
         for active in instance.active:
-            info = self._steps[active.step_id]
+            info = plan.steps[active.step_id]
             people = () if self._people is None else tuple(
                 sorted(p for p, held in self._people.items() if not held.isdisjoint(info.actors))
             )
             items.append(WorkItem(
                 instance_id=instance.id, step_id=info.id, activity=info.text, actors=info.actors,
                 people=people, visit=active.visit, activated_at=active.activated_at,
-                due_at=self._due_cached(info.id, active.activated_at), answers=info.answers,
+                due_at=self._due_cached(plan, info.id, active.activated_at),
+                answers=info.answers,
                 suspended=instance.status is _SUSPENDED,
             ))
         return tuple(items)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable
 from datetime import datetime
 from os import PathLike
@@ -19,8 +20,12 @@ from typing import IO, Any
 
 import attrs
 
+from sopflow.model import Step
+from sopflow.runtime._files import write_text
+from sopflow.runtime.errors import ExecutionError
 from sopflow.runtime.executor import Executor
-from sopflow.runtime.state import EventKind, Instance, InstanceStatus
+from sopflow.runtime.revisions import Standard
+from sopflow.runtime.state import Event, EventKind, Instance, InstanceStatus
 from sopflow.waktu import Basis
 
 __all__ = [
@@ -211,12 +216,7 @@ class MonitoringTable:
         writer.writerow(MONITORING_COLUMNS)
         writer.writerows(row.cells() for row in self.rows)
         text = buffer.getvalue()
-        if isinstance(target, (str, PathLike)):
-            encoding = "utf-8-sig" if bom else "utf-8"
-            with open(target, "w", encoding=encoding, newline="") as handle:
-                handle.write(text)
-        elif target is not None:
-            target.write(text)
+        write_text(text, target, encoding="utf-8-sig" if bom else "utf-8")
         return text
 
     def to_pandas(self) -> Any:
@@ -391,17 +391,23 @@ def monitor(
     executor's clock by default)."""
     now = executor.clock() if at is None else at
     if instance_ids is None:
-        instances = executor.instances()
+        reports = _all_reports(executor, now)
     else:
-        instances = [executor.get(i) for i in instance_ids]
-    reports = [_instance_report(executor, i, now) for i in instances]
+        reports = [_instance_report(executor, executor.get(i), now) for i in instance_ids]
 
+    by_step: dict[str, list[StepTiming]] = {}
+    overdue_at: dict[str, list[str]] = {}
+    for r in reports:  # one pass: group every timing and overdue step by step id
+        for t in r.timings:
+            by_step.setdefault(t.step_id, []).append(t)
+        for o in r.overdue:
+            overdue_at.setdefault(o.step_id, []).append(o.instance_id)
     steps = []
     for row, step in enumerate(executor.procedure.steps, start=1):
         standard = executor.standard(step.id)
-        timings = [t for r in reports for t in r.timings if t.step_id == step.id]
+        timings = by_step.get(step.id, [])
         late = [t for t in timings if t.late]
-        overdue = tuple(o.instance_id for r in reports for o in r.overdue if o.step_id == step.id)
+        overdue = tuple(overdue_at.get(step.id, ()))
         missing_counts: dict[str, int] = {}
         incomplete = 0
         for t in timings:
@@ -425,55 +431,154 @@ def monitor(
                             steps=tuple(steps))
 
 
+def _all_reports(executor: Executor, now: datetime) -> list[InstanceReport]:
+    """Every instance in one pass over the instances and one streamed pass over the event log
+    (two reads in all, not one per instance). An instance created while the log is read is
+    left out; its events are skipped."""
+    instances = {i.id: i for i in executor.instances()}
+    reports = {}
+    resolver = _Resolver(executor)
+    for instance_id, events in itertools.groupby(executor.events(), lambda e: e.instance_id):
+        instance = instances.get(instance_id)
+        if instance is not None:
+            # only the events up to the listed state, so state and log agree
+            history = (e for e in events if e.seq < instance.event_count)
+            reports[instance_id] = _report_from_events(executor, instance, history, now,
+                                                       resolver)
+    return [reports[i] for i in instances if i in reports]
+
+
 def _instance_report(executor: Executor, instance: Instance, now: datetime) -> InstanceReport:
+    return _report_from_events(executor, instance, executor.history(instance.id), now)
+
+
+def _report_from_events(
+    executor: Executor, instance: Instance, history: Iterable[Event], now: datetime,
+    resolver: _Resolver | None = None,
+) -> InstanceReport:
+    """Each completed visit judged against the Waktu of the revision it ran on (an instance
+    migrated half way changes revision at its INSTANCE_MIGRATED event)."""
+    resolver = _Resolver(executor) if resolver is None else resolver
     activated: dict[tuple[str, int], datetime] = {}
+    current: tuple[str, int] | None = None
+    revision = instance.revision
     timings = []
-    for event in executor.history(instance.id):
+    no_due: list[str] = []
+    for event in history:
+        if event.revision is not None:
+            revision = event.revision
+        if event.kind is EventKind.INSTANCE_MIGRATED and current is not None:
+            moved = activated.pop(current, None)  # the active step continues under a new id
+            if moved is not None and event.step_id is not None and event.visit is not None:
+                current = (event.step_id, event.visit)
+                activated[current] = moved
+            continue
         if event.step_id is None or event.visit is None:
             continue
         key = (event.step_id, event.visit)
         if event.kind is EventKind.STEP_ACTIVATED:
             activated[key] = event.timestamp
-        elif event.kind is EventKind.STEP_COMPLETED:
-            start = activated[key]
-            standard = executor.standard(event.step_id)
-            due = executor.due_at(event.step_id, start)
-            late = None if due is None else event.timestamp > due
-            step = executor.step(event.step_id)
-            missing = None if event.inputs_present is None else tuple(
-                item for item in step.inputs if item not in event.inputs_present
-            )
-            timings.append(StepTiming(
-                instance_id=instance.id, step_id=event.step_id, activity=event.activity or "",
-                actors=event.actors, visit=event.visit, person=event.person, activated_at=start,
-                completed_at=event.timestamp, waktu=standard.waktu, basis=standard.basis,
-                standard_minutes=standard.high_minutes,
-                actual_minutes=executor.elapsed(event.step_id, start, event.timestamp),
-                due_at=due, late=late,
-                late_by_minutes=(executor.elapsed(event.step_id, due, event.timestamp)
-                                 if late and due is not None else (0.0 if late is False else None)),
-                inputs_missing=missing, problem=standard.problem,
-            ))
-    overdue = []
-    no_due = []
-    if instance.status in (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED):
-        for active in instance.active:
-            standard = executor.standard(active.step_id)
-            due = executor.due_at(active.step_id, active.activated_at)
-            if due is None:
-                no_due.append(f"{active.step_id}: {standard.problem}")
-            elif due < now and standard.basis is not None:
-                info = executor.work_items(instance.id)
-                item = next(w for w in info if w.step_id == active.step_id)
-                overdue.append(OverdueStep(
-                    instance_id=instance.id, step_id=active.step_id, activity=item.activity,
-                    actors=item.actors, visit=active.visit, activated_at=active.activated_at,
-                    due_at=due,
-                    overdue_by_minutes=executor.elapsed(active.step_id, due, now) or 0.0,
-                    basis=standard.basis, suspended=instance.status is InstanceStatus.SUSPENDED,
-                ))
+            current = key
+        elif event.kind is EventKind.STEP_COMPLETED and key in activated:
+            try:
+                timings.append(_timing(resolver, instance, event, activated[key], revision))
+            except ExecutionError as error:  # a revision the store lacks, a renamed step
+                no_due.append(f"{event.step_id}: {error}")
+    overdue = _overdue_now(executor, instance, now, no_due)
     for t in timings:
         if t.problem is not None:
             no_due.append(f"{t.step_id}: {t.problem}")
     return InstanceReport(instance=instance, timings=tuple(timings), overdue=tuple(overdue),
                           no_due_time=tuple(dict.fromkeys(no_due)))
+
+
+def _overdue_now(executor: Executor, instance: Instance, now: datetime,
+                 no_due: list[str]) -> list[Any]:
+    """The active steps of a running instance past their due time (those without one are
+    added to ``no_due`` with the reason)."""
+    overdue: list[Any] = []
+    if instance.status not in (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED):
+        return overdue
+    for active in instance.active:
+        try:
+            found = _overdue(executor, instance, active.step_id, active.visit,
+                             active.activated_at, now)
+        except ExecutionError as error:
+            no_due.append(f"{active.step_id}: {error}")
+            continue
+        if isinstance(found, str):
+            no_due.append(found)
+        elif found is not None:
+            overdue.append(found)
+    return overdue
+
+
+class _Resolver:
+    """Each (revision, step)'s standard and definition, looked up once per report."""
+
+    def __init__(self, executor: Executor) -> None:
+        self.executor = executor
+        self._cache: dict[tuple[str | None, str], tuple[Standard, Step]] = {}
+
+    def get(self, revision: str | None, step_id: str) -> tuple[Standard, Step]:
+        found = self._cache.get((revision, step_id))
+        if found is None:
+            ex = self.executor
+            found = (ex.standard(step_id, revision=revision), ex.step(step_id, revision=revision))
+            self._cache[revision, step_id] = found
+        return found
+
+    def minutes(self, basis: Basis | None, start: datetime, end: datetime) -> float | None:
+        if basis is None:
+            return None
+        if basis is Basis.CALENDAR:
+            return (end - start).total_seconds() / 60
+        return self.executor.calendar.working_minutes_between(start, end)
+
+
+def _timing(
+    resolver: _Resolver, instance: Instance, event: Event, start: datetime,
+    revision: str | None,
+) -> StepTiming:
+    step_id = event.step_id
+    assert step_id is not None and event.visit is not None
+    standard, step = resolver.get(revision, step_id)
+    due = resolver.executor.due_at(step_id, start, revision=revision)
+    late = None if due is None else event.timestamp > due
+    missing = None if event.inputs_present is None else tuple(
+        item for item in step.inputs if item not in event.inputs_present
+    )
+    late_by = None
+    if late and due is not None:
+        late_by = resolver.minutes(standard.basis, due, event.timestamp)
+    elif late is False:
+        late_by = 0.0
+    return StepTiming(
+        instance_id=instance.id, step_id=step_id, activity=event.activity or "",
+        actors=event.actors, visit=event.visit, person=event.person, activated_at=start,
+        completed_at=event.timestamp, waktu=standard.waktu, basis=standard.basis,
+        standard_minutes=standard.high_minutes,
+        actual_minutes=resolver.minutes(standard.basis, start, event.timestamp),
+        due_at=due, late=late, late_by_minutes=late_by, inputs_missing=missing,
+        problem=standard.problem,
+    )
+
+
+def _overdue(
+    executor: Executor, instance: Instance, step_id: str, visit: int, activated_at: datetime,
+    now: datetime,
+) -> OverdueStep | str | None:
+    revision = instance.revision
+    standard = executor.standard(step_id, revision=revision)
+    due = executor.due_at(step_id, activated_at, revision=revision)
+    if due is None:
+        return f"{step_id}: {standard.problem}"
+    if due >= now or standard.basis is None:
+        return None
+    step = executor.step(step_id, revision=revision)
+    return OverdueStep(
+        instance_id=instance.id, step_id=step_id, activity=step.text, actors=step.actors,
+        visit=visit, activated_at=activated_at, due_at=due,
+        overdue_by_minutes=executor.elapsed(step_id, due, now, revision=revision) or 0.0,
+        basis=standard.basis, suspended=instance.status is InstanceStatus.SUSPENDED,
+    )

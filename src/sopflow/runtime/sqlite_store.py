@@ -11,47 +11,60 @@ Durability and concurrency
   ``UPDATE`` matches no row and :class:`ConcurrentModificationError` is raised; nothing is
   written and nothing is overwritten silently.
 * WAL mode (readers do not block the writer, the writer does not block readers), and a busy
-  timeout so two writers queue for the lock instead of failing.
+  timeout so two writers queue for the lock instead of failing; a writer that waited longer
+  than ``timeout`` gets :class:`StoreBusyError` (nothing written).
 * ``synchronous``: ``"FULL"`` (default) syncs the WAL to disk at every commit, so a committed
   transition survives a power cut or an OS crash as well as a killed process. ``"NORMAL"`` skips
   that sync: a killed process still loses nothing committed and the file is never corrupted,
   but the last transitions before a power cut or OS crash may be rolled back (still whole).
-  NORMAL is several times faster on disks where a sync is slow; choose it when the input can be
-  replayed.
 
-One :class:`SQLiteStore` object belongs to one thread (``sqlite3`` connections are not shared
-between threads); open one per thread or process on the same file.
+Threads: one :class:`SQLiteStore` may be shared by threads; each thread gets its own
+connection to the file (an in-memory database has one connection, used under a lock).
+
+The file is marked as a sopflow store (SQLite ``application_id`` and ``user_version``). A file
+that is not a sopflow store is refused before anything in it is changed.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterator, Sequence
-from datetime import datetime
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from os import PathLike
-from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn, TypeVar
 
+from sopflow.runtime._rows import (
+    EVENT_COLUMNS,
+    INSTANCE_COLUMNS,
+    decode_event,
+    decode_instance,
+    event_row,
+    instance_row,
+    instance_update,
+)
 from sopflow.runtime.errors import (
     ConcurrentModificationError,
     DuplicateInstanceError,
+    StoreBusyError,
     StoreError,
     UnknownInstanceError,
 )
-from sopflow.runtime.state import ActiveStep, Event, EventKind, Instance, InstanceStatus
-from sopflow.runtime.store import check_transition
+from sopflow.runtime.state import Event, Instance, InstanceStatus
+from sopflow.runtime.store import check_transition, skip_damaged
 
-__all__ = ["SCHEMA_VERSION", "SQLiteStore"]
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: SQLite ``PRAGMA application_id`` of a sopflow store: "SOPf".
+APPLICATION_ID = 0x534F5066
+_T = TypeVar("_T")
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS sopflow_meta (
+CREATE TABLE sopflow_meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS instances (
+CREATE TABLE instances (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
     procedure TEXT NOT NULL,
@@ -63,10 +76,11 @@ CREATE TABLE IF NOT EXISTS instances (
     end_node TEXT,
     metadata TEXT NOT NULL,
     active TEXT NOT NULL,
-    visits TEXT NOT NULL
+    visits TEXT NOT NULL,
+    revision TEXT
 );
-CREATE INDEX IF NOT EXISTS instances_by_procedure ON instances (procedure, status);
-CREATE TABLE IF NOT EXISTS events (
+CREATE INDEX instances_by_procedure ON instances (procedure, status);
+CREATE TABLE events (
     instance_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     kind TEXT NOT NULL,
@@ -81,69 +95,43 @@ CREATE TABLE IF NOT EXISTS events (
     note TEXT NOT NULL,
     inputs_present TEXT,
     output TEXT,
+    revision TEXT,
     PRIMARY KEY (instance_id, seq)
+);
+CREATE TABLE definitions (
+    revision TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    document TEXT NOT NULL
+);
+"""
+# A version 1 store (sopflow before revisions): no application_id, no revision column.
+_V1_TABLES = {"sopflow_meta", "instances", "events", "sqlite_sequence"}
+_UPGRADE_V1 = """
+ALTER TABLE instances ADD COLUMN revision TEXT;
+ALTER TABLE events ADD COLUMN revision TEXT;
+CREATE TABLE definitions (
+    revision TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    document TEXT NOT NULL
 );
 """
 
-_INSTANCE_COLUMNS = (
-    "id, procedure, version, status, event_count, created_at, updated_at, end_node, metadata, "
-    "active, visits"
-)
-_EVENT_COLUMNS = (
-    "instance_id, seq, kind, timestamp, version, step_id, activity, actors, person, visit, "
-    "answer, note, inputs_present, output"
-)
-_INSERT_EVENT = f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+_INSERT_EVENT = f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+_INSERT_INSTANCE = f"INSERT INTO instances ({INSTANCE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
 _UPDATE_INSTANCE = (
     "UPDATE instances SET version = ?, status = ?, event_count = ?, updated_at = ?, "
-    "end_node = ?, active = ?, visits = ? WHERE id = ? AND version = ?"
+    "end_node = ?, active = ?, visits = ?, procedure = ?, revision = ? "
+    "WHERE id = ? AND version = ?"
 )
-
-
-def _active_json(active: Sequence[ActiveStep]) -> str:
-    return json.dumps(
-        [[a.step_id, a.visit, a.activated_at.isoformat(), a.overdue_notified] for a in active]
-    )
-
-
-def _event_row(e: Event) -> tuple[Any, ...]:
-    return (
-        e.instance_id, e.seq, e.kind.value, e.timestamp.isoformat(), e.version, e.step_id,
-        e.activity, json.dumps(e.actors), e.person, e.visit, e.answer, e.note,
-        None if e.inputs_present is None else json.dumps(e.inputs_present), e.output,
-    )
-
-
-def _event(row: Sequence[Any]) -> Event:
-    return Event(
-        instance_id=row[0], seq=row[1], kind=EventKind(row[2]),
-        timestamp=datetime.fromisoformat(row[3]), version=row[4], step_id=row[5],
-        activity=row[6], actors=tuple(json.loads(row[7])), person=row[8], visit=row[9],
-        answer=row[10], note=row[11],
-        inputs_present=None if row[12] is None else tuple(json.loads(row[12])), output=row[13],
-    )
-
-
-def _instance(row: Sequence[Any]) -> Instance:
-    return Instance(
-        id=row[0], procedure=row[1], version=row[2], status=InstanceStatus(row[3]),
-        event_count=row[4],
-        created_at=datetime.fromisoformat(row[5]), updated_at=datetime.fromisoformat(row[6]),
-        end=row[7], metadata=MappingProxyType(json.loads(row[8])),
-        active=tuple(
-            ActiveStep(step_id=s, visit=v, activated_at=datetime.fromisoformat(t),
-                       overdue_notified=n)
-            for s, v, t, n in json.loads(row[9])
-        ),
-        visits=json.loads(row[10]),
-    )
+_SELECT_INSTANCE = f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ?"
+_PAGE = 2000
 
 
 class SQLiteStore:
     """Instances and events in one SQLite file; see the module docstring for the guarantees.
 
     ``path``: a file path (created if missing) or ":memory:". ``timeout``: seconds to wait for
-    another writer's lock before giving up.
+    another writer's lock before giving up with :class:`StoreBusyError`.
     """
 
     def __init__(
@@ -156,157 +144,308 @@ class SQLiteStore:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError(f"synchronous must be 'FULL' or 'NORMAL', got {synchronous!r}")
         self.path = str(path)
+        self.timeout = timeout
+        self._synchronous = synchronous
+        self._shared = self.path in (":memory:", "")
+        self._local = threading.local()
+        self._lock = threading.RLock()
+        self._all: list[sqlite3.Connection] = []
+        self._closed = False
+        conn = self._open()
         try:
-            self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            self._init_schema(conn)
         except sqlite3.Error as error:
-            raise StoreError(f"{self.path}: cannot open the SQLite store: {error}") from None
-        try:
-            mode = self._conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if mode != "wal" and self.path != ":memory:":
-                raise StoreError(f"{self.path}: SQLite refused WAL mode (got {mode!r})")
-            self._conn.execute(f"PRAGMA synchronous={synchronous}")
-            self._conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
-            self._init_schema()
-        except sqlite3.Error as error:
-            self._conn.close()
-            raise StoreError(f"{self.path}: cannot open the SQLite store: {error}") from None
+            self.close()
+            self._fail(error, "cannot open the SQLite store")
         except BaseException:
-            self._conn.close()
+            self.close()
             raise
 
-    def _init_schema(self) -> None:
-        conn = self._conn
+    # ------------------------------------------------------------------ connections
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: cannot open the SQLite store: {error}") from None
+        with self._lock:
+            self._all.append(conn)
+        self._local.conn = conn
+        if self._shared:
+            self._conn_shared = conn
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        try:
+            return self._local.conn  # type: ignore[no-any-return]
+        except AttributeError:
+            pass
+        if self._closed:
+            raise StoreError(f"{self.path}: the store is closed")
+        if self._shared:
+            return self._conn_shared
+        conn = self._open()
+        try:
+            conn.execute(f"PRAGMA synchronous={self._synchronous}")
+        except sqlite3.Error as error:
+            self._fail(error, "cannot open a connection")
+        return conn
+
+    def _fail(self, error: sqlite3.Error, doing: str) -> NoReturn:
+        text = str(error)
+        if isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+            raise StoreBusyError(
+                f"{self.path}: the database is locked by another writer ({text}); waited "
+                f"{self.timeout:g} s. Nothing was written: retry, open the store with a longer "
+                "timeout=, or find the program holding the lock"
+            ) from None
+        raise StoreError(f"{self.path}: {doing}: {type(error).__name__}: {text}") from None
+
+    def _run(self, doing: str, body: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run ``body`` on this thread's connection, translating sqlite3's errors."""
+        with self._lock if self._shared else _NO_LOCK:
+            try:
+                return body(self._conn())
+            except sqlite3.Error as error:
+                self._fail(error, doing)
+
+    def _fetch(self, doing: str, query: str, params: Sequence[Any]) -> list[Any]:
+        return self._run(doing, lambda conn: conn.execute(query, params).fetchall())
+
+    def _write(self, doing: str, body: Callable[[sqlite3.Connection], None]) -> None:
+        """Run ``body`` in one ``BEGIN IMMEDIATE`` transaction: all of it or nothing."""
+        def transaction(conn: sqlite3.Connection) -> None:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                body(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+        self._run(doing, transaction)
+
+    # ------------------------------------------------------------------ schema
+
+    def _init_schema(self, conn: sqlite3.Connection) -> None:
+        """Check what the file is before changing anything, then create or upgrade."""
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if app_id == APPLICATION_ID:
+            if user_version != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: store schema version {user_version}, this sopflow reads "
+                    f"version {SCHEMA_VERSION}"
+                )
+            self._pragmas(conn)
+            return
+        if app_id != 0 or user_version != 0 or (tables and not tables <= _V1_TABLES):
+            raise StoreError(
+                f"{self.path}: not a sopflow store (application_id {app_id}, user_version "
+                f"{user_version}, tables: {', '.join(sorted(tables)) or 'none'}); it was left "
+                "unchanged. Give a new file or an existing sopflow store"
+            )
+        legacy = "sopflow_meta" in tables
+        if tables and not legacy:
+            raise StoreError(f"{self.path}: not a sopflow store (tables: "
+                             f"{', '.join(sorted(tables))}); it was left unchanged")
+        if legacy:
+            self._check_v1(conn)
+        self._pragmas(conn)
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _SCHEMA.split(";"):
+            script = _UPGRADE_V1 if legacy else _SCHEMA
+            for statement in script.split(";"):
                 if statement.strip():
                     conn.execute(statement)
-            row = conn.execute(
-                "SELECT value FROM sopflow_meta WHERE key = 'schema_version'"
-            ).fetchone()
-            if row is None:
-                conn.execute(
-                    "INSERT INTO sopflow_meta (key, value) VALUES ('schema_version', ?)",
-                    (str(SCHEMA_VERSION),),
-                )
-            elif int(row[0]) != SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path}: store schema version {row[0]}, this sopflow reads version "
-                    f"{SCHEMA_VERSION}"
-                )
+            conn.execute("INSERT OR REPLACE INTO sopflow_meta (key, value) VALUES "
+                         "('schema_version', ?)", (str(SCHEMA_VERSION),))
+            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
+
+    def _check_v1(self, conn: sqlite3.Connection) -> None:
+        row = conn.execute("SELECT value FROM sopflow_meta WHERE key = 'schema_version'"
+                           ).fetchone()
+        if row is None or row[0] != "1":
+            raise StoreError(
+                f"{self.path}: store schema version {row[0] if row else 'unknown'}, this "
+                f"sopflow reads version {SCHEMA_VERSION} (and upgrades version 1)"
+            )
+
+    def _pragmas(self, conn: sqlite3.Connection) -> None:
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if mode != "wal" and not self._shared:
+            raise StoreError(f"{self.path}: SQLite refused WAL mode (got {mode!r})")
+        conn.execute(f"PRAGMA synchronous={self._synchronous}")
 
     # ------------------------------------------------------------------ writing
 
     def create(self, instance: Instance, events: Sequence[Event]) -> None:
         check_transition(instance, events, expected_version=0, previous_count=0)
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        row, rows = instance_row(instance), [event_row(e) for e in events]
+
+        def body(conn: sqlite3.Connection) -> None:
             try:
-                conn.execute(
-                    f"INSERT INTO instances ({_INSTANCE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        instance.id, instance.procedure, instance.version, instance.status.value,
-                        instance.event_count, instance.created_at.isoformat(),
-                        instance.updated_at.isoformat(), instance.end,
-                        json.dumps(dict(instance.metadata)), _active_json(instance.active),
-                        json.dumps(dict(instance.visits)),
-                    ),
-                )
+                conn.execute(_INSERT_INSTANCE, row)
             except sqlite3.IntegrityError:
                 raise DuplicateInstanceError(instance.id) from None
-            conn.executemany(_INSERT_EVENT, [_event_row(e) for e in events])
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            conn.executemany(_INSERT_EVENT, rows)
+
+        self._write(f"cannot create instance {instance.id!r}", body)
 
     def commit(self, instance: Instance, events: Sequence[Event], *, expected_version: int) -> None:
         check_transition(
             instance, events, expected_version=expected_version,
             previous_count=instance.event_count - len(events),
         )
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
+        values = (*instance_update(instance), instance.id, expected_version)
+        rows = [event_row(e) for e in events]
+        if self._shared:
+            with self._lock:
+                self._commit(instance.id, values, rows, expected_version)
+        else:
+            self._commit(instance.id, values, rows, expected_version)
+
+    def _commit(self, instance_id: str, values: tuple[Any, ...], rows: list[tuple[Any, ...]],
+                expected_version: int) -> None:
+        """The hot path of every transition, written out (no closures)."""
+        conn = self._conn()
         try:
-            cursor = conn.execute(
-                _UPDATE_INSTANCE,
-                (
-                    instance.version, instance.status.value, instance.event_count,
-                    instance.updated_at.isoformat(), instance.end, _active_json(instance.active),
-                    json.dumps(dict(instance.visits)), instance.id, expected_version,
-                ),
-            )
-            if cursor.rowcount != 1:
-                row = conn.execute(
-                    "SELECT version FROM instances WHERE id = ?", (instance.id,)
-                ).fetchone()
-                if row is None:
-                    raise UnknownInstanceError(instance.id)
-                raise ConcurrentModificationError(instance.id, expected_version, row[0])
-            conn.executemany(_INSERT_EVENT, [_event_row(e) for e in events])
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if conn.execute(_UPDATE_INSTANCE, values).rowcount != 1:
+                    found = conn.execute(
+                        "SELECT version FROM instances WHERE id = ?", (instance_id,)
+                    ).fetchone()
+                    if found is None:
+                        raise UnknownInstanceError(instance_id)
+                    raise ConcurrentModificationError(instance_id, expected_version, found[0])
+                conn.executemany(_INSERT_EVENT, rows)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            self._fail(error, f"cannot commit instance {instance_id!r}")
+
+    def save_definition(self, revision: str, name: str, document: str) -> None:
+        def body(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT OR IGNORE INTO definitions (revision, name, document) "
+                         "VALUES (?, ?, ?)", (revision, name, document))
+
+        self._write(f"cannot save the SOP revision {revision[:12]}", body)
 
     # ------------------------------------------------------------------ reading
 
     def load(self, instance_id: str) -> Instance:
-        row = self._conn.execute(
-            f"SELECT {_INSTANCE_COLUMNS} FROM instances WHERE id = ?", (instance_id,)
-        ).fetchone()
+        try:
+            if self._shared:
+                with self._lock:
+                    row = self._conn().execute(_SELECT_INSTANCE, (instance_id,)).fetchone()
+            else:
+                row = self._conn().execute(_SELECT_INSTANCE, (instance_id,)).fetchone()
+        except sqlite3.Error as error:
+            self._fail(error, f"cannot read instance {instance_id!r}")
         if row is None:
             raise UnknownInstanceError(instance_id)
-        return _instance(row)
+        return decode_instance(row)
+
+    def definition(self, revision: str) -> str | None:
+        row = self._run("cannot read an SOP revision", lambda conn: conn.execute(
+            "SELECT document FROM definitions WHERE revision = ?", (revision,)).fetchone())
+        return None if row is None else str(row[0])
 
     def history(self, instance_id: str) -> list[Event]:
         self.load(instance_id)
-        rows = self._conn.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM events WHERE instance_id = ? ORDER BY seq",
+        rows = self._run(f"cannot read the events of {instance_id!r}", lambda conn: conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE instance_id = ? ORDER BY seq",
             (instance_id,),
-        ).fetchall()
-        return [_event(row) for row in rows]
+        ).fetchall())
+        return [decode_event(row) for row in rows]
 
     def instances(
         self, *, procedure: str | None = None, status: InstanceStatus | None = None
     ) -> Iterator[Instance]:
-        query = f"SELECT {_INSTANCE_COLUMNS} FROM instances"
-        clauses, params = [], []
+        """Read page by page (no statement stays open between pages, so the caller may write
+        while iterating); a damaged row is logged and skipped, the others still list."""
+        query = f"SELECT seq, {INSTANCE_COLUMNS} FROM instances WHERE seq > ?"
+        params: list[Any] = []
         if procedure is not None:
-            clauses.append("procedure = ?")
+            query += " AND procedure = ?"
             params.append(procedure)
         if status is not None:
-            clauses.append("status = ?")
+            query += " AND status = ?"
             params.append(status.value)
-        if clauses:
-            query += " WHERE " + " AND ".join(clauses)
-        rows = self._conn.execute(query + " ORDER BY seq", params).fetchall()
-        return iter([_instance(row) for row in rows])
+        query += f" ORDER BY seq LIMIT {_PAGE}"
+        last = -1
+        while True:
+            rows = self._fetch("cannot list instances", query, (last, *params))
+            for row in rows:
+                instance = skip_damaged(decode_instance, row[1:])
+                if instance is not None:
+                    yield instance
+            if len(rows) < _PAGE:
+                return
+            last = rows[-1][0]
 
     def events(self, *, procedure: str | None = None) -> Iterator[Event]:
-        columns = ", ".join(f"e.{c.strip()}" for c in _EVENT_COLUMNS.split(","))
-        query = (
-            f"SELECT {columns} FROM events e JOIN instances i ON i.id = e.instance_id"
-            + (" WHERE i.procedure = ?" if procedure is not None else "")
-            + " ORDER BY i.seq, e.seq"
-        )
-        rows = self._conn.execute(query, () if procedure is None else (procedure,)).fetchall()
-        return iter([_event(row) for row in rows])
+        """Streamed in pages of instances; a damaged event is logged and skipped."""
+        columns = ", ".join(f"e.{c.strip()}" for c in EVENT_COLUMNS.split(","))
+        where = " AND i.procedure = ?" if procedure is not None else ""
+        params = () if procedure is None else (procedure,)
+        ids_query = f"SELECT seq, id FROM instances i WHERE seq > ?{where} ORDER BY seq LIMIT 500"
+        query = (f"SELECT {columns} FROM instances i JOIN events e ON e.instance_id = i.id "
+                 "WHERE i.seq > ? AND i.seq <= ?" + where + " ORDER BY i.seq, e.seq")
+        last = -1
+        while True:
+            ids = self._fetch("cannot read events", ids_query, (last, *params))
+            if not ids:
+                return
+            rows = self._fetch("cannot read events", query, (last, ids[-1][0], *params))
+            for row in rows:
+                try:
+                    event = decode_event(row)
+                except StoreError:  # logged and skipped: the rest of the log still streams
+                    skip_damaged(decode_event, row)
+                    continue
+                yield event
+            last = ids[-1][0]
 
     def integrity_check(self) -> str:
         """SQLite's own check of the file ("ok" when sound)."""
-        return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
+        return str(self._run("cannot check the file", lambda conn: conn.execute(
+            "PRAGMA integrity_check").fetchone()[0]))
 
     def close(self) -> None:
-        self._conn.close()
+        """Close every thread's connection (call when no thread uses the store any more)."""
+        with self._lock:
+            self._closed = True
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
 
     def __enter__(self) -> SQLiteStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _NoLock:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+_NO_LOCK = _NoLock()

@@ -8,8 +8,10 @@ since. A server database can implement the same protocol.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Protocol, runtime_checkable
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol, TypeVar, runtime_checkable
 
 from sopflow.runtime.errors import (
     ConcurrentModificationError,
@@ -19,7 +21,11 @@ from sopflow.runtime.errors import (
 )
 from sopflow.runtime.state import Event, Instance, InstanceStatus
 
-__all__ = ["MemoryStore", "Store", "check_transition"]
+__all__ = ["MemoryStore", "Store", "check_transition", "skip_damaged"]
+
+_log = logging.getLogger("sopflow.runtime")
+_R = TypeVar("_R")
+_T = TypeVar("_T")
 
 
 @runtime_checkable
@@ -38,6 +44,12 @@ class Store(Protocol):
 
     def history(self, instance_id: str) -> list[Event]:
         """The instance's events in order."""
+
+    def save_definition(self, revision: str, name: str, document: str) -> None:
+        """Keep an SOP revision (its sopflow/1 JSON) under its fingerprint; a no-op if kept."""
+
+    def definition(self, revision: str) -> str | None:
+        """The sopflow/1 JSON of a kept revision, or None."""
 
     def instances(
         self, *, procedure: str | None = None, status: InstanceStatus | None = None
@@ -61,25 +73,51 @@ def check_transition(
             f"instance {instance.id!r}: new version {instance.version} does not follow "
             f"{expected_version}"
         )
-    if instance.event_count != previous_count + len(events) or any(
-        e.seq != previous_count + k or e.instance_id != instance.id for k, e in enumerate(events)
-    ):
-        raise StoreError(f"instance {instance.id!r}: events do not continue its sequence")
+    seq, iid = previous_count, instance.id
+    for e in events:
+        if e.seq != seq or e.instance_id != iid:
+            raise StoreError(f"instance {iid!r}: events do not continue its sequence")
+        seq += 1
+    if instance.event_count != seq:
+        raise StoreError(f"instance {iid!r}: events do not continue its sequence")
+
+
+def skip_damaged(decode: Callable[[_R], _T], row: _R) -> _T | None:
+    """``decode(row)``, or None after logging the StoreError of a damaged row: one damaged row
+    must not hide every other instance from a list."""
+    try:
+        return decode(row)
+    except StoreError as error:
+        _log.warning("skipped while listing: %s", error)
+        return None
 
 
 class MemoryStore:
-    """A store in a Python dict: for tests and quick use; nothing survives the process."""
+    """A store in a Python dict: for tests and quick use; nothing survives the process.
+
+    Safe to share between threads: each write checks the version and saves under a lock.
+    """
 
     def __init__(self) -> None:
         self._instances: dict[str, Instance] = {}
         self._events: dict[str, list[Event]] = {}
+        self._definitions: dict[str, str] = {}
+        self._lock = threading.Lock()
 
     def create(self, instance: Instance, events: Sequence[Event]) -> None:
-        if instance.id in self._instances:
-            raise DuplicateInstanceError(instance.id)
         check_transition(instance, events, expected_version=0, previous_count=0)
-        self._instances[instance.id] = instance
-        self._events[instance.id] = list(events)
+        with self._lock:
+            if instance.id in self._instances:
+                raise DuplicateInstanceError(instance.id)
+            self._instances[instance.id] = instance
+            self._events[instance.id] = list(events)
+
+    def save_definition(self, revision: str, name: str,  # noqa: ARG002 (the protocol)
+                        document: str) -> None:
+        self._definitions.setdefault(revision, document)
+
+    def definition(self, revision: str) -> str | None:
+        return self._definitions.get(revision)
 
     def load(self, instance_id: str) -> Instance:
         try:
@@ -88,24 +126,28 @@ class MemoryStore:
             raise UnknownInstanceError(instance_id) from None
 
     def commit(self, instance: Instance, events: Sequence[Event], *, expected_version: int) -> None:
-        current = self.load(instance.id)
-        if current.version != expected_version:
-            raise ConcurrentModificationError(instance.id, expected_version, current.version)
-        check_transition(
-            instance, events, expected_version=expected_version,
-            previous_count=current.event_count,
-        )
-        self._instances[instance.id] = instance
-        self._events[instance.id].extend(events)
+        with self._lock:
+            current = self.load(instance.id)
+            if current.version != expected_version:
+                raise ConcurrentModificationError(instance.id, expected_version, current.version)
+            check_transition(
+                instance, events, expected_version=expected_version,
+                previous_count=current.event_count,
+            )
+            self._instances[instance.id] = instance
+            self._events[instance.id].extend(events)
 
     def history(self, instance_id: str) -> list[Event]:
-        self.load(instance_id)
-        return list(self._events[instance_id])
+        with self._lock:
+            self.load(instance_id)
+            return list(self._events[instance_id])
 
     def instances(
         self, *, procedure: str | None = None, status: InstanceStatus | None = None
     ) -> Iterator[Instance]:
-        for instance in list(self._instances.values()):
+        with self._lock:
+            stored = list(self._instances.values())
+        for instance in stored:
             if (procedure is None or instance.procedure == procedure) and (
                 status is None or instance.status is status
             ):
@@ -113,7 +155,9 @@ class MemoryStore:
 
     def events(self, *, procedure: str | None = None) -> Iterator[Event]:
         for instance in self.instances(procedure=procedure):
-            yield from list(self._events[instance.id])
+            with self._lock:
+                events = self._events[instance.id][: instance.event_count]
+            yield from events
 
     def close(self) -> None:
         """Nothing to release."""
