@@ -75,7 +75,7 @@ def test_monitoring_and_events() -> None:
     assert table.title in html.unescape(table._repr_html_())
     events = EventTable(ex.events())
     frame = events.to_pandas()
-    assert len(frame) == len(ex.events()) and list(frame["case_id"].unique()) == ["a", "b"]
+    assert len(frame) == len(list(ex.events())) and list(frame["case_id"].unique()) == ["a", "b"]
     assert pd.api.types.is_datetime64_any_dtype(frame["timestamp"])
     assert f"{len(events)} events" in events._repr_html_()
 

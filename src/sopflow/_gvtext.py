@@ -55,7 +55,10 @@ def name(text: str) -> str:
     that looks like an entity, so ``&nbsp;`` would reach the SVG as an entity XML does not
     define; written as ``&amp;nbsp;`` it shows as typed. Control characters become U+FFFD.
     """
-    return visible(text).replace("&", "&amp;")
+    safe = visible(text).replace("&", "&amp;")
+    # cgraph takes a name starting with "%" for an anonymous object's internal id (and then
+    # has no name for it): a zero-width space in front keeps it a plain name that looks the same
+    return "\u200b" + safe if safe.startswith("%") else safe
 
 
 def _escape(text: str) -> str:

@@ -168,7 +168,7 @@ class _Walk:
             waiting = self.pending.pop(s)
             idx = waiting[0] if len(waiting) == 1 else np.concatenate(waiting)
             self.batches += 1
-            if self.deadline is not None and self.batches % 64 == 0:
+            if self.deadline is not None and self.batches % 64 == 1:  # the first, then every 64th
                 self._check_time(s, idx.size)
             self._walk(s, idx)
 
