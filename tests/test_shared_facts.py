@@ -84,7 +84,7 @@ def test_run_blockers_live_on_the_rules_and_match_the_executor() -> None:
     from sopflow.runtime.executor import FLOW_ERRORS
 
     assert {r.code for r in RULES if r.blocks_run} == RUN_BLOCKERS
-    assert RUN_BLOCKERS == FLOW_ERRORS  # until the executor reads RUN_BLOCKERS itself
+    assert RUN_BLOCKERS == FLOW_ERRORS  # the executor reads the rules' own fact
     assert all(r.code.startswith("E") for r in RULES if r.blocks_run)
 
 

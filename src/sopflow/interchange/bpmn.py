@@ -165,7 +165,7 @@ def _model(procedure: Procedure, ids: _Ids, engine: str | None
     """The flow nodes (with their sizes) and sequence flows, and each gateway flow's
     condition. A task entered by two or more flows gets a joining gateway in front of it
     (BPMN reads several flows into a task as "no join"; bpmnlint's fake-join)."""
-    from sopflow.graph import END_PREFIX, START_NODE
+    from sopflow.graph import END_PREFIX, START_NODE, NodeKind
 
     graph = procedure.graph
     nodes: dict[str, Node] = {}
@@ -174,11 +174,12 @@ def _model(procedure: Procedure, ids: _Ids, engine: str | None
     first = str(next(iter(graph.succ[START_NODE]))) if START_NODE in graph else ""
     for node, data in graph.nodes(data=True):
         lane = str(data["lane"])
-        if data["kind"] == "start":
+        kind = NodeKind(data["kind"])
+        if kind is NodeKind.START:
             node_id = ids.new("StartEvent")
             nodes[node_id] = Node(node_id, "start", lane, 0, str(first), name=str(data["text"]),
                                   box=Box(0, 0, 36, 36))
-        elif data["kind"] == "end":
+        elif kind is NodeKind.END:
             step = str(node)[len(END_PREFIX):]
             node_id = ids.new("EndEvent", step)
             nodes[node_id] = Node(node_id, "end", lane, graph.nodes[step]["row"], step,
@@ -193,7 +194,7 @@ def _model(procedure: Procedure, ids: _Ids, engine: str | None
             # a gateway only where the exits reach two BPMN nodes ("back to Mulai" is the
             # first step again)
             reached = {first if t == START_NODE else t for t in graph.succ[node]}
-            if data["kind"] == "decision" and len(reached) >= 2:
+            if kind is NodeKind.DECISION and len(reached) >= 2:
                 gateway_id = ids.new("Gateway", str(node))
                 text = str(data["text"])
                 name = data.get("question") or (text if text.rstrip().endswith("?") else "")

@@ -7,9 +7,10 @@ output can be pasted into any Graphviz tool (``dot -Tsvg``). For the official re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sopflow._gvtext import dot_quote
+from sopflow.graph import NodeKind, node_attrs
 
 if TYPE_CHECKING:
     from sopflow.procedure import Procedure
@@ -31,10 +32,10 @@ def _name(text: str) -> str:
 
 
 _SHAPES = {
-    "start": 'shape=box, style="rounded,filled", fillcolor="#e8f0e8"',
-    "end": 'shape=box, style="rounded,filled", fillcolor="#e8f0e8"',
-    "process": "shape=box",
-    "decision": "shape=diamond",
+    NodeKind.START: 'shape=box, style="rounded,filled", fillcolor="#e8f0e8"',
+    NodeKind.END: 'shape=box, style="rounded,filled", fillcolor="#e8f0e8"',
+    NodeKind.PROCESS: "shape=box",
+    NodeKind.DECISION: "shape=diamond",
 }
 
 
@@ -61,14 +62,15 @@ def to_dot(procedure: Procedure) -> str:
         by_lane.get(data["lane"], loose).append(node)
 
     def node_line(node: str, indent: str) -> str:
-        data: dict[str, Any] = graph.nodes[node]
-        label = data["text"]
-        if data["kind"] == "decision" and data.get("question"):
+        data = node_attrs(graph, node)
+        kind = NodeKind(data["kind"])
+        label = str(data["text"])
+        if kind is NodeKind.DECISION and data.get("question"):
             label = f"{data['question']}\n({data['text']})"
         if len(data["lanes"]) > 1:
             label += "\n[bersama: " + ", ".join(data["lanes"]) + "]"
-        row = f"{data['row']}. " if data["kind"] in ("process", "decision") else ""
-        return f"{indent}{_name(node)} [label={quote(row + label)}, {_SHAPES[data['kind']]}];"
+        row = f"{data['row']}. " if kind.is_step else ""
+        return f"{indent}{_name(node)} [label={quote(row + label)}, {_SHAPES[kind]}];"
 
     for index, (lane, nodes) in enumerate(by_lane.items()):
         lines.append(f"  subgraph cluster_{index} {{")

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from sopflow.graph import is_end
 from sopflow.model import Step
 from sopflow.runtime.errors import (
     ActorNotAllowedError,
@@ -57,6 +58,7 @@ from sopflow.runtime.state import (
     new_instance,
 )
 from sopflow.runtime.store import MemoryStore, Store
+from sopflow.validate import RUN_BLOCKERS
 from sopflow.waktu import Basis
 
 if TYPE_CHECKING:
@@ -72,10 +74,11 @@ Clock = Callable[[], datetime]
 #: A hook: called with each committed event it subscribed to.
 Hook = Callable[[Event], object]
 
-#: Validation errors that make a flow impossible to run; the executor refuses a procedure with
-#: any of them. Other errors (unreadable Waktu, missing identity fields, an unreachable row)
-#: flaw the document, not the flow: such an SOP runs, and monitoring says what it cannot measure.
-FLOW_ERRORS = frozenset({"E001", "E002", "E003", "E004", "E005", "E006", "E008", "E011", "E013"})
+#: Validation errors that make a flow impossible to run (the rules with ``blocks_run``); the
+#: executor refuses a procedure with any of them. Other errors (unreadable Waktu, missing
+#: identity fields, an unreachable row) flaw the document, not the flow: such an SOP runs, and
+#: monitoring says what it cannot measure.
+FLOW_ERRORS = RUN_BLOCKERS
 
 _RUNNING, _SUSPENDED = InstanceStatus.RUNNING, InstanceStatus.SUSPENDED
 
@@ -157,7 +160,7 @@ class Executor:
         hook_errors: Literal["log", "raise"] = "log",
         former_names: Iterable[str] = (),
     ) -> None:
-        from sopflow.graph import END_PREFIX, START_NODE
+        from sopflow.graph import START_NODE
         from sopflow.procedure import require_procedure
         from sopflow.validate import Report, SOPValidationError
 
@@ -183,7 +186,6 @@ class Executor:
         self.calendar = calendar
         self._wants_aware = getattr(calendar, "tz", None) is not None
         self._hook_errors = hook_errors
-        self._end_prefix = END_PREFIX
         self._start_node = START_NODE
         from sopflow.runtime.revisions import canonical_json
 
@@ -432,7 +434,7 @@ class Executor:
         remaining = () if len(instance.active) == 1 else tuple(
             a for a in instance.active if a is not active)
         status, end, visits = _RUNNING, None, instance.visits
-        if target.startswith(self._end_prefix):
+        if is_end(target):
             status, end = InstanceStatus.COMPLETED, target
             events.append(new_event(instance_id=instance_id, seq=seq + 1,
                                     kind=EventKind.INSTANCE_FINISHED, timestamp=when,

@@ -26,7 +26,7 @@ from sopflow.runtime.errors import ExecutionError
 from sopflow.runtime.executor import Executor
 from sopflow.runtime.revisions import Standard
 from sopflow.runtime.state import Event, EventKind, Instance, InstanceStatus
-from sopflow.waktu import Basis
+from sopflow.waktu import WORKING_DAY_MINUTES, Basis
 
 __all__ = [
     "BAIK",
@@ -59,7 +59,7 @@ def format_minutes(minutes: float, basis: Basis | None = Basis.WORKING) -> str:
     """Minutes in words: "45 menit", "2 jam 5 menit", "1,5 hari kerja" (7.5 working hours a
     day), "3 hari" (calendar)."""
     minutes = max(0.0, minutes)
-    day = 1440.0 if basis is Basis.CALENDAR else 450.0
+    day = 1440.0 if basis is Basis.CALENDAR else WORKING_DAY_MINUTES
     if minutes >= day:
         days = round(minutes / day, 1)
         shown = f"{days:g}".replace(".", ",")

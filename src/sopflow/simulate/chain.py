@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from sopflow.graph import END_PREFIX, START_NODE
+from sopflow.graph import START_NODE, NodeKind, is_end, is_step
 from sopflow.simulate.durations import (
     DurationSpec,
     RangeShape,
@@ -30,7 +30,7 @@ from sopflow.simulate.durations import (
     from_waktu,
     resolve_spec,
 )
-from sopflow.waktu import Basis, WaktuKind, parse_waktu
+from sopflow.waktu import WORKING_DAY_HOURS, WORKING_WEEK_DAYS, Basis, WaktuKind, parse_waktu
 
 _NO_DURATION = (WaktuKind.NO_STANDARD, WaktuKind.CADENCE)
 
@@ -141,8 +141,8 @@ def build_chain(
     branches: Branches | None = None,
     durations: Mapping[str, DurationSpec] | None = None,
     range_shape: RangeShape = "uniform",
-    working_day_hours: float = 7.5,
-    working_days_per_week: float = 5.0,
+    working_day_hours: float = WORKING_DAY_HOURS,
+    working_days_per_week: float = WORKING_WEEK_DAYS,
 ) -> Chain:
     """Read ``procedure`` into a :class:`Chain`; raises :class:`SimulationError` naming the
     step for anything that makes the timing undefined."""
@@ -162,7 +162,7 @@ def build_chain(
     durations = dict(durations or {})
     for key, where in ((branches, "branches"), (durations, "durations")):
         for step_id in key:
-            if step_id not in graph or step_id in (START_NODE,) or step_id.startswith(END_PREFIX):
+            if step_id not in graph or not is_step(graph, step_id):
                 step_ids = [s.id for s in procedure.steps if s.id in graph]
                 raise SimulationError(
                     f"{where}: unknown step {step_id!r}{_did_you_mean(step_id, step_ids)}"
@@ -183,7 +183,7 @@ def build_chain(
             raise SimulationError(f"{_step_name(nodes, node)} has no exit: the flow stops there")
         kind = nodes[node]["kind"]
         given: Mapping[Any, float] | None = branches.get(node)
-        if kind != "decision":
+        if kind != NodeKind.DECISION:
             if given is not None:
                 raise SimulationError(
                     f"branches: {_step_name(nodes, node)} is not a decision, so it has no"
@@ -245,7 +245,7 @@ def build_chain(
         order.append(node)
         succ_probs[node] = edge_probs(node)
         for t in succ_probs[node]:
-            if t not in seen and not t.startswith(END_PREFIX):
+            if t not in seen and not is_end(t):
                 seen.add(t)
                 queue.append(t)
     # Each reachable state must reach an end with positive probability.
@@ -254,7 +254,7 @@ def build_chain(
         for t in succ:
             preds.setdefault(t, []).append(node)
     live: set[str] = set()
-    stack = [t for t in preds if t.startswith(END_PREFIX)]
+    stack = [t for t in preds if is_end(t)]
     while stack:
         t = stack.pop()
         for p in preds.get(t, ()):
@@ -269,7 +269,7 @@ def build_chain(
             f" branch probabilities it never reaches {procedure.definition.labels.end}): {named}"
         )
     states = sorted(order, key=_row(nodes))
-    ends = sorted({t for s in succ_probs.values() for t in s if t.startswith(END_PREFIX)},
+    ends = sorted({t for s in succ_probs.values() for t in s if is_end(t)},
                   key=_row(nodes))
     index = {s: i for i, s in enumerate(states)}
     index.update({e: len(states) + k for k, e in enumerate(ends)})

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import attrs
 
-from sopflow.waktu import Basis, Waktu, WaktuKind
+from sopflow.waktu import WORKING_DAY_HOURS, Basis, Waktu, WaktuKind
 
 if TYPE_CHECKING:
     import numpy as np
@@ -72,7 +72,7 @@ def _unit_minutes(unit: str, working_day_hours: float) -> float:
 
 
 def _check_unit(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    _unit_minutes(value, 7.5)
+    _unit_minutes(value, WORKING_DAY_HOURS)
 
 
 def _finite_non_negative(name: str, value: float) -> None:

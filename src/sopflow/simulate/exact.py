@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sopflow.simulate.chain import Branches, Chain, SimulationError, build_chain
 from sopflow.simulate.durations import DurationSpec, RangeShape
 from sopflow.simulate.result import Analysis
+from sopflow.waktu import WORKING_DAY_HOURS, WORKING_WEEK_DAYS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -40,8 +41,8 @@ def analyse(
     branches: Branches | None = None,
     durations: Mapping[str, DurationSpec] | None = None,
     range_shape: RangeShape = "uniform",
-    working_day_hours: float = 7.5,
-    working_days_per_week: float = 5.0,
+    working_day_hours: float = WORKING_DAY_HOURS,
+    working_days_per_week: float = WORKING_WEEK_DAYS,
 ) -> Analysis:
     """Expected lead time, its variance, end probabilities, visits per step and work per
     actor of one case of ``procedure``, computed exactly (no sampling).

@@ -28,6 +28,7 @@ import attrs
 from sopflow.simulate.chain import Branches, Chain, SimulationError, build_chain
 from sopflow.simulate.durations import DurationSpec, RangeShape, draw
 from sopflow.simulate.result import SimulationResult, Times, to_minutes
+from sopflow.waktu import WORKING_DAY_HOURS, WORKING_WEEK_DAYS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -323,8 +324,8 @@ def simulate_lead_time(
     durations: Mapping[str, DurationSpec] | None = None,
     range_shape: RangeShape = "uniform",
     deadline: Times = None,
-    working_day_hours: float = 7.5,
-    working_days_per_week: float = 5.0,
+    working_day_hours: float = WORKING_DAY_HOURS,
+    working_days_per_week: float = WORKING_WEEK_DAYS,
     track_visits: bool | None = None,
 ) -> SimulationResult:
     """Monte Carlo lead time of ``procedure``: ``replications`` independent cases.

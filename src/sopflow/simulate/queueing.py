@@ -34,6 +34,7 @@ from sopflow.simulate.durations import DurationSpec, RangeShape
 from sopflow.simulate.exact import analyse_chain
 from sopflow.simulate.montecarlo import make_rng, run_paths
 from sopflow.simulate.result import CasesResult, StepWait, to_minutes
+from sopflow.waktu import WORKING_DAY_HOURS, WORKING_WEEK_DAYS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -289,8 +290,8 @@ def offered_load(
     branches: Branches | None = None,
     durations: Mapping[str, DurationSpec] | None = None,
     range_shape: RangeShape = "uniform",
-    working_day_hours: float = 7.5,
-    working_days_per_week: float = 5.0,
+    working_day_hours: float = WORKING_DAY_HOURS,
+    working_days_per_week: float = WORKING_WEEK_DAYS,
 ) -> dict[str, float]:
     """Offered load of each actor: cases per working day x expected work per case (exact)
     / working minutes per day / capacity. At 1 or more the actor cannot keep up."""
@@ -316,8 +317,8 @@ def simulate_cases(
     branches: Branches | None = None,
     durations: Mapping[str, DurationSpec] | None = None,
     range_shape: RangeShape = "uniform",
-    working_day_hours: float = 7.5,
-    working_days_per_week: float = 5.0,
+    working_day_hours: float = WORKING_DAY_HOURS,
+    working_days_per_week: float = WORKING_WEEK_DAYS,
 ) -> CasesResult:
     """Simulate many cases of ``procedure`` competing for limited people.
 

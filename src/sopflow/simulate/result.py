@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from sopflow.waktu import Basis, parse_waktu
+from sopflow.waktu import WORKING_DAY_HOURS, Basis, parse_waktu
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,7 +36,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
-def format_minutes(minutes: float, working_day_hours: float = 7.5) -> str:
+def format_minutes(minutes: float, working_day_hours: float = WORKING_DAY_HOURS) -> str:
     """A working duration in the unit that reads best: "12 min", "3.5 h", "121.1 working days"."""
     if not math.isfinite(minutes):
         return str(minutes)
