@@ -1,0 +1,191 @@
+"""Flowchart symbols in the lane cells: process boxes, diamonds, capsules, off-page connectors.
+
+Read from the text-free raster with the table rules removed: outlined shapes are closed, so
+filling their holes (only holes that lie inside one cell: an empty cell or an area closed by
+arrows and rules is not a symbol) and opening with a square leaves one solid blob per symbol,
+whether the program drew an outline, a fill, or a black shape under a white one. The blob's
+corners tell the kind: four full corners a box, none a diamond or capsule (by how full the
+box is), two full top corners an off-page pentagon.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sopflow.importers.pdf_source import SCALE, PageData
+from sopflow.importers.pdf_table import PageTable
+
+__all__ = ["CAPSULE", "CONNECTOR", "DECISION", "PROCESS", "Symbol", "find_symbols", "rule_mask"]
+
+PROCESS, DECISION, CAPSULE, CONNECTOR = "process", "decision", "capsule", "connector"
+
+BoolImage = npt.NDArray[np.bool_]
+
+
+@attrs.frozen
+class Symbol:
+    """A symbol on a page: kind, box in points, the lane column index and table row index."""
+
+    kind: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    lane: int  # index into the page table's lane columns, -1 outside
+    row: int  # index into the page table's rows, -1 outside
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    def distance(self, x: float, y: float) -> float:
+        """Distance in points from (x, y) to the symbol's box (0 inside)."""
+        dx = max(self.x0 - x, 0.0, x - self.x1)
+        dy = max(self.y0 - y, 0.0, y - self.y1)
+        return float(np.hypot(dx, dy))
+
+
+def rule_mask(page: PageData, table: PageTable) -> tuple[BoolImage, BoolImage]:
+    """The pixels of the table's rules, all and horizontal only (to ignore as symbols)."""
+    mask = np.zeros_like(page.ink)
+    height, width = mask.shape
+    for seg in table.rules_h:
+        half = seg.thick // 2 + 2
+        y = round(seg.pos)
+        mask[max(y - half, 0):min(y + half + 1, height), max(seg.a - 1, 0):seg.b + 2] = True
+    horizontal = mask & page.ink
+    for seg in table.rules_v:
+        half = seg.thick // 2 + 2
+        x = round(seg.pos)
+        mask[max(seg.a - 1, 0):seg.b + 2, max(x - half, 0):min(x + half + 1, width)] = True
+    return mask & page.ink, horizontal
+
+
+def _cells(table: PageTable) -> tuple[list[float], list[float]]:
+    """Row and lane-column boundaries in pixels."""
+    ys = [table.body_top * SCALE] + [r.y1 * SCALE for r in table.rows]
+    ys = sorted({r.y0 * SCALE for r in table.rows} | set(ys))
+    lanes = table.lanes
+    xs = sorted({c.x0 * SCALE for c in lanes} | {c.x1 * SCALE for c in lanes})
+    return ys, xs
+
+
+def _inside_one_cell(box: tuple[slice, slice], ys: list[float], xs: list[float]) -> bool:
+    rows, cols = box
+    y0, y1, x0, x1 = rows.start, rows.stop - 1, cols.start, cols.stop - 1
+    if not xs or x0 < xs[0] or x1 > xs[-1]:
+        return False
+    cy, cx = (y0 + y1) / 2, (x0 + x1) / 2
+    top = max((y for y in ys if y <= cy), default=None)
+    bottom = min((y for y in ys if y > cy), default=None)
+    left = max((x for x in xs if x <= cx), default=None)
+    right = min((x for x in xs if x > cx), default=None)
+    if None in (top, bottom, left, right):
+        return False
+    assert top is not None and bottom is not None and left is not None and right is not None
+    margin = -1
+    if (y1 - y0) > (bottom - top) * 0.9 or (x1 - x0) > (right - left) * 0.9:
+        return False
+    return (y0 > top + margin and y1 < bottom - margin and x0 > left + margin
+            and x1 < right - margin)
+
+
+def find_symbols(page: PageData, table: PageTable, rules: BoolImage,
+                 rules_h: BoolImage) -> list[Symbol]:
+    """The symbols of ``page`` inside the lane columns of ``table``."""
+    from scipy import ndimage
+
+    ys, xs = _cells(table)
+    if not xs or not ys:
+        return []
+    top, bottom = round(table.body_top * SCALE), round(ys[-1]) + 1
+    left, right = max(round(xs[0]) - 2, 0), round(xs[-1]) + 3
+    crop = (slice(top, bottom), slice(left, right))
+    ys = [y - top for y in ys]
+    xs = [x - left for x in xs]
+    gray, rules, rules_h = page.gray[crop], rules[crop], rules_h[crop]
+    ink = page.ink[crop] & ~rules
+    # faint anti-aliased outlines leave gaps: the walls of holes are darker than 230, widened
+    holes, _ = ndimage.label(~grow(gray < 230, 1))
+    # a hole that reaches both a row rule and a column rule is a cell's background (or part
+    # of it, cut by arrows); a symbol's inside touches at most the rule it is drawn against
+    touch_h = np.unique(holes[grow(rules_h, 3)])
+    touch_v = np.unique(holes[grow(rules & ~rules_h, 3)])
+    cell_parts = np.intersect1d(touch_h, touch_v)
+    boxes = ndimage.find_objects(holes)
+    outside = [i for i in range(1, len(boxes) + 1) if i not in cell_parts and boxes[i - 1]
+               is not None and not _inside_one_cell(boxes[i - 1], ys, xs)]
+    keep = np.ones(len(boxes) + 1, dtype=bool)
+    keep[0] = False
+    keep[cell_parts] = False
+    keep[outside] = False
+    solid = ink | grow(keep[holes], 2)
+    k = max(round(3.5 * SCALE), 3)
+    labels, _ = ndimage.label(_open_square(solid, k))
+    found: list[Symbol] = []
+    for index, box in enumerate(ndimage.find_objects(labels), start=1):
+        if box is None:
+            continue
+        shape = labels[box] == index
+        height, width = shape.shape
+        if width < 7 * SCALE or height < 5 * SCALE:
+            continue
+        kind = _kind(shape)
+        if kind is None:
+            continue
+        rows, cols = box
+        found.append(_place(table, kind, (cols.start + left) / SCALE, (rows.start + top) / SCALE,
+                            (cols.stop + left) / SCALE, (rows.stop + top) / SCALE))
+    return found
+
+
+def grow(mask: BoolImage, radius: int) -> BoolImage:
+    """Dilation by a (2r+1) square, as two fast running maxima."""
+    from scipy import ndimage
+
+    if radius <= 0:
+        return mask
+    size = 2 * radius + 1
+    out = ndimage.maximum_filter1d(mask, size, axis=0)
+    return ndimage.maximum_filter1d(out, size, axis=1)
+
+
+def _open_square(mask: BoolImage, k: int) -> BoolImage:
+    """Opening with a k x k square, done as two line passes each way (much faster)."""
+    from scipy import ndimage
+
+    eroded = ndimage.minimum_filter1d(ndimage.minimum_filter1d(mask, k, axis=0), k, axis=1)
+    return ndimage.maximum_filter1d(ndimage.maximum_filter1d(eroded, k, axis=0), k, axis=1)
+
+
+def _kind(shape: BoolImage) -> str | None:
+    height, width = shape.shape
+    fill = float(shape.mean())
+    c = max(min(height, width) // 8, 1)
+    corners = [shape[:c, :c].mean() > 0.5, shape[:c, -c:].mean() > 0.5,
+               shape[-c:, :c].mean() > 0.5, shape[-c:, -c:].mean() > 0.5]
+    if all(corners):
+        return PROCESS
+    if corners[0] and corners[1] and not corners[2] and not corners[3]:
+        return CONNECTOR
+    if not any(corners):
+        top_span = float(shape[max(height // 6, 1)].mean())
+        if fill < 0.66 or top_span < 0.45:
+            return DECISION
+        if max(width, height) / min(width, height) < 1.25:
+            return CONNECTOR  # a circle: on-page connector
+        return CAPSULE
+    return PROCESS if fill > 0.85 else None
+
+
+def _place(table: PageTable, kind: str, x0: float, y0: float, x1: float, y1: float) -> Symbol:
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    lane = next((i for i, c in enumerate(table.lanes) if c.x0 <= cx <= c.x1), -1)
+    row = next((i for i, r in enumerate(table.rows) if r.y0 <= cy <= r.y1), -1)
+    return Symbol(kind=kind, x0=x0, y0=y0, x1=x1, y1=y1, lane=lane, row=row)
