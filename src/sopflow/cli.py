@@ -195,6 +195,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output file (default: standard output)")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
 
+    p = command("import", "read existing SOP documents (signed PDFs) into draft SOP files",
+                "Read FILE.pdf (or every PDF in a folder) into a draft: OUT.json (sopflow/1) "
+                "or OUT.py (DSL), with a review beside it (OUT.review.txt, OUT.review.json and "
+                "one OUT-page-N.png per flowchart page). Needs the extra sopflow[import]. "
+                "Guide: docs/import.md")
+    p.add_argument("source", metavar="FILE", help="a PDF, or a folder of PDFs")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="OUT.json or OUT.py; a folder when FILE is a folder")
+    p.add_argument("--to", choices=("json", "py"), default="json",
+                   help="format of each draft when importing a folder (default json)")
+
     p = command("new", "write a new SOP file from a commented template",
                 "Write a Python file for a new SOP, with every identity field, two lanes, a "
                 "decision and comments that explain each part. Refuses to overwrite a file.")
@@ -585,7 +596,19 @@ def _cmd_new(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
+def _cmd_import(args: argparse.Namespace, out: _Output) -> int:
+    run = _optional_module("sopflow.importers.cli", "import (pip install 'sopflow[import]')")
+    _optional_module("pypdfium2", "import (pip install 'sopflow[import]')")
+    failures, messages = run.run_import(Path(args.source), Path(args.output), args.to)
+    for message in messages:
+        out.message(message)
+    if failures:
+        raise _Fail(f"{failures} file(s) could not be imported")
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
+    "import": _cmd_import,
     "validate": _cmd_validate,
     "render": _cmd_render,
     "simulate": _cmd_simulate,

@@ -26,7 +26,8 @@ __all__ = ["Arrow", "Stub", "find_arrows"]
 
 BoolImage = npt.NDArray[np.bool_]
 
-_ATTACH = 5.0  # points: a free end this close to a symbol touches it
+_ATTACH = 8.0  # points: a free end this close to a symbol touches it (diamond tips are
+# a little outside the blob read for the symbol)
 _REACH = 18.0  # points: a headed end stopping short looks this far ahead for its target
 _JOIN = 3.5  # points: ends this close to another stroke are joined to it
 _LABEL = 22.0  # points: a label this close to a stroke belongs to its arrow
