@@ -231,7 +231,8 @@ def _columns(page: PageData, words: Sequence[Word], vsegs: Sequence[Segment], le
     for x0, x1 in spans:
         inside = [w for w in header_words if x0 <= w.cx <= x1]
         role = _role_of([w for w in inside if _norm(w.text) not in _SPANNING])
-        name = cell_text([w for w in inside if _norm(w.text) not in _SPANNING])
+        name = cell_text([w for w in inside if _norm(w.text) not in _SPANNING
+                          and not _COLUMN_NUMBER.match(w.text)])
         roles.append((role, name, x0, x1))
     return _assign_roles(roles)
 

@@ -1,0 +1,143 @@
+"""Accuracy and speed of `sopflow import` on the four hand-transcribed corpus SOPs.
+
+    PYTHONPATH=src python benchmarks/bench_import.py [CORPUS_DIR]
+
+CORPUS_DIR defaults to ../shared/corpus beside the repository. Truth: the identity and rows of
+``bps-NNN.json``; the arrows are the row-to-row edges of the hand-written DSL definitions in
+tests/corpus_sops.py (the flow a person encoded from the same page), with the printed arrows
+those definitions leave out (listed in their comments) scored as neither right nor wrong.
+Lanes: a row's lanes are right when they equal the transcription's, with or without the lane
+of a start/end capsule drawn in the row (the transcriptions differ on that). Texts are compared
+with whitespace removed (line breaks inside a cell are not the PDF's content).
+Timing: median seconds per PDF over 3 rounds, in this warm process.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from corpus_sops import bps_040, bps_050, bps_052, bps_346  # noqa: E402
+
+from sopflow.importers.pdf import import_pdf  # noqa: E402
+from sopflow.model import SOPDefinition  # noqa: E402
+
+FACTORIES = {"bps-040": bps_040, "bps-050": bps_050, "bps-052": bps_052, "bps-346": bps_346}
+#: Printed arrows the hand definitions leave out (see their comments): not scored.
+PRINTED_EXTRA = {"bps-040": {("1", "3"), ("2", "4")}}
+
+
+def _norm(text: object) -> str:
+    return re.sub(r"\s+", "", str(text or "")).lower()
+
+
+def _edges(definition: SOPDefinition) -> dict[tuple[str, str], str | None]:
+    ids = {s.id: str(i) for i, s in enumerate(definition.steps, start=1)}
+    found: dict[tuple[str, str], str | None] = {}
+    for step in definition.steps:
+        for e in step.exits:
+            target = {"@end": "end", "@start": "start"}.get(e.target, ids.get(e.target, "?"))
+            found[(ids[step.id], target)] = e.label
+    return found
+
+
+def _identity_score(truth: dict[str, Any], got: SOPDefinition) -> tuple[int, int]:
+    i = got.identity
+    signatory = i.approved_by
+    checks = [
+        [_norm(u) for u in truth["unit"]] == [_norm(u) for u in i.unit],
+        _norm(truth["nomor"]) == _norm(i.number),
+        truth["tanggal_pembuatan"] == (i.created.isoformat() if i.created else None),
+        truth["tanggal_revisi"] == (i.revised.isoformat() if i.revised else None),
+        truth["tanggal_efektif"] == (i.effective.isoformat() if i.effective else None),
+        signatory is not None and _norm(truth["disahkan_oleh"]).startswith(
+            _norm(signatory.position)) and bool(signatory.position),
+        _norm(truth["nama"]) == _norm(i.name),
+    ]
+    for key, got_list in (("dasar_hukum", i.legal_basis), ("kualifikasi", i.qualifications),
+                          ("keterkaitan", i.related), ("peralatan", i.equipment),
+                          ("pencatatan", i.records)):
+        checks.append([_norm(x) for x in truth[key]] == [_norm(x) for x in got_list])
+    checks.append(_norm(truth["peringatan"]) == _norm(i.warning))
+    return sum(checks), len(checks)
+
+
+def score(name: str, corpus: Path) -> dict[str, Any]:
+    truth = json.loads((corpus / f"{name}.json").read_text(encoding="utf-8"))
+    result = import_pdf(corpus / f"{name}.pdf")
+    got = result.definition
+    rows = truth["rows"]
+    texts = sum(1 for r, s in zip(rows, got.steps, strict=False)
+                if _norm(r["text"]) == _norm(s.text))
+    lanes_right = 0
+    for r, s in zip(rows, got.steps, strict=False):
+        want = set(r["lanes"])
+        have = set(s.actors)
+        lanes_right += have == want or have | want == want | set(got_lanes_capsules(s, want))
+    want_edges = _edges(FACTORIES[name]().definition())
+    have_edges = _edges(got)
+    extra = PRINTED_EXTRA.get(name, set())
+    scored = {k for k in have_edges if k not in extra}
+    true_pos = len(scored & want_edges.keys())
+    labelled = {k: v for k, v in want_edges.items() if v}
+    labels = sum(1 for k, v in labelled.items() if _norm(have_edges.get(k)) == _norm(v))
+    ident, ident_total = _identity_score(truth["identity"], got)
+    return {"sop": name, "identity": (ident, ident_total), "rows": (len(got.steps), len(rows)),
+            "texts": texts, "lanes": lanes_right,
+            "lanes_header": [a.name for a in got.actors] == truth["lanes"],
+            "arrows_tp": true_pos, "arrows_found": len(scored), "arrows_true": len(want_edges),
+            "labels": (labels, len(labelled))}
+
+
+def got_lanes_capsules(step: Any, want: set[str]) -> set[str]:
+    """Lanes a capsule may add: allow one lane more or less than the transcription."""
+    have = set(step.actors)
+    return have if len(have ^ want) <= 1 and (have & want) else set()
+
+
+def main() -> None:
+    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "corpus"
+    if not (corpus / "bps-040.pdf").is_file():
+        corpus = Path("/work/shared/corpus")
+    totals: dict[str, float] = {}
+    print(f"{'SOP':8} {'identity':>9} {'rows':>6} {'texts':>6} {'lanes':>6} {'hdr':>4} "
+          f"{'arrowP':>7} {'arrowR':>7} {'labels':>7}")
+    for name in FACTORIES:
+        s = score(name, corpus)
+        p = s["arrows_tp"] / max(s["arrows_found"], 1)
+        r = s["arrows_tp"] / max(s["arrows_true"], 1)
+        print(f"{name:8} {s['identity'][0]:>4}/{s['identity'][1]:<4} "
+              f"{s['rows'][0]:>3}/{s['rows'][1]:<2} {s['texts']:>6} {s['lanes']:>6} "
+              f"{s['lanes_header']!s:>4} {p:>7.2f} {r:>7.2f} "
+              f"{s['labels'][0]:>3}/{s['labels'][1]:<3}")
+        for key, value in (("id", s["identity"][0]), ("id_n", s["identity"][1]),
+                           ("rows", s["rows"][0]), ("rows_n", s["rows"][1]),
+                           ("texts", s["texts"]), ("lanes", s["lanes"]),
+                           ("tp", s["arrows_tp"]), ("found", s["arrows_found"]),
+                           ("true", s["arrows_true"]), ("lab", s["labels"][0]),
+                           ("lab_n", s["labels"][1])):
+            totals[key] = totals.get(key, 0) + value
+    print(f"{'total':8} {totals['id']:>4.0f}/{totals['id_n']:<4.0f} "
+          f"{totals['rows']:>3.0f}/{totals['rows_n']:<2.0f} {totals['texts']:>6.0f} "
+          f"{totals['lanes']:>6.0f} {'':>4} {totals['tp'] / totals['found']:>7.2f} "
+          f"{totals['tp'] / totals['true']:>7.2f} {totals['lab']:>3.0f}/{totals['lab_n']:<3.0f}")
+    times: list[float] = []
+    for _ in range(3):
+        for name in FACTORIES:
+            start = time.perf_counter()
+            import_pdf(corpus / f"{name}.pdf")
+            times.append(time.perf_counter() - start)
+    print(f"seconds per PDF: median {statistics.median(times):.3f}, "
+          f"min {min(times):.3f}, max {max(times):.3f} ({len(times)} imports)")
+
+
+if __name__ == "__main__":
+    main()
