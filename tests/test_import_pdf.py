@@ -11,10 +11,10 @@ import pytest
 pytest.importorskip("pypdfium2")
 pytest.importorskip("scipy")
 
-from sopflow.cli import main  # noqa: E402
-from sopflow.importers import PdfImportError, import_file  # noqa: E402
-from sopflow.importers.pdf import import_pdf  # noqa: E402
-from sopflow.interchange.json_format import load  # noqa: E402
+from sopflow.cli import main
+from sopflow.importers import PdfImportError, import_file
+from sopflow.importers.pdf import import_pdf
+from sopflow.interchange.json_format import load
 
 
 def _corpus_dir() -> Path | None:

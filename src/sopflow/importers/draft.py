@@ -9,6 +9,7 @@ A row left without an arrow out flows to the next row: that exit is marked *infe
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import attrs
@@ -104,8 +105,6 @@ def _mark(pages: Sequence[PageRead], p: int, page: PageRead, arrow: Arrow,
         return [ArrowMark(source, target, arrow.label, Mark.UNRESOLVED, region,
                           "an end of this line is not at a symbol", arrow.path)]
     if source == target:
-        if target == "end":
-            return []
         if isinstance(target, int) and arrow.target is not None and kinds[
                 arrow.target].kind == CAPSULE and start != (p, arrow.target):
             return [ArrowMark(source, "end", arrow.label, Mark.READ, region,
@@ -123,7 +122,7 @@ def _mark(pages: Sequence[PageRead], p: int, page: PageRead, arrow: Arrow,
 def _page_breaks(pages: Sequence[PageRead]) -> list[ArrowMark]:
     """Off-page connector pairs (bottom of page k, top of k+1), else line stubs by lane."""
     marks: list[ArrowMark] = []
-    for before, after in zip(pages, pages[1:], strict=False):
+    for before, after in itertools.pairwise(pages):
         into = [a for a in before.arrows if a.target is not None
                 and before.symbols[a.target].kind == CONNECTOR]
         out = [a for a in after.arrows if a.source is not None

@@ -298,7 +298,7 @@ def _net_arrows(page: PageData, table: PageTable, net: Sequence[int], segs: Sequ
         return [Arrow(page=page.number, source=first.symbol, target=second.symbol, label=None,
                       direction_read=False, reached=False, path=path)], stubs
     arrows: list[Arrow] = []
-    sources = [t for t in tails if t.symbol is not None] or [None]
+    sources: list[_Terminal | None] = [t for t in tails if t.symbol is not None] or [None]
     for head in heads:
         for tail in sources:
             if tail is not None and tail.symbol == head.symbol:

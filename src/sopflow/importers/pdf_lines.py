@@ -62,7 +62,7 @@ def segments(ink: BoolImage, *, horizontal: bool, min_length: int, max_thick: in
     opened = long_runs(image, min_length)
     if not horizontal:
         opened = opened.T
-    labels, count = ndimage.label(opened)
+    labels, _count = ndimage.label(opened)
     found: list[Segment] = []
     for index, box in enumerate(ndimage.find_objects(labels), start=1):
         if box is None:

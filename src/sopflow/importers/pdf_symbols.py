@@ -92,7 +92,7 @@ def _inside_one_cell(box: tuple[slice, slice], ys: list[float], xs: list[float])
     margin = -1
     if (y1 - y0) > (bottom - top) * 0.9 or (x1 - x0) > (right - left) * 0.9:
         return False
-    return (y0 > top + margin and y1 < bottom - margin and x0 > left + margin
+    return bool(y0 > top + margin and y1 < bottom - margin and x0 > left + margin
             and x1 < right - margin)
 
 
@@ -153,7 +153,8 @@ def grow(mask: BoolImage, radius: int) -> BoolImage:
         return mask
     size = 2 * radius + 1
     out = ndimage.maximum_filter1d(mask, size, axis=0)
-    return ndimage.maximum_filter1d(out, size, axis=1)
+    grown: BoolImage = ndimage.maximum_filter1d(out, size, axis=1)
+    return grown
 
 
 def _open_square(mask: BoolImage, k: int) -> BoolImage:
@@ -161,7 +162,9 @@ def _open_square(mask: BoolImage, k: int) -> BoolImage:
     from scipy import ndimage
 
     eroded = ndimage.minimum_filter1d(ndimage.minimum_filter1d(mask, k, axis=0), k, axis=1)
-    return ndimage.maximum_filter1d(ndimage.maximum_filter1d(eroded, k, axis=0), k, axis=1)
+    opened: BoolImage = ndimage.maximum_filter1d(ndimage.maximum_filter1d(eroded, k, axis=0),
+                                                 k, axis=1)
+    return opened
 
 
 def _kind(shape: BoolImage) -> str | None:

@@ -9,6 +9,7 @@ the previous page's table and reuses its columns.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -225,7 +226,7 @@ def _columns(page: PageData, words: Sequence[Word], vsegs: Sequence[Segment], le
             continue
         edges.append(x)
     header_words = [w for w in words if top / SCALE <= w.cy <= header_bottom / SCALE]
-    spans = [(a / SCALE, b / SCALE) for a, b in zip(edges, edges[1:], strict=False)
+    spans = [(a / SCALE, b / SCALE) for a, b in itertools.pairwise(edges)
              if b - a > page.px(6)]
     roles: list[tuple[str | None, str, float, float]] = []
     for x0, x1 in spans:
@@ -277,7 +278,7 @@ def _row_rules(hsegs: Sequence[Segment], columns: Sequence[Column], left: int,
 def _rows(page: PageData, words: Sequence[Word], columns: Sequence[Column],
           rules: Sequence[float]) -> list[TableRow]:
     rows: list[TableRow] = []
-    for a, b in zip(rules, rules[1:], strict=False):
+    for a, b in itertools.pairwise(rules):
         y0, y1 = a / SCALE, b / SCALE
         if y1 - y0 < 6:
             continue
