@@ -86,7 +86,8 @@ def _target(pages: Sequence[PageRead], p: int, page: PageRead, symbol: int | Non
     s = page.symbols[symbol]
     if s.kind == CAPSULE and start == (p, symbol) and not _lone(page, symbol):
         return "start"
-    if s.kind == CAPSULE and start != (p, symbol) and not _lone(page, symbol):
+    if s.kind == CAPSULE and start != (p, symbol) and not _lone(page, symbol) and not any(
+            a.source == symbol for a in page.arrows):
         return "end"
     return _row_of(page, symbol)
 
@@ -179,13 +180,13 @@ def build_draft(identity: Identity, pages: Sequence[PageRead]) -> tuple[SOPDefin
 
 
 def _ends(pages: Sequence[PageRead]) -> set[int]:
-    """Rows that are themselves an end capsule (a lone capsule no arrow leaves)."""
+    """Rows that end the flow: a row with a capsule (not the start) that no arrow leaves."""
     start = _start_capsule(pages)
     found: set[int] = set()
     for p, page in enumerate(pages):
         leaving = {a.source for a in page.arrows}
         for i, s in enumerate(page.symbols):
-            if s.kind == CAPSULE and start != (p, i) and i not in leaving and _lone(page, i):
+            if s.kind == CAPSULE and start != (p, i) and i not in leaving:
                 row = _row_of(page, i)
                 if row is not None:
                     found.add(row)

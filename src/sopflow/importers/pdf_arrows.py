@@ -81,8 +81,8 @@ def _stroke_ink(page: PageData, table: PageTable, rules: BoolImage,
     bottom = round(table.box[3] * SCALE) + 2
     left, top = max(left, 0), max(top, 0)
     ink = np.zeros_like(page.ink)
-    ink[top:bottom, left:right] = page.ink[top:bottom, left:right] & ~rules[top:bottom,
-                                                                           left:right]
+    ink[top:bottom, left:right] = _faint(page)[top:bottom, left:right] & ~rules[top:bottom,
+                                                                              left:right]
     area = np.zeros_like(ink)
     area[top:bottom, left:right] = True
     for s in symbols:
@@ -106,6 +106,7 @@ def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
     if not segs:
         return [], []
     segs, capped = _arrowhead_bars(segs)
+    plain = stroke
     residual = _residual(stroke, segs)
     nets = _nets(segs)
     labels = _label_phrases(page, table, symbols)
@@ -113,10 +114,17 @@ def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
     stubs: list[Stub] = []
     for net in nets:
         terminals = _terminals(net, segs, symbols, residual, capped)
-        found, edge = _net_arrows(page, table, net, segs, terminals, symbols, frame)
+        found, edge = _net_arrows(page, table, net, segs, terminals, symbols, frame, capped,
+                                  plain)
         arrows.extend(found)
         stubs.extend(edge)
     return _attach_labels(arrows, labels), stubs
+
+
+def _faint(page: PageData) -> BoolImage:
+    """Ink including light grey: thin grey connectors are lighter than table rules."""
+    faint: BoolImage = page.gray < 232
+    return faint
 
 
 def _shift(s: Segment, left: int, top: int) -> Segment:
@@ -144,10 +152,13 @@ def _arrowhead_bars(segs: list[Segment]) -> tuple[list[Segment], set[tuple[int, 
                 continue
             if abs(middle - line.pos) > 2.5 or not line.crosses(bar.pos, 2):
                 continue
-            for end, tip in ((0, line.a), (1, line.b)):
-                if abs(bar.pos - tip) <= 8 * SCALE:
-                    bars.add(i)
-                    heads.append((line, end))
+            # the bar marks the nearer end; on a line hardly longer than a head the bar
+            # cannot tell the ends apart (the direction is then taken from the layout)
+            bars.add(i)
+            d0, d1 = abs(bar.pos - line.a), abs(bar.pos - line.b)
+            end = 0 if d0 < d1 else 1
+            if min(d0, d1) <= 8 * SCALE and abs(d0 - d1) > 2.5 * SCALE:
+                heads.append((line, end))
     kept = [s for i, s in enumerate(segs) if i not in bars]
     index = {id(s): k for k, s in enumerate(kept)}
     capped = {(index[id(line)], end) for line, end in heads if id(line) in index}
@@ -234,7 +245,8 @@ def _collinear_beyond(s: Segment, other: Segment, end: int) -> bool:
 
 def _has_head(residual: BoolImage, s: Segment, end: int) -> bool:
     """Ink beside the line near its end that is no straight stroke: an arrowhead."""
-    depth, side, band = round(6 * SCALE), round(4 * SCALE), s.thick // 2 + 1
+    depth = min(round(6 * SCALE), s.length // 2)
+    side, band = round(4 * SCALE), s.thick // 2 + 1
     tip = s.a if end == 0 else s.b
     lo, hi = (tip - 2, tip + depth) if end == 0 else (tip - depth, tip + 2)
     c = round(s.pos)
@@ -245,6 +257,8 @@ def _has_head(residual: BoolImage, s: Segment, end: int) -> bool:
     else:
         rows_a = residual[max(lo, 0):min(hi, height), max(c - band - side, 0):max(c - band, 0)]
         rows_b = residual[max(lo, 0):min(hi, height), c + band + 1:c + band + 1 + side]
+    if s.length < 10 * SCALE:
+        return False  # too short to tell a head from the other end's
     return int(rows_a.sum()) >= 2 and int(rows_b.sum()) >= 2
 
 
@@ -275,15 +289,22 @@ def _reach(terminal: _Terminal, segs: Sequence[Segment],
 
 def _net_arrows(page: PageData, table: PageTable, net: Sequence[int], segs: Sequence[Segment],
                 terminals: list[_Terminal], symbols: Sequence[Symbol],
-                frame: tuple[int, int, int, int]) -> tuple[list[Arrow], list[Stub]]:
+                frame: tuple[int, int, int, int], capped: set[tuple[int, int]],
+                plain: BoolImage) -> tuple[list[Arrow], list[Stub]]:
     path = _path(net, segs)
     length = sum(segs[i].length for i in net) / SCALE
-    if length < 6:
+    if length < 3:
         return [], []
     for t in terminals:
-        if t.head and t.symbol is None:
+        if t.symbol is None:
+            # a line drawn from (or to) the lane rule next to its symbol, or stopping short
             t.symbol = _reach(t, segs, symbols)
-            t.reached = t.symbol is not None
+            t.reached = t.head and t.symbol is not None
+    _prefer_bars(terminals, capped)
+    if len(net) == 1 and len(terminals) == 2 and not any(t.head for t in terminals):
+        side = _head_side(plain, segs[net[0]])
+        if side is not None:
+            terminals[side if terminals[0].end == 0 else 1 - side].head = True
     heads = [t for t in terminals if t.head]
     tails = [t for t in terminals if not t.head]
     stubs = _stubs(page, table, terminals, segs, frame)
@@ -311,6 +332,47 @@ def _net_arrows(page: PageData, table: PageTable, net: Sequence[int], segs: Sequ
                                 target=head.symbol, label=None, direction_read=True,
                                 reached=head.reached, path=path, free_end=free))
     return arrows, stubs
+
+
+def _head_side(ink: BoolImage, s: Segment) -> int | None:
+    """Which end of a short line carries a filled head, from the ink's width along it.
+
+    A filled head widens abruptly at its base and narrows gradually to its tip: the end on
+    the gradual side is the tip. None when no head is seen.
+    """
+    reach = round(1 * SCALE)
+    lo, hi = s.a - reach, s.b + reach
+    c = round(s.pos)
+    half = round(5 * SCALE)
+    height, width = ink.shape
+    if s.horizontal:
+        window = ink[max(c - half, 0):c + half + 1, max(lo, 0):min(hi, width)]
+        profile = window.sum(axis=0)
+    else:
+        window = ink[max(lo, 0):min(hi, height), max(c - half, 0):c + half + 1]
+        profile = window.sum(axis=1)
+    if profile.size < 4:
+        return None
+    line = max(int(np.median(profile)), 1)
+    top = int(np.argmax(profile))
+    if profile[top] < line + 3:
+        return None
+    wide = profile > line
+    before = int(wide[:top].sum())
+    after = int(wide[top + 1:].sum())
+    if before == after:
+        return None
+    return 0 if before > after else 1
+
+
+def _prefer_bars(terminals: list[_Terminal], capped: set[tuple[int, int]]) -> None:
+    """A line with a head seen at both ends: a filled head (bar) beats stray ink."""
+    if len(terminals) != 2 or not all(t.head for t in terminals):
+        return
+    strong = [(t.segment, t.end) in capped for t in terminals]
+    if strong[0] != strong[1]:
+        for t, is_strong in zip(terminals, strong, strict=True):
+            t.head = is_strong
 
 
 def _stubs(page: PageData, table: PageTable, terminals: Sequence[_Terminal],
@@ -377,7 +439,7 @@ def _close(a: Word, b: Word) -> bool:
                                                    < size * 0.8)
     same_line = abs(a.cy - b.cy) < size * 0.5 and min(abs(a.x0 - b.x1), abs(b.x0 - a.x1)) \
         < size * 0.9
-    stacked = abs(a.cy - b.cy) < size * 1.6 and min(a.x1, b.x1) - max(a.x0, b.x0) > -size * 0.5
+    stacked = abs(a.cy - b.cy) < size * 2.0 and min(a.x1, b.x1) - max(a.x0, b.x0) > -size * 0.5
     return same_line or stacked
 
 
