@@ -180,13 +180,12 @@ def build_draft(identity: Identity, pages: Sequence[PageRead]) -> tuple[SOPDefin
 
 
 def _ends(pages: Sequence[PageRead]) -> set[int]:
-    """Rows that end the flow: a row with a capsule (not the start) that no arrow leaves."""
+    """Rows holding a capsule other than the start: they end the flow when no arrow leaves."""
     start = _start_capsule(pages)
     found: set[int] = set()
     for p, page in enumerate(pages):
-        leaving = {a.source for a in page.arrows}
         for i, s in enumerate(page.symbols):
-            if s.kind == CAPSULE and start != (p, i) and i not in leaving:
+            if s.kind == CAPSULE and start != (p, i):
                 row = _row_of(page, i)
                 if row is not None:
                     found.add(row)

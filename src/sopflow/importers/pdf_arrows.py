@@ -106,7 +106,7 @@ def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
     if not segs:
         return [], []
     segs, capped = _arrowhead_bars(segs)
-    plain = stroke
+    plain = _faint(page)  # rules crossing the window are full rows, ignored there
     residual = _residual(stroke, segs)
     nets = _nets(segs)
     labels = _label_phrases(page, table, symbols)
@@ -302,7 +302,7 @@ def _net_arrows(page: PageData, table: PageTable, net: Sequence[int], segs: Sequ
             t.reached = t.head and t.symbol is not None
     _prefer_bars(terminals, capped)
     if len(net) == 1 and len(terminals) == 2 and not any(t.head for t in terminals):
-        side = _head_side(plain, segs[net[0]])
+        side = _head_side(plain, segs[net[0]], _span(segs[net[0]], terminals, symbols))
         if side is not None:
             terminals[side if terminals[0].end == 0 else 1 - side].head = True
     heads = [t for t in terminals if t.head]
@@ -334,14 +334,32 @@ def _net_arrows(page: PageData, table: PageTable, net: Sequence[int], segs: Sequ
     return arrows, stubs
 
 
-def _head_side(ink: BoolImage, s: Segment) -> int | None:
+def _span(s: Segment, terminals: Sequence[_Terminal],
+          symbols: Sequence[Symbol]) -> tuple[int, int]:
+    """The stretch of a line between the outlines of the two symbols it joins (pixels)."""
+    ends = []
+    for t in sorted(terminals, key=lambda t: t.end):
+        sym = symbols[t.symbol] if t.symbol is not None else None
+        if sym is None:
+            ends.append(s.a if t.end == 0 else s.b)
+            continue
+        if s.horizontal:
+            edge = sym.x1 if t.end == 0 else sym.x0
+        else:
+            edge = sym.y1 if t.end == 0 else sym.y0
+        ends.append(round(edge * SCALE) + (3 if t.end == 0 else -3))
+    return ends[0], ends[1]
+
+
+def _head_side(ink: BoolImage, s: Segment, span: tuple[int, int]) -> int | None:
     """Which end of a short line carries a filled head, from the ink's width along it.
 
     A filled head widens abruptly at its base and narrows gradually to its tip: the end on
     the gradual side is the tip. None when no head is seen.
     """
-    reach = round(1 * SCALE)
-    lo, hi = s.a - reach, s.b + reach
+    lo, hi = span
+    if hi - lo < 4:
+        return None
     c = round(s.pos)
     half = round(5 * SCALE)
     height, width = ink.shape
@@ -354,6 +372,8 @@ def _head_side(ink: BoolImage, s: Segment) -> int | None:
     if profile.size < 4:
         return None
     line = max(int(np.median(profile)), 1)
+    # a line or outline across the whole window (a rounded symbol's edge) is no arrowhead
+    profile = np.where(profile >= 2 * half - 1, line, profile)
     top = int(np.argmax(profile))
     if profile[top] < line + 3:
         return None
@@ -409,7 +429,7 @@ def _label_phrases(page: PageData, table: PageTable,
     lanes = table.lanes
     x0, x1 = min(c.x0 for c in lanes), max(c.x1 for c in lanes)
     free = [w for w in page.words if x0 <= w.cx <= x1 and table.body_top <= w.cy <= table.box[3]
-            and not any(s.distance(w.cx, w.cy) == 0 for s in symbols)]
+            and not any(s.covers(w.cx, w.cy) for s in symbols)]
     groups: list[list[Word]] = []
     for word in sorted(free, key=lambda w: (w.cy, w.x0)):
         for group in groups:

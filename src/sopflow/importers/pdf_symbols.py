@@ -44,6 +44,13 @@ class Symbol:
     def cy(self) -> float:
         return (self.y0 + self.y1) / 2
 
+    def covers(self, x: float, y: float) -> bool:
+        """Whether (x, y) lies inside the drawn shape (a diamond's corners are outside)."""
+        if self.kind == DECISION:
+            hw, hh = (self.x1 - self.x0) / 2, (self.y1 - self.y0) / 2
+            return abs(x - self.cx) / max(hw, 1e-6) + abs(y - self.cy) / max(hh, 1e-6) <= 1
+        return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1
+
     def distance(self, x: float, y: float) -> float:
         """Distance in points from (x, y) to the symbol's box (0 inside)."""
         dx = max(self.x0 - x, 0.0, x - self.x1)
