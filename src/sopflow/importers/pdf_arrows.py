@@ -169,7 +169,7 @@ def _residual(stroke: BoolImage, segs: Sequence[Segment]) -> BoolImage:
     """Ink that is not part of a straight stroke: arrowheads (and little else)."""
     straight = np.zeros_like(stroke)
     for s in segs:
-        half = s.thick // 2 + 1
+        half = max(s.thick // 2, 1)
         lo, hi = round(s.pos) - half, round(s.pos) + half + 1
         if s.horizontal:
             straight[max(lo, 0):hi, s.a:s.b + 1] = True
@@ -300,6 +300,8 @@ def _net_arrows(page: PageData, table: PageTable, net: Sequence[int], segs: Sequ
             # a line drawn from (or to) the lane rule next to its symbol, or stopping short
             t.symbol = _reach(t, segs, symbols)
             t.reached = t.head and t.symbol is not None
+            if t.symbol is not None and not t.head:
+                t.head = _head_in_gap(plain, segs[t.segment], t, symbols[t.symbol])
     _prefer_bars(terminals, capped)
     if len(net) == 1 and len(terminals) == 2 and not any(t.head for t in terminals):
         side = _head_side(plain, segs[net[0]], _span(segs[net[0]], terminals, symbols))
@@ -332,6 +334,26 @@ def _net_arrows(page: PageData, table: PageTable, net: Sequence[int], segs: Sequ
                                 target=head.symbol, label=None, direction_read=True,
                                 reached=head.reached, path=path, free_end=free))
     return arrows, stubs
+
+
+def _head_in_gap(ink: BoolImage, s: Segment, t: _Terminal, symbol: Symbol) -> bool:
+    """A head drawn past a lane rule, between a line's cut end and its symbol."""
+    if s.horizontal:
+        edge = symbol.x1 if t.end == 0 else symbol.x0
+    else:
+        edge = symbol.y1 if t.end == 0 else symbol.y0
+    tip = round(edge * SCALE)
+    end = round(t.x if s.horizontal else t.y)
+    lo, hi = sorted((tip, end))
+    if hi - lo < 3:
+        return False
+    c, half = round(s.pos), round(5 * SCALE)
+    if s.horizontal:
+        profile = ink[max(c - half, 0):c + half + 1, lo:hi].sum(axis=0)
+    else:
+        profile = ink[lo:hi, max(c - half, 0):c + half + 1].sum(axis=1)
+    profile = profile[profile < 2 * half - 1]  # drop the rule crossing the window
+    return bool(profile.size and profile.max() >= s.thick + 4)
 
 
 def _span(s: Segment, terminals: Sequence[_Terminal],
