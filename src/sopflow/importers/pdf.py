@@ -66,12 +66,12 @@ def _read_pages(source: PdfSource, notices: list[Notice]) -> list[PageRead]:
     pages: list[PageRead] = []
     previous: PageTable | None = None
     offset = 0
-    start = 2 if source.page_count > 1 else 1
-    for number in range(start, source.page_count + 1):
+    for number in range(1, source.page_count + 1):
         page = source.page(number)
         table = read_table(page, previous)
         if table is None or not table.rows or not table.lanes:
-            notices.append(Notice(number, _why_empty(page.words, page.image_area)))
+            if number > 1:  # page 1 is usually the identity page alone
+                notices.append(Notice(number, _why_empty(page.words, page.image_area)))
             continue
         rules, rules_h = rule_mask(page, table)
         symbols = find_symbols(page, table, rules, rules_h)

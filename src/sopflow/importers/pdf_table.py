@@ -185,16 +185,18 @@ def read_table(page: PageData, previous: PageTable | None) -> PageTable | None:
 def _find_header(words: Sequence[Word], hsegs: Sequence[Segment], left: int, top: float,
                  bottom: float) -> tuple[float, Word] | None:
     """The header's bottom rule (pixels) and the Kegiatan word, or None (no header here)."""
-    height = bottom - top
-    activity = [w for w in words
-                if _role_of([w]) == ACTIVITY and w.cy * SCALE < top + height * 0.5]
-    if not activity:
+    best: tuple[int, Word] | None = None
+    for word in words:
+        if _role_of([word]) != ACTIVITY:
+            continue
+        near = [w for w in words if abs(w.cy - word.cy) < 45]
+        keys = {_role_of([w]) for w in near} | {_norm(w.text) for w in near}
+        score = len({TIME, OUTPUT, INPUTS, "pelaksana", "mutu"} & keys)
+        if score >= 2 and (best is None or score > best[0]):
+            best = (score, word)
+    if best is None:
         return None
-    word = min(activity, key=lambda w: w.cy)
-    near = [w for w in words if abs(w.cy - word.cy) * SCALE < height * 0.4]
-    keys = {_role_of([w]) for w in near} | {_norm(w.text) for w in near}
-    if not ({TIME, OUTPUT, INPUTS, "pelaksana", "mutu"} & keys):
-        return None
+    word = best[1]
     # the Kegiatan cell spans the whole header height: the first rule under it ends the header
     rules = sorted(s.pos for s in hsegs
                    if s.covers(left + 3, word.x1 * SCALE - 3) and s.pos > word.y1 * SCALE)
