@@ -54,7 +54,9 @@ def import_pdf(path: str | Path) -> PdfImport:
             raise PdfImportError(f"{path}: no flowchart table could be read: "
                                  + ("; ".join(f"page {n.page}: {n.message}" for n in notices)
                                     or "no page has a table with a Kegiatan column"))
-        identity, notes = read_identity(first)
+        shared = pages[0].table.page == 1  # identity and table on one page
+        identity, notes = read_identity(source.page(1),
+                                        pages[0].table.box[1] if shared else None)
         notices.extend(Notice(1, note, "info") for note in notes)
         definition, marks = build_draft(identity, pages)
         return PdfImport(source=path, definition=definition, arrows=tuple(marks),

@@ -13,8 +13,10 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from sopflow.importers.pdf_source import Word
-from sopflow.importers.pdf_table import lines_of
+import attrs
+
+from sopflow.importers.pdf_source import SCALE, PageData, Word
+from sopflow.importers.pdf_table import cell_text, lines_of
 from sopflow.model import Identity, Signatory
 
 __all__ = ["parse_date", "read_identity"]
@@ -66,7 +68,48 @@ def _text(line: Sequence[Word]) -> str:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[^a-z ]", "", text.lower()).strip()
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]", "", text.lower())).strip()
+
+
+@attrs.frozen
+class _Grid:
+    """The ruled grid of the identity page (points), to find the cell around a point."""
+
+    hsegs: tuple[tuple[float, float, float], ...]  # (y, x0, x1)
+    vsegs: tuple[tuple[float, float, float], ...]  # (x, y0, y1)
+    box: tuple[float, float, float, float]
+
+    def cell(self, x: float, y: float) -> tuple[float, float, float, float]:
+        """The smallest ruled rectangle around (x, y)."""
+        left = max((v[0] for v in self.vsegs if v[0] < x - 0.5 and v[1] - 1 <= y <= v[2] + 1),
+                   default=self.box[0])
+        right = min((v[0] for v in self.vsegs if v[0] > x + 0.5 and v[1] - 1 <= y <= v[2] + 1),
+                    default=self.box[2])
+        top = max((h[0] for h in self.hsegs if h[0] < y - 0.5 and h[1] - 1 <= x <= h[2] + 1),
+                  default=self.box[1])
+        bottom = min((h[0] for h in self.hsegs if h[0] > y + 0.5 and h[1] - 1 <= x <= h[2] + 1),
+                     default=self.box[3])
+        return left, top, right, bottom
+
+
+def _grid(page: PageData) -> _Grid:
+    from sopflow.importers.pdf_lines import segments
+
+    h = segments(page.ink, horizontal=True, min_length=page.px(15), max_thick=page.px(4))
+    v = segments(page.ink, horizontal=False, min_length=page.px(8), max_thick=page.px(4))
+    hs = tuple((s.pos / SCALE, s.a / SCALE, s.b / SCALE) for s in h)
+    vs = tuple((s.pos / SCALE, s.a / SCALE, s.b / SCALE) for s in v)
+    if hs:
+        box = (min(x[1] for x in hs), min(x[0] for x in hs), max(x[2] for x in hs),
+               max(x[0] for x in hs))
+    else:
+        box = (0.0, 0.0, page.width, page.height)
+    return _Grid(hsegs=hs, vsegs=vs, box=box)
+
+
+def _inside(words: Sequence[Word], box: tuple[float, float, float, float]) -> list[Word]:
+    x0, y0, x1, y1 = box
+    return [w for w in words if x0 <= w.cx <= x1 and y0 <= w.cy <= y1]
 
 
 def _find(lines: list[list[Word]], names: tuple[str, ...]) -> tuple[int, int] | None:
@@ -79,14 +122,20 @@ def _find(lines: list[list[Word]], names: tuple[str, ...]) -> tuple[int, int] | 
     return None
 
 
-def read_identity(words: Sequence[Word], more: Sequence[Word] = ()) -> tuple[Identity, list[str]]:
-    """The identity fields from page 1's ``words`` (``more``: page 2 before its table).
+def read_identity(page: PageData, table_top: float | None = None) -> tuple[Identity, list[str]]:
+    """The identity fields of ``page`` (above ``table_top`` when the table shares the page).
 
     Returns the identity and notes on fields that could not be found.
     """
+    words = [w for w in page.words if table_top is None or w.cy < table_top]
+    grid = _grid(page)
+    if table_top is not None:
+        grid = attrs.evolve(grid, box=(*grid.box[:3], min(grid.box[3], table_top)))
+        words = [w for w in words if w.cy < grid.box[3] + 1]
+    words = [w for w in words if w.cy <= grid.box[3] + 1]  # the signature footer is below
     lines = lines_of(words)
     notes: list[str] = []
-    values: dict[str, str] = {}
+    values: dict[str, list[Word]] = {}
     label_x = None
     for field, names in _LABELS.items():
         found = _find(lines, names)
@@ -94,22 +143,31 @@ def read_identity(words: Sequence[Word], more: Sequence[Word] = ()) -> tuple[Ide
             notes.append(f"identity: no {names[0].title()!r} label found")
             continue
         i, k = found
+        label = lines[i][:k]
         rest = [w for w in lines[i][k:] if w.text != ":"]
-        values[field] = _text(rest).lstrip(": ").strip()
-        if label_x is None or lines[i][0].x0 < label_x:
-            label_x = lines[i][0].x0
-    sections = _sections(lines, notes)
-    approved = _signatory(lines, values.get("approved", ""))
+        cell = grid.cell(label[0].cx, label[0].cy)
+        right = grid.cell(cell[2] + 2, label[0].cy)
+        inside = [w for w in _inside(words, right) if w not in label] if right[0] >= cell[2] - 1 \
+            else []
+        values[field] = inside or rest
+        if label_x is None or cell[0] < label_x:
+            label_x = cell[0]
+    sections = _sections(words, grid, notes)
+    approved = _signatory(values.get("approved", []))
     unit = _unit(lines, label_x)
     lists = {k: v for k, v in sections.items() if k != "warning"}
+
+    def value(field: str) -> str:
+        return cell_text(values.get(field, [])).replace("\n", " ").lstrip(": ").strip()
+
     identity = Identity(
         unit=unit,
-        number=values.get("number") or None,
-        created=parse_date(values.get("created", "")),
-        revised=parse_date(values.get("revised", "")),
-        effective=parse_date(values.get("effective", "")),
+        number=value("number") or None,
+        created=parse_date(value("created")),
+        revised=parse_date(value("revised")),
+        effective=parse_date(value("effective")),
         approved_by=approved,
-        name=values.get("name", ""),
+        name=value("name"),
         legal_basis=lists.get("legal_basis", ()),
         qualifications=lists.get("qualifications", ()),
         related=lists.get("related", ()),
@@ -135,47 +193,57 @@ def _unit(lines: list[list[Word]], label_x: float | None) -> tuple[str, ...]:
     return tuple(unit)
 
 
-def _signatory(lines: list[list[Word]], first: str) -> Signatory | None:
-    found = _find(lines, _LABELS["approved"])
-    end = _find(lines, _LABELS["name"])
-    if found is None:
-        return None
-    i, _ = found
-    stop = end[0] if end is not None and end[0] > i else min(i + 8, len(lines))
-    x = lines[i][-1].x1
-    block = [first] if first else []
-    block += [_text([w for w in line if w.x0 > x - 2]) for line in lines[i + 1:stop]]
-    block = [b.strip() for b in block if b.strip()]
+def _signatory(words: Sequence[Word]) -> Signatory | None:
+    block = [_text(line).strip() for line in lines_of(words)]
+    block = [b for b in block if b and b.lower() != "oleh"]
     if not block:
         return None
     nip = next((b for b in block if b.upper().startswith("NIP")), None)
     name = None
     if nip is not None:
         at = block.index(nip)
-        name = block[at - 1] if at >= 2 else None
+        name = block[at - 1] if at >= 1 and block[at - 1] != block[0] else None
         nip = re.sub(r"^NIP\.?\s*:?\s*", "", nip, flags=re.I).strip() or None
     return Signatory(position=block[0], name=name, nip=nip)
 
 
-def _sections(lines: list[list[Word]], notes: list[str]) -> dict[str, tuple[str, ...]]:
-    """Each list section: its heading's column band, down to the next heading in that band."""
-    heads: list[tuple[str, Word, float]] = []
-    for line in lines:
-        for k, word in enumerate(line):
-            head = _key(" ".join(w.text for w in line[k:k + 2]))
+def _sections(words: Sequence[Word], grid: _Grid,
+              notes: list[str]) -> dict[str, tuple[str, ...]]:
+    """Each list section: the cells under its heading, down to the next heading or rule."""
+    heads: dict[str, list[Word]] = {}
+    for line in lines_of(words):
+        for k in range(len(line)):
+            if not line[k].text[:1].isalpha():
+                continue
+            if k > 0 and line[k].x0 - line[k - 1].x1 < 15:
+                continue  # a heading starts its cell, it is not a word inside a sentence
+            head = _key(" ".join(w.text for w in line[k:k + 3]))
             for field, names in _SECTIONS.items():
-                if any(head.startswith(n) for n in names) and field not in {h[0] for h in heads}:
-                    heads.append((field, word, word.y1))
+                if field not in heads and any(head.startswith(n) for n in names):
+                    end = k + max(len(n.split()) for n in names if head.startswith(n))
+                    heads[field] = line[k:end]
     found: dict[str, tuple[str, ...]] = {}
-    all_words = [w for line in lines for w in line]
-    for field, word, y1 in heads:
-        same_band = [h for h in heads if abs(h[1].x0 - word.x0) < 60 and h[2] > y1 + 1]
-        below = min((h[1].y0 for h in same_band), default=float("inf"))
-        right_edge = min((h[1].x0 for h in heads if h[1].x0 > word.x0 + 60), default=1e9)
-        band = [w for w in all_words if w.y0 > y1 - 1 and w.y1 < below + 1
-                and word.x0 - 30 <= w.x0 < right_edge - 2 and w is not word
-                and not (abs(w.cy - word.cy) < 2 and w.x0 > word.x0)]
-        found[field] = _items(band)
+    width = grid.box[2] - grid.box[0]
+    for field, head in heads.items():
+        first = head[0]
+        x0, x1 = grid.cell(first.cx, first.cy)[0], grid.box[2]
+        for other in heads.values():  # a heading beside this one bounds its column
+            if other is not head and abs(other[0].cy - first.cy) < 10:
+                if other[0].x0 < first.x0:
+                    x0 = max(x0, first.x0 - 6)
+                else:
+                    x1 = min(x1, other[0].x0 - 2)
+        top = max(w.y1 for w in head)
+        below = [h[0][0].y0 for f, h in ((f, [hh]) for f, hh in heads.items()) if f != field
+                 and h[0][0].y0 > top and x0 - 2 <= h[0][0].cx <= x1 + 2]
+        rules = [y for y, a, b in grid.hsegs if y > top + 12 and b - a > width * 0.8
+                 and a <= x0 + 2 and b >= x1 - 2]
+        bottom = min([*below, *rules, grid.box[3]])
+        line_words = [w for w in words if abs(w.cy - first.cy) < 2 and w.x0 >= first.x0]
+        band = [w for w in _inside(words, (x0, top - 1, x1, bottom))
+                if w not in head and not (w in line_words and w.text.strip(":") == "")]
+        band = [w for w in band if not (abs(w.cy - first.cy) < 2 and w.text == ":")]
+        found[field] = _warning(band) if field == "warning" else _items(band)
     for field in _SECTIONS:
         if field not in found:
             notes.append(f"identity: section {field} not found")
@@ -183,21 +251,70 @@ def _sections(lines: list[list[Word]], notes: list[str]) -> dict[str, tuple[str,
 
 
 def _items(words: Sequence[Word]) -> tuple[str, ...]:
-    """Lines of a section as items: a new item starts at a number or bullet."""
+    """A section's words as items: numbered (numbers inline or in their own column) or not."""
+    lines = [line for line in lines_of(words) if _text(line).strip() not in {"", ":", "-"}]
+    if not lines:
+        return ()
+    numbers = [line[0] for line in lines if _ITEM.fullmatch(line[0].text + " ")]
+    text_left = min((line[0].x0 for line in lines if line[0] not in numbers), default=0.0)
+    own_column = numbers and all(n.x1 < text_left - 1 for n in numbers) and len(numbers) > 1
+    if own_column:
+        return _column_items(lines, numbers)
     items: list[str] = []
     numbered = False
-    for line in lines_of(words):
+    for line in lines:
         text = _text(line).strip()
-        if not text or text in {":", "-"}:
-            continue
         match = _ITEM.match(text)
         if match:
             numbered = True
             items.append(text[match.end():].strip())
         elif numbered and items:
-            items[-1] = (items[-1] + " " + text).strip()
+            items[-1] = _join([items[-1], text])
         else:
             items.append(text)
     if not numbered and len(items) > 1:
         return (" ".join(items),)
     return tuple(i for i in items if i and i != "-")
+
+
+def _warning(words: Sequence[Word]) -> tuple[str, ...]:
+    """Peringatan as printed: wrapped lines joined, a numbered line starting a new line."""
+    out: list[str] = []
+    for line in lines_of(words):
+        text = _text(line).strip()
+        if out and not _ITEM.match(text):
+            out[-1] += " " + text
+        else:
+            out.append(text)
+    return tuple(o for o in out if o and o != "-")
+
+
+def _column_items(lines: list[list[Word]], numbers: list[Word]) -> tuple[str, ...]:
+    """Numbers in their own column, often centred beside a multi-line item."""
+    texts = [[w for w in line if w not in numbers] for line in lines]
+    texts = [t for t in texts if t]
+    paragraphs: list[list[list[Word]]] = []
+    if all(any(abs(t[0].cy - n.cy) < 1.5 for t in texts) for n in numbers):
+        # each number sits on its item's first line
+        for line in texts:
+            if not paragraphs or any(abs(line[0].cy - n.cy) < 1.5 for n in numbers):
+                paragraphs.append([line])
+            else:
+                paragraphs[-1].append(line)
+    else:
+        # numbers centred beside their items: each line goes to the nearest number
+        groups: dict[int, list[list[Word]]] = {}
+        for line in texts:
+            nearest = min(range(len(numbers)), key=lambda i: abs(numbers[i].cy - line[0].cy))
+            groups.setdefault(nearest, []).append(line)
+        paragraphs = [groups[i] for i in sorted(groups)]
+    return tuple(_join([_text(line) for line in p]) for p in paragraphs)
+
+
+def _join(lines: Sequence[str]) -> str:
+    """Wrapped lines as one text; a word hyphenated at a line end is joined back."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        out = out + line if out.endswith("-") else (out + " " + line).strip()
+    return out

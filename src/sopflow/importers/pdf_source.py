@@ -195,7 +195,10 @@ def _words(page: Any) -> tuple[Word, ...]:
         builder = _WordBuilder(height)
         for index in range(min(count, len(text))):
             char = text[index]
-            if char.isspace() or char == "\ufffe":
+            if char in "\ufffe\x02":  # pdfium's mark for a hyphen at a line's end
+                builder.hyphen()
+                continue
+            if char.isspace():
                 builder.flush()
                 continue
             left, bottom, right, top = textpage.get_charbox(index)
@@ -240,6 +243,13 @@ class _WordBuilder:
             return abs(x0 - px0) > size * 0.6 or min(abs(y0 - py1), abs(py0 - y1)) > size * 0.5
         return abs((y0 + y1) - (py0 + py1)) / 2 > size * 0.6 or x0 - px1 > size * 0.5 \
             or x1 < px0 - size * 0.5
+
+    def hyphen(self) -> None:
+        """A hyphen that ends a line: keep it on the word, then end the word."""
+        if self._chars:
+            _, x0, y0, x1, y1 = self._chars[-1]
+            self._chars.append(("-", x1, y0, x1, y1))
+        self.flush()
 
     def flush(self) -> None:
         if self._chars:
