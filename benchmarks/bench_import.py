@@ -58,8 +58,10 @@ def _identity_score(truth: dict[str, Any], got: SOPDefinition) -> tuple[int, int
         truth["tanggal_pembuatan"] == (i.created.isoformat() if i.created else None),
         truth["tanggal_revisi"] == (i.revised.isoformat() if i.revised else None),
         truth["tanggal_efektif"] == (i.effective.isoformat() if i.effective else None),
-        signatory is not None and _norm(truth["disahkan_oleh"]).startswith(
-            _norm(signatory.position)) and bool(signatory.position),
+        signatory is not None and _norm(truth["disahkan_oleh"]).replace("nip.", "nip") == _norm(
+            "; ".join(p for p in (signatory.position, signatory.name,
+                                  f"NIP {signatory.nip}" if signatory.nip else None) if p))
+        .replace("nip.", "nip"),
         _norm(truth["nama"]) == _norm(i.name),
     ]
     for key, got_list in (("dasar_hukum", i.legal_basis), ("kualifikasi", i.qualifications),

@@ -86,16 +86,17 @@ def segments(ink: BoolImage, *, horizontal: bool, min_length: int, max_thick: in
 def long_runs(mask: BoolImage, length: int) -> BoolImage:
     """The pixels of ``mask`` in horizontal runs at least ``length`` long (a fast opening)."""
     height, width = mask.shape
-    padded = np.zeros((height, width + 2), dtype=np.int8)
-    padded[:, 1:-1] = mask
-    steps = np.diff(padded, axis=1)
-    start_r, start_c = np.nonzero(steps == 1)
-    _, end_c = np.nonzero(steps == -1)
-    keep = (end_c - start_c) >= length
-    marks = np.zeros((height, width + 1), dtype=np.int32)
-    np.add.at(marks, (start_r[keep], start_c[keep]), 1)
-    np.add.at(marks, (start_r[keep], end_c[keep]), -1)
-    return np.cumsum(marks, axis=1)[:, :width] > 0
+    padded = np.zeros((height, width + 1), dtype=np.int8)
+    padded[:, :width] = mask
+    flat = padded.ravel()
+    steps = np.diff(flat, prepend=np.int8(0))
+    starts = np.flatnonzero(steps == 1)
+    ends = np.flatnonzero(steps == -1)
+    keep = (ends - starts) >= length
+    out = np.zeros(height * (width + 1), dtype=bool)
+    for start, end in zip(starts[keep].tolist(), ends[keep].tolist(), strict=True):
+        out[start:end] = True
+    return out.reshape(height, width + 1)[:, :width]
 
 
 def _thin_parts(mask: BoolImage, horizontal: bool, top: int, left: int, min_length: int,

@@ -247,7 +247,7 @@ class _WordBuilder:
     def hyphen(self) -> None:
         """A hyphen that ends a line: keep it on the word, then end the word."""
         if self._chars:
-            _, x0, y0, x1, y1 = self._chars[-1]
+            _, _, y0, x1, y1 = self._chars[-1]
             self._chars.append(("-", x1, y0, x1, y1))
         self.flush()
 
