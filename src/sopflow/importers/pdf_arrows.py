@@ -246,7 +246,8 @@ def _collinear_beyond(s: Segment, other: Segment, end: int) -> bool:
 def _has_head(residual: BoolImage, s: Segment, end: int) -> bool:
     """Ink beside the line near its end that is no straight stroke: an arrowhead."""
     depth = min(round(6 * SCALE), s.length // 2)
-    side, band = round(4 * SCALE), s.thick // 2 + 1
+    # the straight band is already out of the residual; a head can make the line look thick
+    side, band = round(4 * SCALE), max(s.thick // 2 - 1, 1)
     tip = s.a if end == 0 else s.b
     lo, hi = (tip - 2, tip + depth) if end == 0 else (tip - depth, tip + 2)
     c = round(s.pos)
@@ -259,7 +260,8 @@ def _has_head(residual: BoolImage, s: Segment, end: int) -> bool:
         rows_b = residual[max(lo, 0):min(hi, height), c + band + 1:c + band + 1 + side]
     if s.length < 10 * SCALE:
         return False  # too short to tell a head from the other end's
-    return int(rows_a.sum()) >= 2 and int(rows_b.sum()) >= 2
+    left, right = int(rows_a.sum()), int(rows_b.sum())
+    return left >= 1 and right >= 1 and left + right >= 3
 
 
 def _nearest(symbols: Sequence[Symbol], point: tuple[float, float], limit: float) -> int | None:
