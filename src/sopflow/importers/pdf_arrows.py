@@ -118,7 +118,39 @@ def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
                                   plain)
         arrows.extend(found)
         stubs.extend(edge)
+    arrows.extend(_direct_links(plain, symbols, arrows, page.number))
     return _attach_labels(arrows, labels), stubs
+
+
+def _direct_links(ink: BoolImage, symbols: Sequence[Symbol], arrows: Sequence[Arrow],
+                  page: int) -> list[Arrow]:
+    """Short vertical arrows between stacked symbols that vanish with the masks around them.
+
+    A line of a few points from a symbol across a row rule to the symbol below leaves no
+    stroke once symbols and rules are masked; read it straight from the ink between them.
+    """
+    joined = {(a.source, a.target) for a in arrows} | {(a.target, a.source) for a in arrows}
+    found: list[Arrow] = []
+    for i, upper in enumerate(symbols):
+        for j, lower in enumerate(symbols):
+            if i == j or (i, j) in joined or upper.lane != lower.lane or upper.lane < 0:
+                continue
+            gap = lower.y0 - upper.y1
+            if not 0 < gap < 16 or lower.x1 < upper.cx - 1 or lower.x0 > upper.cx + 1:
+                continue
+            x = round(upper.cx * SCALE)
+            lo, hi = round(upper.y1 * SCALE) + 1, round(lower.y0 * SCALE)
+            column = ink[lo:hi, max(x - 1, 0):x + 2].any(axis=1)
+            if hi - lo < 2 or not column.all():
+                continue
+            line = Segment(horizontal=False, pos=float(x), a=lo, b=hi - 1, thick=1)
+            side = _head_side(ink, line, (lo, hi))
+            source, target = (j, i) if side == 0 else (i, j)
+            found.append(Arrow(page=page, source=source, target=target, label=None,
+                               direction_read=side is not None, reached=False,
+                               path=((upper.cx, upper.y1), (upper.cx, lower.y0))))
+            joined |= {(i, j), (j, i)}
+    return found
 
 
 def _faint(page: PageData) -> BoolImage:
