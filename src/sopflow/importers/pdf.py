@@ -75,8 +75,8 @@ def _read_pages(source: PdfSource, notices: list[Notice]) -> list[PageRead]:
             if number > 1:  # page 1 is usually the identity page alone
                 notices.append(Notice(number, _why_empty(page.words, page.image_area)))
             continue
-        rules, rules_h = rule_mask(page, table)
-        symbols = find_symbols(page, table, rules, rules_h)
+        rules, rules_h, exact = rule_mask(page, table)
+        symbols = find_symbols(page, table, rules, rules_h, exact)
         arrows, stubs = find_arrows(page, table, rules, symbols)
         if not symbols:
             notices.append(Notice(number, "a table was found but no symbol in its lanes "

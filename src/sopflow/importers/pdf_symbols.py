@@ -58,20 +58,23 @@ class Symbol:
         return float(np.hypot(dx, dy))
 
 
-def rule_mask(page: PageData, table: PageTable) -> tuple[BoolImage, BoolImage]:
-    """The pixels of the table's rules, all and horizontal only (to ignore as symbols)."""
-    mask = np.zeros_like(page.ink)
-    height, width = mask.shape
-    for seg in table.rules_h:
-        half = seg.thick // 2 + 2
-        y = round(seg.pos)
-        mask[max(y - half, 0):min(y + half + 1, height), max(seg.a - 1, 0):seg.b + 2] = True
-    horizontal = mask & page.ink
-    for seg in table.rules_v:
-        half = seg.thick // 2 + 2
-        x = round(seg.pos)
-        mask[max(seg.a - 1, 0):seg.b + 2, max(x - half, 0):min(x + half + 1, width)] = True
-    return mask & page.ink, horizontal
+def rule_mask(page: PageData, table: PageTable) -> tuple[BoolImage, BoolImage, BoolImage]:
+    """The table's rules: widened (to ignore), widened horizontal ones, and exact."""
+    wide = np.zeros_like(page.ink)
+    exact = np.zeros_like(page.ink)
+    height, width = wide.shape
+    horizontal = wide
+    for group in (table.rules_h, table.rules_v):
+        for seg in group:
+            c = round(seg.pos)
+            for mask, half in ((wide, seg.thick // 2 + 2), (exact, (seg.thick + 1) // 2)):
+                across = slice(max(c - half, 0), min(c + half + 1, height if seg.horizontal
+                                                      else width))
+                along = slice(max(seg.a - 1, 0), seg.b + 2)
+                mask[(across, along) if seg.horizontal else (along, across)] = True
+        if group is table.rules_h:
+            horizontal = wide & page.ink
+    return wide & page.ink, horizontal, exact & page.ink
 
 
 def _cells(table: PageTable) -> tuple[list[float], list[float]]:
@@ -103,8 +106,8 @@ def _inside_one_cell(box: tuple[slice, slice], ys: list[float], xs: list[float])
             and x1 < right - margin)
 
 
-def find_symbols(page: PageData, table: PageTable, rules: BoolImage,
-                 rules_h: BoolImage) -> list[Symbol]:
+def find_symbols(page: PageData, table: PageTable, rules: BoolImage, rules_h: BoolImage,
+                 exact: BoolImage) -> list[Symbol]:
     """The symbols of ``page`` inside the lane columns of ``table``."""
     from scipy import ndimage
 
@@ -116,26 +119,49 @@ def find_symbols(page: PageData, table: PageTable, rules: BoolImage,
     crop = (slice(top, bottom), slice(left, right))
     ys = [y - top for y in ys]
     xs = [x - left for x in xs]
-    gray, rules, rules_h = page.gray[crop], rules[crop], rules_h[crop]
+    gray, rules, exact = page.gray[crop], rules[crop], exact[crop]
     ink = page.ink[crop] & ~rules
     # faint anti-aliased outlines leave gaps: the walls of holes are darker than 230, widened
     holes, _ = ndimage.label(~grow(gray < 230, 1))
-    # a hole that reaches both a row rule and a column rule is a cell's background (or part
-    # of it, cut by arrows); a symbol's inside touches at most the rule it is drawn against
-    touch_h = np.unique(holes[grow(rules_h, 3)])
-    touch_v = np.unique(holes[grow(rules & ~rules_h, 3)])
-    cell_parts = np.intersect1d(touch_h, touch_v)
+    # A hole inside one cell is a symbol's inside, unless the rules bound it: then it is
+    # a part of the cell's background that arrows cut off. A symbol drawn against a rule
+    # also touches it, so the lenient reading (any hole not bounded by a row AND a column
+    # rule) is tried first, and the strict one (no hole touching a rule) only where the
+    # lenient one gives a blob of no known shape (a symbol merged with a closed-off area).
     boxes = ndimage.find_objects(holes)
-    outside = [i for i in range(1, len(boxes) + 1) if i not in cell_parts and boxes[i - 1]
-               is not None and not _inside_one_cell(boxes[i - 1], ys, xs)]
-    keep = np.ones(len(boxes) + 1, dtype=bool)
-    keep[0] = False
-    keep[cell_parts] = False
-    keep[outside] = False
-    solid = ink | grow(keep[holes], 2)
+    sizes = np.bincount(holes.ravel())
+    touch_h = set(np.unique(holes[grow(rules_h[crop], 3)]).tolist())
+    touch_v = set(np.unique(holes[grow(rules & ~rules_h[crop], 3)]).tolist())
+    touch_exact = set(np.unique(holes[grow(exact, 2)]).tolist())
+    lenient = np.zeros(len(boxes) + 1, dtype=bool)
+    for i, box in enumerate(boxes, start=1):
+        if box is None or (i in touch_h and i in touch_v) or not _inside_one_cell(box, ys, xs):
+            continue
+        area = (box[0].stop - box[0].start) * (box[1].stop - box[1].start)
+        lenient[i] = sizes[i] / max(area, 1) >= 0.42  # a diamond's inside is about half its box
+    strict = lenient.copy()
+    strict[list(touch_exact)] = False
+    found: list[Symbol] = []
+    for box, _shape, kind in _blobs(ink | grow(lenient[holes], 2)):
+        if kind is None:
+            retry = (ink | grow(strict[holes], 2))[box]
+            found.extend(_place_blob(table, left + box[1].start, top + box[0].start, sub, k)
+                         for sub, _, k in _blobs(retry) if k is not None)
+            continue
+        found.append(_place_blob(table, left, top, box, kind))
+    return found
+
+
+_Box = tuple[slice, slice]
+
+
+def _blobs(solid: BoolImage) -> list[tuple[_Box, BoolImage, str | None]]:
+    """Solid blobs of symbol size after a square opening, with their kind (None: unknown)."""
+    from scipy import ndimage
+
     k = max(round(3.5 * SCALE), 3)
     labels, _ = ndimage.label(_open_square(solid, k))
-    found: list[Symbol] = []
+    out: list[tuple[_Box, BoolImage, str | None]] = []
     for index, box in enumerate(ndimage.find_objects(labels), start=1):
         if box is None:
             continue
@@ -143,13 +169,14 @@ def find_symbols(page: PageData, table: PageTable, rules: BoolImage,
         height, width = shape.shape
         if width < 7 * SCALE or height < 5 * SCALE:
             continue
-        kind = _kind(shape)
-        if kind is None:
-            continue
-        rows, cols = box
-        found.append(_place(table, kind, (cols.start + left) / SCALE, (rows.start + top) / SCALE,
-                            (cols.stop + left) / SCALE, (rows.stop + top) / SCALE))
-    return found
+        out.append((box, shape, _kind(shape)))
+    return out
+
+
+def _place_blob(table: PageTable, left: int, top: int, box: _Box, kind: str) -> Symbol:
+    rows, cols = box
+    return _place(table, kind, (cols.start + left) / SCALE, (rows.start + top) / SCALE,
+                  (cols.stop + left) / SCALE, (rows.stop + top) / SCALE)
 
 
 def grow(mask: BoolImage, radius: int) -> BoolImage:
