@@ -95,7 +95,11 @@ def _target(pages: Sequence[PageRead], p: int, page: PageRead, symbol: int | Non
 def _mark(pages: Sequence[PageRead], p: int, page: PageRead, arrow: Arrow,
           start: tuple[int, int] | None) -> list[ArrowMark]:
     kinds = page.symbols
-    if arrow.target is not None and kinds[arrow.target].kind == CONNECTOR:
+    if (not arrow.direction_read and start == (p, arrow.source) and arrow.target is not None
+            and kinds[arrow.target].row != kinds[start[1]].row):
+        # no head seen on a line between the start capsule and a later row: the start's own
+        # arrow goes to its row's first symbol, so this one comes back (a loop to the start)
+        arrow = attrs.evolve(arrow, source=arrow.target, target=arrow.source)
         return []  # handled as a page-break pair
     if arrow.source is not None and kinds[arrow.source].kind == CONNECTOR:
         return []

@@ -87,7 +87,7 @@ def _stroke_ink(page: PageData, table: PageTable, rules: BoolImage,
     area[top:bottom, left:right] = True
     for s in symbols:
         # the blob of a symbol is a little smaller than its outline (rounded ends, tips)
-        grow = round((2.5 if s.kind in (DECISION, CAPSULE) else 1.0) * SCALE)
+        grow = round({DECISION: 2.5, CAPSULE: 1.5}.get(s.kind, 1.0) * SCALE)
         area[max(round(s.y0 * SCALE) - grow, 0):round(s.y1 * SCALE) + grow + 1,
              max(round(s.x0 * SCALE) - grow, 0):round(s.x1 * SCALE) + grow + 1] = False
     return ink & area, (left, top, min(right, ink.shape[1]), min(bottom, ink.shape[0]))
@@ -182,7 +182,7 @@ def _arrowhead_bars(segs: list[Segment]) -> tuple[list[Segment], set[tuple[int, 
         for line in segs:
             if line.horizontal == bar.horizontal or line.length < bar.length:
                 continue
-            if abs(middle - line.pos) > 2.5 or not line.crosses(bar.pos, 2):
+            if abs(middle - line.pos) > 2.5 or not line.crosses(bar.pos, 3 * SCALE):
                 continue
             # the bar marks the nearer end; on a line hardly longer than a head the bar
             # cannot tell the ends apart (the direction is then taken from the layout)
