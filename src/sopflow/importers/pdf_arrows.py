@@ -337,6 +337,13 @@ def _net_arrows(page: PageData, table: PageTable, net: Sequence[int], segs: Sequ
             if t.symbol is not None and not t.head:
                 t.head = _head_in_gap(plain, segs[t.segment], t, symbols[t.symbol])
     _prefer_bars(terminals, capped)
+    if len(terminals) == 2 and not any(t.head for t in terminals) and all(
+            t.symbol is not None for t in terminals):
+        # a head squeezed between the line's end and its symbol was masked with the symbol
+        gaps = [_head_in_gap(plain, segs[t.segment], t, symbols[t.symbol])  # type: ignore[index]
+                for t in terminals]
+        if gaps[0] != gaps[1]:
+            terminals[gaps.index(True)].head = True
     if len(net) == 1 and len(terminals) == 2 and not any(t.head for t in terminals):
         side = _head_side(plain, segs[net[0]], _span(segs[net[0]], terminals, symbols))
         if side is not None:

@@ -142,8 +142,8 @@ def find_symbols(page: PageData, table: PageTable, rules: BoolImage, rules_h: Bo
     strict = lenient.copy()
     strict[list(touch_exact)] = False
     found: list[Symbol] = []
-    for box, _shape, kind in _blobs(ink | grow(lenient[holes], 2)):
-        if kind is None:
+    for box, shape, kind in _blobs(ink | grow(lenient[holes], 2)):
+        if kind is None or _merged(ink[box], shape):
             retry = (ink | grow(strict[holes], 2))[box]
             found.extend(_place_blob(table, left + box[1].start, top + box[0].start, sub, k)
                          for sub, _, k in _blobs(retry) if k is not None)
@@ -171,6 +171,21 @@ def _blobs(solid: BoolImage) -> list[tuple[_Box, BoolImage, str | None]]:
             continue
         out.append((box, shape, _kind(shape)))
     return out
+
+
+def _merged(ink: BoolImage, shape: BoolImage) -> bool:
+    """A blob with other outlines inside it: symbols joined by an area closed off by arrows.
+
+    An outlined symbol's inside is empty (text is gone from the raster), a filled one's is
+    solid; lines inside a blob mean it is several symbols and lines taken as one.
+    """
+    from scipy import ndimage
+
+    inner = ndimage.binary_erosion(shape, iterations=round(3 * SCALE))
+    if inner.sum() < 20:
+        return False
+    share = float((ink & inner).sum()) / float(inner.sum())
+    return 0.04 < share < 0.6
 
 
 def _place_blob(table: PageTable, left: int, top: int, box: _Box, kind: str) -> Symbol:
