@@ -73,7 +73,8 @@ def _read_pages(source: PdfSource, notices: list[Notice]) -> list[PageRead]:
         table = read_table(page, previous)
         if table is None or not table.rows or not table.lanes:
             if number > 1:  # page 1 is usually the identity page alone
-                notices.append(Notice(number, _why_empty(page.words, page.image_area)))
+                notices.append(Notice(number, _why_empty(page.words, page.image_area,
+                                                     float(page.ink.mean()))))
             continue
         rules, rules_h, exact = rule_mask(page, table)
         symbols = find_symbols(page, table, rules, rules_h, exact)
@@ -88,11 +89,14 @@ def _read_pages(source: PdfSource, notices: list[Notice]) -> list[PageRead]:
     return pages
 
 
-def _why_empty(words: object, image_area: float) -> str:
+def _why_empty(words: object, image_area: float, ink: float) -> str:
     count = len(words) if isinstance(words, tuple) else 0
     if image_area > 0.25:
         return ("the table is one picture (no text layer to read; OCR is not supported): "
                 "nothing imported from this page")
+    if count < 40 and ink > 0.01:
+        return ("the page is drawn without a text layer (text as curves or pictures; OCR is "
+                "not supported): nothing imported from this page")
     if count < 40:
         return "the page is empty apart from the signature footer: nothing to import"
     return "no flowchart table found on this page"

@@ -76,8 +76,10 @@ def segments(ink: BoolImage, *, horizontal: bool, min_length: int, max_thick: in
             across = (cols.start + cols.stop - 1) / 2
         if thick > max_thick:
             # a thick block (a filled symbol) or a rule merged with one: keep thin rows only
-            found.extend(_thin_parts(labels[box] == index, horizontal, rows.start, cols.start,
+            block = labels[box] == index
+            found.extend(_thin_parts(block, horizontal, rows.start, cols.start,
                                      min_length, max_thick))
+            found.extend(_block_edges(block, horizontal, rows, cols))
             continue
         found.append(Segment(horizontal=horizontal, pos=across, a=a, b=b, thick=thick))
     return found
@@ -99,26 +101,42 @@ def long_runs(mask: BoolImage, length: int) -> BoolImage:
     return out.reshape(height, width + 1)[:, :width]
 
 
+def _block_edges(block: BoolImage, horizontal: bool, rows: slice,
+                 cols: slice) -> list[Segment]:
+    """The two long edges of a filled band (a shaded table header): they act as rules."""
+    edges: list[Segment] = []
+    if horizontal:
+        for index, pos in ((0, rows.start), (-1, rows.stop - 1)):
+            if block[index].mean() >= 0.9:
+                edges.append(Segment(horizontal=True, pos=float(pos), a=cols.start,
+                                     b=cols.stop - 1, thick=1))
+    else:
+        for index, pos in ((0, cols.start), (-1, cols.stop - 1)):
+            if block[:, index].mean() >= 0.9:
+                edges.append(Segment(horizontal=False, pos=float(pos), a=rows.start,
+                                     b=rows.stop - 1, thick=1))
+    return edges
+
+
 def _thin_parts(mask: BoolImage, horizontal: bool, top: int, left: int, min_length: int,
                 max_thick: int) -> list[Segment]:
-    """Rules that run into a filled block: keep the parts of the component that are thin."""
+    """Strokes that run into a filled block: the parts of the component that are thin."""
     from scipy import ndimage
 
     if not horizontal:
         mask = mask.T
         top, left = left, top
-    depth = mask.sum(axis=0)  # ink across the line, per position along it
-    thin = (depth > 0) & (depth <= max_thick)
-    labels, _ = ndimage.label(thin)
+    thick = long_runs(mask.T, max_thick + 1).T  # pixels in a run across the line too long
+    labels, _ = ndimage.label(mask & ~thick)
     parts: list[Segment] = []
     for box in ndimage.find_objects(labels):
         if box is None:
             continue
-        (span,) = box
-        if span.stop - span.start < min_length:
+        rows, cols = box
+        if cols.stop - cols.start < min_length or rows.stop - rows.start > max_thick:
             continue
-        rows = np.nonzero(mask[:, span].any(axis=1))[0]
-        pos = float(rows.mean()) + top
-        parts.append(Segment(horizontal=horizontal, pos=pos, a=span.start + left,
-                             b=span.stop - 1 + left, thick=int(depth[span].max())))
+        pos = (rows.start + rows.stop - 1) / 2 + top
+        a, b = cols.start + left, cols.stop - 1 + left
+        parts.append(Segment(horizontal=horizontal, pos=pos, a=a, b=b,
+                             thick=rows.stop - rows.start))
     return parts

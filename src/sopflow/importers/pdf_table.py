@@ -158,6 +158,12 @@ def read_table(page: PageData, previous: PageTable | None) -> PageTable | None:
     header = _find_header(words, hsegs, left, top, bottom)
     if header is not None:
         header_bottom, activity = header
+        # the identity grid may share the page: the table is what lies around its header
+        table_h = [s for s in long_h if s.pos >= activity.y0 * SCALE - page.px(60)
+                   and s.covers(activity.x0 * SCALE, activity.x1 * SCALE)]
+        if table_h:
+            left, right = min(s.a for s in table_h), max(s.b for s in table_h)
+            top = min(s.pos for s in table_h)
         columns = _columns(page, words, vsegs, left, right, top, header_bottom, activity)
         body_top = header_bottom
     elif previous is not None:
@@ -189,6 +195,8 @@ def _find_header(words: Sequence[Word], hsegs: Sequence[Segment], left: int, top
     for word in words:
         if _role_of([word]) != ACTIVITY:
             continue
+        if any(abs(w.cy - word.cy) < 2 and 0 <= word.x0 - w.x1 < 5 for w in words):
+            continue  # a word inside a sentence, not a header cell
         near = [w for w in words if abs(w.cy - word.cy) < 45]
         keys = {_role_of([w]) for w in near} | {_norm(w.text) for w in near}
         score = len({TIME, OUTPUT, INPUTS, "pelaksana", "mutu"} & keys)
@@ -199,7 +207,7 @@ def _find_header(words: Sequence[Word], hsegs: Sequence[Segment], left: int, top
     word = best[1]
     # the Kegiatan cell spans the whole header height: the first rule under it ends the header
     rules = sorted(s.pos for s in hsegs
-                   if s.covers(left + 3, word.x1 * SCALE - 3) and s.pos > word.y1 * SCALE)
+                   if s.covers(word.x0 * SCALE, word.x1 * SCALE) and s.pos > word.y1 * SCALE)
     if not rules:
         return None
     bottom_rule = rules[0]
@@ -218,6 +226,10 @@ def _columns(page: PageData, words: Sequence[Word], vsegs: Sequence[Segment], le
              right: int, top: float, header_bottom: float, activity: Word) -> tuple[Column, ...]:
     probe = header_bottom - page.px(3)
     xs = [s.pos for s in vsegs if s.crosses(probe, 1) and left - 4 <= s.pos <= right + 4]
+    # a shaded header hides its rules: take the rules leaving the header downwards too
+    below = header_bottom + page.px(2)
+    xs += [s.pos for s in vsegs if s.crosses(below, page.px(3)) and s.b - below > page.px(10)
+           and left - 4 <= s.pos <= right + 4]
     # the number/Kegiatan split may exist only in the body (one header cell over both)
     xs += [s.pos for s in vsegs if s.a <= header_bottom + page.px(3)
            and s.length > page.px(14) and s.pos < activity.cx * SCALE]
