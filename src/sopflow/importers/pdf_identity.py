@@ -223,31 +223,36 @@ def _sections(words: Sequence[Word], grid: _Grid,
                     end = k + max(len(n.split()) for n in names if head.startswith(n))
                     heads[field] = line[k:end]
     found: dict[str, tuple[str, ...]] = {}
-    width = grid.box[2] - grid.box[0]
-    for field, head in heads.items():
-        first = head[0]
-        x0, x1 = grid.cell(first.cx, first.cy)[0], grid.box[2]
-        for other in heads.values():  # a heading beside this one bounds its column
-            if other is not head and abs(other[0].cy - first.cy) < 10:
-                if other[0].x0 < first.x0:
-                    x0 = max(x0, first.x0 - 6)
-                else:
-                    x1 = min(x1, other[0].x0 - 2)
-        top = max(w.y1 for w in head)
-        below = [h[0][0].y0 for f, h in ((f, [hh]) for f, hh in heads.items()) if f != field
-                 and h[0][0].y0 > top and x0 - 2 <= h[0][0].cx <= x1 + 2]
-        rules = [y for y, a, b in grid.hsegs if y > top + 12 and b - a > width * 0.8
-                 and a <= x0 + 2 and b >= x1 - 2]
-        bottom = min([*below, *rules, grid.box[3]])
-        line_words = [w for w in words if abs(w.cy - first.cy) < 2 and w.x0 >= first.x0]
-        band = [w for w in _inside(words, (x0, top - 1, x1, bottom))
-                if w not in head and not (w in line_words and w.text.strip(":") == "")]
-        band = [w for w in band if not (abs(w.cy - first.cy) < 2 and w.text == ":")]
+    for field, heading in heads.items():
+        band = _section_band(words, grid, heads, heading)
         found[field] = _warning(band) if field == "warning" else _items(band)
     for field in _SECTIONS:
         if field not in found:
             notes.append(f"identity: section {field} not found")
     return found
+
+
+def _section_band(words: Sequence[Word], grid: _Grid, heads: dict[str, list[Word]],
+                  heading: list[Word]) -> list[Word]:
+    """The words of one section: its column band, from its heading down to the next heading
+    in that band or the next rule across the page (whichever comes first)."""
+    first = heading[0]
+    x0, x1 = grid.cell(first.cx, first.cy)[0], grid.box[2]
+    for other in heads.values():  # a heading beside this one bounds its column
+        if other is not heading and abs(other[0].cy - first.cy) < 10:
+            if other[0].x0 < first.x0:
+                x0 = max(x0, first.x0 - 6)
+            else:
+                x1 = min(x1, other[0].x0 - 2)
+    top = max(w.y1 for w in heading)
+    width = grid.box[2] - grid.box[0]
+    below = [h[0].y0 for h in heads.values() if h is not heading and h[0].y0 > top
+             and x0 - 2 <= h[0].cx <= x1 + 2]
+    rules = [y for y, a, b in grid.hsegs if y > top + 12 and b - a > width * 0.8
+             and a <= x0 + 2 and b >= x1 - 2]
+    bottom = min([*below, *rules, grid.box[3]])
+    return [w for w in _inside(words, (x0, top - 1, x1, bottom)) if w not in heading
+            and not (abs(w.cy - first.cy) < 2 and not w.text.strip(": "))]
 
 
 def _items(words: Sequence[Word]) -> tuple[str, ...]:
