@@ -54,35 +54,74 @@ def segments(ink: BoolImage, *, horizontal: bool, min_length: int, max_thick: in
 
     ``bridge`` > 0 closes gaps up to that many pixels along the line first (dashes).
     """
-    from scipy import ndimage
-
     image = ink if horizontal else ink.T
     if bridge > 0:
         image = image | ~long_runs(~image, bridge + 1)
-    opened = long_runs(image, min_length)
-    if not horizontal:
-        opened = opened.T
-    labels, _count = ndimage.label(opened)
     found: list[Segment] = []
-    for index, box in enumerate(ndimage.find_objects(labels), start=1):
-        if box is None:
+    for rows, starts, ends in _run_groups(image, min_length):
+        top, bottom = int(rows.min()), int(rows.max()) + 1
+        left, right = int(starts.min()), int(ends.max())
+        if bottom - top > max_thick:
+            # a thick block (a filled symbol or shaded band), or strokes that run into one
+            block = np.zeros((bottom - top, right - left), dtype=bool)
+            for r, s0, s1 in zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True):
+                block[r - top, s0 - left:s1 - left] = True
+            span_r, span_c = slice(top, bottom), slice(left, right)
+            if horizontal:
+                found.extend(_thin_parts(block, True, top, left, min_length, max_thick))
+                found.extend(_block_edges(block, True, span_r, span_c))
+            else:
+                found.extend(_thin_parts(block.T, False, left, top, min_length, max_thick))
+                found.extend(_block_edges(block.T, False, span_c, span_r))
             continue
-        rows, cols = box
-        if horizontal:
-            thick, a, b = rows.stop - rows.start, cols.start, cols.stop - 1
-            across = (rows.start + rows.stop - 1) / 2
-        else:
-            thick, a, b = cols.stop - cols.start, rows.start, rows.stop - 1
-            across = (cols.start + cols.stop - 1) / 2
-        if thick > max_thick:
-            # a thick block (a filled symbol) or a rule merged with one: keep thin rows only
-            block = labels[box] == index
-            found.extend(_thin_parts(block, horizontal, rows.start, cols.start,
-                                     min_length, max_thick))
-            found.extend(_block_edges(block, horizontal, rows, cols))
-            continue
-        found.append(Segment(horizontal=horizontal, pos=across, a=a, b=b, thick=thick))
+        found.append(Segment(horizontal=horizontal, pos=(top + bottom - 1) / 2, a=left,
+                             b=right - 1, thick=bottom - top))
     return found
+
+
+_Runs = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
+
+
+def _run_groups(image: BoolImage, length: int) -> list[_Runs]:
+    """Horizontal runs at least ``length`` long, grouped where runs of adjacent rows overlap.
+
+    The same components a labelling of the opened image gives, without labelling the page.
+    """
+    height, width = image.shape
+    padded = np.zeros((height, width + 1), dtype=np.int8)
+    padded[:, :width] = image
+    steps = np.diff(padded.ravel(), prepend=np.int8(0))
+    starts = np.flatnonzero(steps == 1)
+    ends = np.flatnonzero(steps == -1)
+    keep = (ends - starts) >= length
+    rows = starts[keep] // (width + 1)
+    a = starts[keep] % (width + 1)
+    b = a + (ends[keep] - starts[keep])
+    count = len(rows)
+    parent = list(range(count))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    row_list, a_list, b_list = rows.tolist(), a.tolist(), b.tolist()
+    previous: list[int] = []
+    current: list[int] = []
+    current_row = -2
+    for i in range(count):
+        if row_list[i] != current_row:
+            previous = current if row_list[i] == current_row + 1 else []
+            current, current_row = [], row_list[i]
+        for j in previous:
+            if a_list[j] < b_list[i] and a_list[i] < b_list[j]:
+                parent[find(i)] = find(j)
+        current.append(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(count):
+        groups.setdefault(find(i), []).append(i)
+    return [(rows[idx], a[idx], b[idx]) for idx in map(np.array, groups.values())]
 
 
 def long_runs(mask: BoolImage, length: int) -> BoolImage:
