@@ -131,14 +131,62 @@ def main() -> None:
           f"{totals['rows']:>3.0f}/{totals['rows_n']:<2.0f} {totals['texts']:>6.0f} "
           f"{totals['lanes']:>6.0f} {'':>4} {totals['tp'] / totals['found']:>7.2f} "
           f"{totals['tp'] / totals['true']:>7.2f} {totals['lab']:>3.0f}/{totals['lab_n']:<3.0f}")
-    times: list[float] = []
-    for _ in range(3):
+    _timing(corpus)
+
+
+def _floor(path: Path) -> None:
+    """What any raster-and-text reader pays: open, every page's characters and raster."""
+    import pypdfium2 as pdfium
+
+    from sopflow.importers.pdf_source import SCALE
+
+    doc = pdfium.PdfDocument(str(path))
+    for index in range(len(doc)):
+        page = doc[index]
+        textpage = page.get_textpage()
+        for char in range(textpage.count_chars()):
+            textpage.get_charbox(char)
+        page.render(scale=SCALE, grayscale=True).to_numpy()
+    doc.close()
+
+
+def _peer(path: Path) -> None:
+    """A vector reader's parse with pdfplumber: words and every line, rect and curve."""
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_words()
+            _ = (page.lines, page.rects, page.curves)
+
+
+def _timing(corpus: Path, rounds: int = 3) -> None:
+    """Interleaved rounds: import, the raster+text floor and the pdfplumber peer, per PDF."""
+    runs: dict[str, list[float]] = {"import": [], "floor": [], "peer": []}
+    ratios: dict[str, list[float]] = {"floor": [], "peer": []}
+    try:
+        import pdfplumber  # noqa: F401
+    except ImportError:
+        del runs["peer"], ratios["peer"]
+    for _ in range(rounds):
         for name in FACTORIES:
-            start = time.perf_counter()
-            import_pdf(corpus / f"{name}.pdf")
-            times.append(time.perf_counter() - start)
-    print(f"seconds per PDF: median {statistics.median(times):.3f}, "
-          f"min {min(times):.3f}, max {max(times):.3f} ({len(times)} imports)")
+            pdf = corpus / f"{name}.pdf"
+            took: dict[str, float] = {}
+            for label, work in (("import", import_pdf), ("floor", _floor), ("peer", _peer)):
+                if label not in runs:
+                    continue
+                start = time.perf_counter()
+                work(pdf)
+                took[label] = time.perf_counter() - start
+                runs[label].append(took[label])
+            for label in ratios:
+                ratios[label].append(took["import"] / took[label])
+    for label, values in runs.items():
+        print(f"{label:7} seconds per PDF: median {statistics.median(values):.3f} "
+              f"(min {min(values):.3f}, max {max(values):.3f}, {len(values)} runs)")
+    for label, values in ratios.items():
+        print(f"import / {label}: median ratio {statistics.median(values):.2f} "
+              f"(min {min(values):.2f}, max {max(values):.2f})")
 
 
 if __name__ == "__main__":
