@@ -143,7 +143,7 @@ def find_symbols(page: PageData, table: PageTable, rules: BoolImage, rules_h: Bo
     strict[list(touch_exact)] = False
     found: list[Symbol] = []
     for box, shape, kind in _blobs(ink | grow(lenient[holes], 2)):
-        if kind is None or _merged(ink[box], shape):
+        if kind is None or _merged(ink[box], shape) or not _fits(box, ys):
             retry = (ink | grow(strict[holes], 2))[box]
             found.extend(_place_blob(table, left + box[1].start, top + box[0].start, sub, k)
                          for sub, _, k in _blobs(retry) if k is not None)
@@ -169,8 +169,22 @@ def _blobs(solid: BoolImage) -> list[tuple[_Box, BoolImage, str | None]]:
         height, width = shape.shape
         if width < 7 * SCALE or height < 5 * SCALE:
             continue
-        out.append((box, shape, _kind(shape)))
+        kind = _kind(shape)
+        if kind == PROCESS and (height < 7 * SCALE or width < 12 * SCALE):
+            kind = None  # a sliver closed off between arrows and a rule
+        out.append((box, shape, kind))
     return out
+
+
+def _fits(box: _Box, ys: list[float]) -> bool:
+    """Whether a blob fits in one row (joint rows aside, a symbol never spans two)."""
+    rows = box[0]
+    cy = (rows.start + rows.stop) / 2
+    top = max((y for y in ys if y <= cy), default=None)
+    bottom = min((y for y in ys if y > cy), default=None)
+    if top is None or bottom is None:
+        return False
+    return bool(rows.start >= top - 3 * SCALE and rows.stop <= bottom + 3 * SCALE)
 
 
 def _merged(ink: BoolImage, shape: BoolImage) -> bool:
