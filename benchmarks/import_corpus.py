@@ -46,6 +46,7 @@ def main() -> None:
     seconds: list[float] = []
     rows = arrows = 0
     marks: Counter[str] = Counter()
+    errors: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as tmp:
         for index, path in enumerate(files):
             counts["pdfs"] += 1
@@ -66,6 +67,7 @@ def main() -> None:
             procedure = compile_definition(result.definition, strict=False)
             if procedure.report.ok:
                 counts["validate"] += 1
+            errors.update({f"{f.code} {f.rule}" for f in procedure.report.errors})
             if args.render:
                 from sopflow.render import render_document
 
@@ -87,6 +89,9 @@ def main() -> None:
         print(f"re-rendered pages equal to the original: {same} of {len(pages)}; "
               f"mean re-rendered {statistics.mean(a for a, _ in pages):.2f} vs original "
               f"{statistics.mean(b for _, b in pages):.2f}")
+    print("drafts with each validation error (code, rule):")
+    for code, count in errors.most_common(8):
+        print(f"  {count:4}  {code}")
     print("failure kinds:")
     for kind, count in failures.most_common():
         print(f"  {count:4}  {kind}")
