@@ -112,13 +112,20 @@ def _inside(words: Sequence[Word], box: tuple[float, float, float, float]) -> li
     return [w for w in words if x0 <= w.cx <= x1 and y0 <= w.cy <= y1]
 
 
-def _find(lines: list[list[Word]], names: tuple[str, ...]) -> tuple[int, int] | None:
-    """(line index, index of the first word after the label) of the first line starting so."""
+def _find(lines: list[list[Word]],
+          names: tuple[str, ...]) -> tuple[int, int, int] | None:
+    """(line, first word, word after) of the first label among ``names`` that starts a cell.
+
+    The longest form wins ("Disahkan oleh" before "Disahkan"); a label starts its line or
+    follows a gap (another cell's text may share the line).
+    """
     for i, line in enumerate(lines):
-        for k in reversed(range(min(len(line), 4))):
-            head = _key(_text(line[: k + 1]))
-            if any(head == n for n in names):
-                return i, k + 1
+        for j in range(len(line)):
+            if j > 0 and line[j].x0 - line[j - 1].x1 < 8:
+                continue
+            for k in reversed(range(j, min(len(line), j + 4))):
+                if _key(_text(line[j: k + 1])) in names:
+                    return i, j, k + 1
     return None
 
 
@@ -142,14 +149,16 @@ def read_identity(page: PageData, table_top: float | None = None) -> tuple[Ident
         if found is None:
             notes.append(f"identity: no {names[0].title()!r} label found")
             continue
-        i, k = found
-        label = lines[i][:k]
-        rest = [w for w in lines[i][k:] if w.text != ":"]
+        i, j, k = found
+        label = lines[i][j:k]
+        rest = [w for w in lines[i][k:] if w.text != ":" and w.x0 - label[-1].x1 < 150]
         cell = grid.cell(label[0].cx, label[0].cy)
         right = grid.cell(cell[2] + 2, label[0].cy)
         inside = [w for w in _inside(words, right) if w not in label] if right[0] >= cell[2] - 1 \
             else []
-        values[field] = inside or rest
+        # the value sits in the next cell, after the label on its line, or under it
+        below = [w for w in _inside(words, cell) if w not in label and w.y0 >= label[0].y0]
+        values[field] = inside or rest or below
         if label_x is None or cell[0] < label_x:
             label_x = cell[0]
     sections = _sections(words, grid, notes)
