@@ -10,6 +10,8 @@ box is), two full top corners an off-page pentagon.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +24,7 @@ __all__ = ["CAPSULE", "CONNECTOR", "DECISION", "PROCESS", "Symbol", "find_symbol
 PROCESS, DECISION, CAPSULE, CONNECTOR = "process", "decision", "capsule", "connector"
 
 BoolImage = npt.NDArray[np.bool_]
+_Box = tuple[slice, slice]
 
 
 @attrs.frozen
@@ -141,18 +144,42 @@ def find_symbols(page: PageData, table: PageTable, rules: BoolImage, rules_h: Bo
         lenient[i] = sizes[i] / max(area, 1) >= 0.42  # a diamond's inside is about half its box
     strict = lenient.copy()
     strict[list(touch_exact)] = False
+    # last resort: only holes small for their cell (a closed-off area fills most of it)
+    tight = strict.copy()
+    for i, box in enumerate(boxes, start=1):
+        if box is not None and tight[i] and not _small(box, ys, xs):
+            tight[i] = False
+    passes = [ink | grow(m[holes], 2) for m in (lenient, strict, tight)]
     found: list[Symbol] = []
-    for box, shape, kind in _blobs(ink | grow(lenient[holes], 2)):
-        if kind is None or _merged(ink[box], shape) or not _fits(box, ys):
-            retry = (ink | grow(strict[holes], 2))[box]
-            found.extend(_place_blob(table, left + box[1].start, top + box[0].start, sub, k)
-                         for sub, _, k in _blobs(retry) if k is not None)
-            continue
-        found.append(_place_blob(table, left, top, box, kind))
+    _collect(passes, 0, (slice(0, ink.shape[0]), slice(0, ink.shape[1])), ink, ys, found,
+             lambda box, kind: _place_blob(table, left, top, box, kind))
     return found
 
 
-_Box = tuple[slice, slice]
+def _collect(passes: list[BoolImage], level: int, area: _Box, ink: BoolImage,
+             ys: list[float], found: list[Symbol],
+             place: Callable[[_Box, str], Symbol]) -> None:
+    """Blobs of ``area`` at one reading; a doubtful blob is read again more strictly."""
+    top, left = area[0].start, area[1].start
+    for sub, shape, kind in _blobs(passes[level][area]):
+        box = (slice(sub[0].start + top, sub[0].stop + top),
+               slice(sub[1].start + left, sub[1].stop + left))
+        doubtful = kind is None or _merged(ink[box], shape) or not _fits(box, ys)
+        if doubtful and level + 1 < len(passes):
+            _collect(passes, level + 1, box, ink, ys, found, place)
+        elif kind is not None and not (doubtful and _merged(ink[box], shape)):
+            found.append(place(box, kind))
+
+
+def _small(box: _Box, ys: list[float], xs: list[float]) -> bool:
+    rows, cols = box
+    cy, cx = (rows.start + rows.stop) / 2, (cols.start + cols.stop) / 2
+    height = min((y for y in ys if y > cy), default=cy) - max((y for y in ys if y <= cy),
+                                                              default=cy)
+    width = min((x for x in xs if x > cx), default=cx) - max((x for x in xs if x <= cx),
+                                                             default=cx)
+    return bool((rows.stop - rows.start) < 0.8 * height
+                and (cols.stop - cols.start) < 0.7 * width)
 
 
 def _blobs(solid: BoolImage) -> list[tuple[_Box, BoolImage, str | None]]:
@@ -203,6 +230,7 @@ def _merged(ink: BoolImage, shape: BoolImage) -> bool:
 
 
 def _place_blob(table: PageTable, left: int, top: int, box: _Box, kind: str) -> Symbol:
+    """The symbol of a blob found in the crop whose corner is (left, top) on the page."""
     rows, cols = box
     return _place(table, kind, (cols.start + left) / SCALE, (rows.start + top) / SCALE,
                   (cols.stop + left) / SCALE, (rows.stop + top) / SCALE)

@@ -127,15 +127,29 @@ def cell_text(words: Iterable[Word]) -> str:
 _ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[-\u2022\u25cf\u2013\u00b7])\s*")
 
 
-def split_items(text: str) -> tuple[str, ...]:
-    """A list cell ("1. a 2. b", bullets, or one item per paragraph) as its items."""
-    if not text.strip():
-        return ()
-    parts = [p.strip() for p in text.split("\n") if p.strip()]
-    if len(parts) > 1 or _ITEM.match(parts[0]):
-        items = [_ITEM.sub("", p, count=1).strip() for p in parts]
-        return tuple(i for i in items if i)
-    return (parts[0],)
+def list_items(words: Sequence[Word]) -> tuple[str, ...]:
+    """A list cell as its items: a line that starts with a number or bullet starts an item;
+    without any marker, paragraphs are the items."""
+    lines = [" ".join(w.text for w in line) for line in lines_of(words)]
+    if not any(_ITEM.match(line) for line in lines):
+        text = cell_text(words)
+        return tuple(p.strip() for p in text.split("\n") if p.strip())
+    items: list[str] = []
+    for line in lines:
+        match = _ITEM.match(line)
+        if match or not items:
+            items.append(line[match.end():].strip() if match else line.strip())
+        else:
+            items[-1] = join_wrapped(items[-1], line)
+    return tuple(i for i in items if i)
+
+
+def join_wrapped(first: str, second: str) -> str:
+    """Two wrapped lines as one text; a word hyphenated at the line's end is joined back."""
+    first, second = first.strip(), second.strip()
+    if first.endswith("-"):
+        return first + second
+    return (first + " " + second).strip()
 
 
 def _words_in(words: Sequence[Word], x0: float, y0: float, x1: float, y1: float) -> list[Word]:
@@ -304,7 +318,7 @@ def _rows(page: PageData, words: Sequence[Word], columns: Sequence[Column],
             inside = _words_in(words, column.x0, y0, column.x1, y1)
             text = cell_text(inside)
             if column.role == INPUTS:
-                inputs = split_items(text)
+                inputs = list_items(inside)
             if text:
                 cells[column.role] = (cells.get(column.role, "") + "\n" + text).strip()
         number = cells.pop(NUMBER, "").strip()
