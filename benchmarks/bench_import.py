@@ -1,6 +1,6 @@
 """Accuracy and speed of `sopflow import` on the four hand-transcribed corpus SOPs.
 
-    PYTHONPATH=src python benchmarks/bench_import.py [CORPUS_DIR]
+    PYTHONPATH=src python benchmarks/bench_import.py [CORPUS_DIR [N]]
 
 CORPUS_DIR defaults to ../shared/corpus beside the repository. Truth: the identity and rows of
 ``bps-NNN.json``; the arrows are the row-to-row edges of the hand-written DSL definitions in
@@ -9,12 +9,17 @@ those definitions leave out (listed in their comments) scored as neither right n
 Lanes: a row's lanes are right when they equal the transcription's, with or without the lane
 of a start/end capsule drawn in the row (the transcriptions differ on that). Texts are compared
 with whitespace removed (line breaks inside a cell are not the PDF's content).
-Timing: median seconds per PDF over 3 rounds, in this warm process.
+Timing: median seconds per PDF over 3 rounds, in this warm process, interleaved with the
+floor every raster+text reader pays (pdfium: characters and a raster of every page) and a
+pdfplumber parse (words, lines, rects, curves) as the peer a vector reader would build on.
+Round trip: N (default 30) random SOPs (tests/strategies.build) rendered by sopflow on the
+four papers, imported back; arrows against the definition's exits.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import re
 import statistics
 import sys
@@ -132,6 +137,63 @@ def main() -> None:
           f"{totals['lanes']:>6.0f} {'':>4} {totals['tp'] / totals['found']:>7.2f} "
           f"{totals['tp'] / totals['true']:>7.2f} {totals['lab']:>3.0f}/{totals['lab_n']:<3.0f}")
     _timing(corpus)
+    _round_trip(int(sys.argv[2]) if len(sys.argv) > 2 else 30)
+
+
+def _random_spec(rng: random.Random) -> dict[str, Any]:
+    """A spec for tests/strategies.build: random lanes, decisions, loops, ends."""
+    n, lanes = rng.randint(2, 8), rng.randint(1, 4)
+    targets = [("next",), ("end",), ("start",)] + [("step", i) for i in range(n)]
+    steps: list[dict[str, Any]] = []
+    for i in range(n):
+        if rng.random() < 0.4:
+            exits = [rng.choice(targets) for _ in range(rng.randint(2, 3))]
+            steps.append({"kind": "decision", "lane": rng.randrange(lanes), "exits": exits,
+                          "i": i})
+        else:
+            steps.append({"kind": "process", "lane": rng.randrange(lanes),
+                          "then": rng.choice(targets), "i": i})
+    return {"lanes": lanes, "steps": steps}
+
+
+def _round_trip(count: int, seed: int = 35) -> None:
+    """Render random SOPs with sopflow, import them back, score rows, lanes and arrows."""
+    import tempfile
+
+    from strategies import build
+
+    from sopflow.procedure import compile_definition
+    from sopflow.render import render_document
+
+    rng = random.Random(seed)
+    totals = {"sops": 0, "rows": 0, "kinds": 0, "tp": 0, "found": 0, "true": 0, "lab": 0,
+              "lab_n": 0, "steps": 0}
+    papers = ["A4", "F4", "Letter", "Legal"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for index in range(count):
+            definition = build(_random_spec(rng)).definition()
+            pdf = Path(tmp) / f"{index}.pdf"
+            render_document(compile_definition(definition, strict=False), pdf,
+                            paper=papers[index % 4])
+            got = import_pdf(pdf).definition
+            want_edges, have_edges = _edges(definition), _edges(got)
+            labelled = {k: v for k, v in want_edges.items() if v}
+            totals["sops"] += 1
+            totals["steps"] += len(definition.steps)
+            totals["rows"] += len(got.steps) == len(definition.steps)
+            totals["kinds"] += sum(a.kind == b.kind for a, b in zip(definition.steps, got.steps,
+                                                                      strict=False))
+            totals["tp"] += len(want_edges.keys() & have_edges.keys())
+            totals["found"] += len(have_edges)
+            totals["true"] += len(want_edges)
+            totals["lab"] += sum(1 for k, v in labelled.items() if have_edges.get(k) == v)
+            totals["lab_n"] += len(labelled)
+    steps = totals["true"] and totals["tp"]
+    print(f"round trip of {totals['sops']} generated SOPs (seed {seed}, {totals['steps']} rows): all rows read in "
+          f"{totals['rows']}; kinds right {totals['kinds']}; arrows precision "
+          f"{totals['tp'] / max(totals['found'], 1):.2f}, recall "
+          f"{totals['tp'] / max(totals['true'], 1):.2f}; labels {totals['lab']}/"
+          f"{totals['lab_n']}" + ("" if steps else " (no arrows)"))
 
 
 def _floor(path: Path) -> None:
