@@ -189,7 +189,8 @@ def _round_trip(count: int, seed: int = 35) -> None:
             totals["lab"] += sum(1 for k, v in labelled.items() if have_edges.get(k) == v)
             totals["lab_n"] += len(labelled)
     steps = totals["true"] and totals["tp"]
-    print(f"round trip of {totals['sops']} generated SOPs (seed {seed}, {totals['steps']} rows): all rows read in "
+    print(f"round trip of {totals['sops']} generated SOPs (seed {seed}, {totals['steps']} "
+          f"rows): all rows read in "
           f"{totals['rows']}; kinds right {totals['kinds']}; arrows precision "
           f"{totals['tp'] / max(totals['found'], 1):.2f}, recall "
           f"{totals['tp'] / max(totals['true'], 1):.2f}; labels {totals['lab']}/"

@@ -54,7 +54,14 @@ def _region(page: PageRead, arrow: Arrow) -> Region:
 
 
 def _start_capsule(pages: Sequence[PageRead]) -> tuple[int, int] | None:
-    """(page index, symbol) of the topmost capsule with an arrow leaving it."""
+    """(page index, symbol) of the start capsule: the capsule above every other symbol of
+    the first row, else the topmost capsule with an arrow leaving it."""
+    first = pages[0]
+    row0 = [(i, s) for i, s in enumerate(first.symbols) if s.row == 0 and s.kind != CONNECTOR]
+    if row0:
+        i, top = min(row0, key=lambda t: (t[1].y0, t[1].x0))
+        if top.kind == CAPSULE:
+            return 0, i
     for p, page in enumerate(pages):
         leaving = {a.source for a in page.arrows if a.source is not None}
         for i, s in sorted(enumerate(page.symbols), key=lambda t: (t[1].y0, t[1].x0)):
@@ -109,6 +116,10 @@ def _mark(pages: Sequence[PageRead], p: int, page: PageRead, arrow: Arrow,
     if source is None or target is None:
         return [ArrowMark(source, target, arrow.label, Mark.UNRESOLVED, region,
                           "an end of this line is not at a symbol", arrow.path)]
+    if source == target and arrow.source == arrow.target and arrow.source is not None and kinds[
+            arrow.source].kind == DECISION:
+        return [ArrowMark(source, target, arrow.label, Mark.READ, _region(page, arrow),
+                          "a loop back into the same decision", arrow.path)]
     if source == target:
         if isinstance(target, int) and arrow.target is not None and kinds[
                 arrow.target].kind == CAPSULE and start != (p, arrow.target):

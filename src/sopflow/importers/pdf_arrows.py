@@ -49,6 +49,7 @@ class Arrow:
     reached: bool  # the target end stopped short and was extended to the nearest symbol
     path: tuple[tuple[float, float], ...]
     free_end: tuple[float, float] | None = None
+    start: tuple[float, float] | None = None  # where the line leaves its source (points)
 
 
 @attrs.frozen
@@ -119,7 +120,7 @@ def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
         arrows.extend(found)
         stubs.extend(edge)
     arrows.extend(_direct_links(plain, symbols, arrows, page.number))
-    return _attach_labels(arrows, labels), stubs
+    return _attach_labels(arrows, labels, symbols), stubs
 
 
 def _direct_links(ink: BoolImage, symbols: Sequence[Symbol], arrows: Sequence[Arrow],
@@ -357,7 +358,7 @@ def _net_arrows(page: PageData, table: PageTable, net: Sequence[int], segs: Sequ
         if len(attached) != 2:
             return [], stubs
         first, second = sorted(attached, key=lambda t: (t.y, t.x))
-        if stubs:
+        if stubs or first.symbol == second.symbol:
             return [], stubs
         return [Arrow(page=page.number, source=first.symbol, target=second.symbol, label=None,
                       direction_read=False, reached=False, path=path)], stubs
@@ -365,15 +366,19 @@ def _net_arrows(page: PageData, table: PageTable, net: Sequence[int], segs: Sequ
     sources: list[_Terminal | None] = [t for t in tails if t.symbol is not None] or [None]
     for head in heads:
         for tail in sources:
-            if tail is not None and tail.symbol == head.symbol:
-                continue
+            if tail is not None and tail.symbol == head.symbol and (
+                    head.symbol is None or symbols[head.symbol].kind != DECISION
+                    or len(net) < 3 or np.hypot(tail.x - head.x, tail.y - head.y) < 8 * SCALE
+                    or _touches_other(path, symbols, head.symbol)):
+                continue  # a decision's line around back into itself is a loop; else noise
             free = None if head.symbol is not None else (head.x / SCALE, head.y / SCALE)
             if head.symbol is None and stub_ends:
                 continue
+            start = (tail.x / SCALE, tail.y / SCALE) if tail is not None else None
             arrows.append(Arrow(page=page.number,
                                 source=tail.symbol if tail is not None else None,
                                 target=head.symbol, label=None, direction_read=True,
-                                reached=head.reached, path=path, free_end=free))
+                                reached=head.reached, path=path, free_end=free, start=start))
     return arrows, stubs
 
 
@@ -458,6 +463,12 @@ def _prefer_bars(terminals: list[_Terminal], capped: set[tuple[int, int]]) -> No
             t.head = is_strong
 
 
+def _touches_other(path: Sequence[tuple[float, float]], symbols: Sequence[Symbol],
+                   own: int) -> bool:
+    """Whether a line's corners come near a symbol other than ``own`` (then it is no loop)."""
+    return any(i != own and s.distance(x, y) < 4 for x, y in path for i, s in enumerate(symbols))
+
+
 def _stubs(page: PageData, table: PageTable, terminals: Sequence[_Terminal],
            segs: Sequence[Segment], frame: tuple[int, int, int, int]) -> list[Stub]:
     """A net with one end on a symbol and a free end at the table's top or bottom edge."""
@@ -526,15 +537,27 @@ def _close(a: Word, b: Word) -> bool:
     return same_line or stacked
 
 
-def _attach_labels(arrows: list[Arrow],
-                   phrases: Sequence[tuple[str, float, float, float, float]]) -> list[Arrow]:
-    """Give each phrase to the arrow whose strokes pass nearest (one phrase per arrow)."""
+def _attach_labels(arrows: list[Arrow], phrases: Sequence[tuple[str, float, float, float, float]],
+                   symbols: Sequence[Symbol]) -> list[Arrow]:
+    """Give each phrase to an arrow (one phrase per arrow).
+
+    Exit labels are printed where the line leaves its decision: an arrow leaving a decision
+    within reach of the phrase wins; otherwise the arrow whose strokes pass nearest.
+    """
     taken: dict[int, tuple[float, str]] = {}
     for text, x0, y0, x1, y1 in phrases:
         best: tuple[float, int] | None = None
         for index, arrow in enumerate(arrows):
             d = _box_to_path(arrow, x0, y0, x1, y1)
-            if d <= _LABEL and (best is None or d < best[0]):
+            if d > _LABEL:
+                continue
+            if arrow.start is not None and arrow.source is not None and symbols[
+                    arrow.source].kind == DECISION:
+                sx, sy = arrow.start
+                near = float(np.hypot(max(x0 - sx, 0.0, sx - x1), max(y0 - sy, 0.0, sy - y1)))
+                if near <= 14:
+                    d = near - 100  # at the exit: before any line merely passing by
+            if best is None or d < best[0]:
                 best = (d, index)
         if best is not None and (best[1] not in taken or taken[best[1]][0] > best[0]):
             taken[best[1]] = (best[0], text)

@@ -270,8 +270,9 @@ def _kind(shape: BoolImage) -> str | None:
         return CONNECTOR
     if not any(corners):
         top_span = float(shape[max(height // 6, 1)].mean())
-        if fill < 0.66 or top_span < 0.45:
-            return DECISION
+        side_span = float(shape[:, max(width // 6, 1)].mean())
+        if fill < 0.7 or top_span < 0.45 or side_span < 0.7:
+            return DECISION  # a capsule's flat top and round sides are nearly full
         if max(width, height) / min(width, height) < 1.25:
             return CONNECTOR  # a circle: on-page connector
         return CAPSULE
