@@ -217,6 +217,13 @@ def _dedupe(marks: list[ArrowMark]) -> list[ArrowMark]:
     return [m for m in seen.values() if m.label or m.target not in unlabelled]
 
 
+def _labels(label: str | None) -> list[str | None]:
+    """One line for several exits to the same row is labelled "Ya / Tidak": one exit each."""
+    if label and " / " in label:
+        return [part.strip() for part in label.split(" / ") if part.strip()]
+    return [label]
+
+
 def _target_id(target: int | str | None) -> str:
     if target == "end":
         return "@end"
@@ -237,8 +244,8 @@ def _step(n: int, page: PageRead, row: object, outs: list[ArrowMark],
         if 0 <= s.lane < len(names) and names[s.lane] not in lanes:
             lanes.append(names[s.lane])
     decision = any(s.kind == DECISION for s in symbols) or len(outs) > 1
-    exits = tuple(Exit(label=m.label if decision else None, target=_target_id(m.target))
-                  for m in outs)
+    exits = tuple(Exit(label=label if decision else None, target=_target_id(m.target))
+                  for m in outs for label in _labels(m.label))
     if not decision:
         exits = exits[:1]
     cells = row.cells

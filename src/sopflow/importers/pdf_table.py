@@ -173,7 +173,10 @@ def read_table(page: PageData, previous: PageTable | None) -> PageTable | None:
     if header is not None:
         header_bottom, activity = header
         # the identity grid may share the page: the table is what lies around its header
-        table_h = [s for s in long_h if s.pos >= activity.y0 * SCALE - page.px(60)
+        above = [s.pos for s in long_h if s.pos < activity.y0 * SCALE
+                 and s.covers(activity.x0 * SCALE, activity.x1 * SCALE)]
+        header_top = max(above) if above else top
+        table_h = [s for s in long_h if s.pos >= header_top
                    and s.covers(activity.x0 * SCALE, activity.x1 * SCALE)]
         if table_h:
             left, right = min(s.a for s in table_h), max(s.b for s in table_h)
