@@ -109,6 +109,22 @@ def test_cli_writes_draft_review_and_pictures(tmp_path: Path) -> None:
     load(tmp_path / "a.json")
 
 
+@needs_corpus
+@pytest.mark.parametrize("name", NAMES)
+def test_python_and_json_drafts_are_the_same_sop(name: str, tmp_path: Path) -> None:
+    """The .py draft (marks as comments) loads to the same definition as the .json draft."""
+    from sopflow.loader import load_sops
+
+    assert CORPUS is not None
+    import_file(CORPUS / f"{name}.pdf", tmp_path / "d.json")
+    import_file(CORPUS / f"{name}.pdf", tmp_path / "d.py")
+    (from_json,) = load_sops(str(tmp_path / "d.json"))
+    (from_py,) = load_sops(str(tmp_path / "d.py"))
+    assert from_py.definition == from_json.definition
+    review = json.loads((tmp_path / "d.review.json").read_text(encoding="utf-8"))
+    assert {m["mark"] for m in review["arrow_marks"]} <= {"read", "inferred", "unresolved"}
+
+
 def test_not_a_pdf_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "x.pdf"
     bad.write_text("hello")

@@ -15,7 +15,13 @@ __all__ = ["draft_source"]
 
 
 def _lit(value: object) -> str:
-    return repr(value)
+    """A Python literal; a long list or tuple one item per line (readable, easy to edit)."""
+    text = repr(value)
+    if isinstance(value, (list, tuple)) and len(text) > 70 and value:
+        opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
+        items = "".join(f"        {item!r},\n" for item in value)
+        return f"{opening}\n{items}    {closing}"
+    return text
 
 
 def _target(target: str) -> str:
