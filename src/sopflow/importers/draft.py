@@ -112,6 +112,9 @@ def _mark(pages: Sequence[PageRead], p: int, page: PageRead, arrow: Arrow,
         return []
     source = _row_of(page, arrow.source)
     target = _target(pages, p, page, arrow.target, start)
+    if (p, arrow.target) == start and arrow.source is not None and kinds[
+            arrow.source].row == kinds[start[1]].row:
+        return []  # between the start capsule and its own row: the start, drawn backwards
     region = _region(page, arrow)
     if source is None or target is None:
         return [ArrowMark(source, target, arrow.label, Mark.UNRESOLVED, region,
