@@ -16,6 +16,7 @@ import attrs
 
 from sopflow.importers.base import ArrowMark, Mark, Region
 from sopflow.importers.pdf_arrows import Arrow, Stub
+from sopflow.importers.pdf_source import Word
 from sopflow.importers.pdf_symbols import CAPSULE, CONNECTOR, DECISION, Symbol
 from sopflow.importers.pdf_table import ACTIVITY, NOTE, OUTPUT, TIME, PageTable
 from sopflow.model import Actor, Exit, Identity, SOPDefinition, Step, StepKind
@@ -29,6 +30,7 @@ class PageRead:
 
     table: PageTable
     symbols: tuple[Symbol, ...]
+    words: tuple[Word, ...]
     arrows: tuple[Arrow, ...]
     stubs: tuple[Stub, ...]
     row_offset: int  # rows on earlier pages
@@ -147,6 +149,7 @@ def _page_breaks(pages: Sequence[PageRead]) -> list[ArrowMark]:
         out = [a for a in after.arrows if a.source is not None
                and after.symbols[a.source].kind == CONNECTOR]
         pairs: list[tuple[int | None, int | None, str]] = []
+        into, out = _match_letters(before, after, into, out)
         for a, b in zip(into, out, strict=False):
             pairs.append((_row_of(before, a.source), _row_of(after, b.target),
                           "off-page connector pair"))
@@ -162,6 +165,36 @@ def _page_breaks(pages: Sequence[PageRead]) -> list[ArrowMark]:
             mark = Mark.READ if source and target else Mark.UNRESOLVED
             marks.append(ArrowMark(source, target, None, mark, region, note))
     return marks
+
+
+def _letter(page: PageRead, symbol: int | None) -> str:
+    """The text printed inside a connector ("A", "1"), if any."""
+    if symbol is None:
+        return ""
+    s = page.symbols[symbol]
+    words = [w.text for w in page.words if s.x0 <= w.cx <= s.x1 and s.y0 <= w.cy <= s.y1]
+    return " ".join(words)
+
+
+def _match_letters(before: PageRead, after: PageRead, into: list[Arrow],
+                   out: list[Arrow]) -> tuple[list[Arrow], list[Arrow]]:
+    """Connector arrows in pairing order: the same letter first, then left to right."""
+    def key(page: PageRead, symbol: int | None) -> float:
+        return page.symbols[symbol].cx if symbol is not None else 0.0
+
+    into = sorted(into, key=lambda a: key(before, a.target))
+    out = sorted(out, key=lambda a: key(after, a.source))
+    letters = {_letter(after, b.source): b for b in out}
+    paired_in: list[Arrow] = []
+    paired_out: list[Arrow] = []
+    for a in into:
+        mate = letters.get(_letter(before, a.target))
+        if mate is not None and _letter(before, a.target) and mate not in paired_out:
+            paired_in.append(a)
+            paired_out.append(mate)
+    rest_in = [a for a in into if a not in paired_in]
+    rest_out = [b for b in out if b not in paired_out]
+    return paired_in + rest_in, paired_out + rest_out
 
 
 def build_draft(identity: Identity, pages: Sequence[PageRead]) -> tuple[SOPDefinition,

@@ -82,7 +82,8 @@ def _read_pages(source: PdfSource, notices: list[Notice]) -> list[PageRead]:
         if not symbols:
             notices.append(Notice(number, "a table was found but no symbol in its lanes "
                                   "(drawn as a picture?)"))
-        pages.append(PageRead(table=table, symbols=tuple(symbols), arrows=tuple(arrows),
+        pages.append(PageRead(table=table, symbols=tuple(symbols), words=page.words,
+                              arrows=tuple(arrows),
                               stubs=tuple(stubs), row_offset=offset))
         offset += len(table.rows)
         previous = table

@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from sopflow.importers.pdf_lines import Segment, segments
 from sopflow.importers.pdf_source import SCALE, PageData, Word
-from sopflow.importers.pdf_symbols import CAPSULE, CONNECTOR, DECISION, Symbol
+from sopflow.importers.pdf_symbols import BELOW, CAPSULE, CONNECTOR, DECISION, Symbol
 from sopflow.importers.pdf_table import PageTable, cell_text
 
 __all__ = ["Arrow", "Stub", "find_arrows"]
@@ -79,7 +79,7 @@ def _stroke_ink(page: PageData, table: PageTable, rules: BoolImage,
     left = round(min(c.x0 for c in lanes) * SCALE) - 2
     right = round(max(c.x1 for c in lanes) * SCALE) + 2
     top = round(table.body_top * SCALE) - 2
-    bottom = round(table.box[3] * SCALE) + 2
+    bottom = round((table.box[3] + BELOW) * SCALE) + 2
     left, top = max(left, 0), max(top, 0)
     ink = np.zeros_like(page.ink)
     ink[top:bottom, left:right] = _faint(page)[top:bottom, left:right] & ~rules[top:bottom,

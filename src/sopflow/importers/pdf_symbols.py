@@ -22,6 +22,8 @@ from sopflow.importers.pdf_table import PageTable
 __all__ = ["CAPSULE", "CONNECTOR", "DECISION", "PROCESS", "Symbol", "find_symbols", "rule_mask"]
 
 PROCESS, DECISION, CAPSULE, CONNECTOR = "process", "decision", "capsule", "connector"
+#: Points under the table searched for off-page connectors.
+BELOW = 30.0
 
 BoolImage = npt.NDArray[np.bool_]
 _Box = tuple[slice, slice]
@@ -117,6 +119,10 @@ def find_symbols(page: PageData, table: PageTable, rules: BoolImage, rules_h: Bo
     ys, xs = _cells(table)
     if not xs or not ys:
         return []
+    # a band under the table holds off-page connectors drawn below the last row
+    margin = min(round(BELOW * SCALE), page.ink.shape[0] - round(ys[-1]) - 1)
+    if margin > 4:
+        ys.append(ys[-1] + margin)
     top, bottom = round(table.body_top * SCALE), round(ys[-1]) + 1
     left, right = max(round(xs[0]) - 2, 0), round(xs[-1]) + 3
     crop = (slice(top, bottom), slice(left, right))
@@ -141,7 +147,9 @@ def find_symbols(page: PageData, table: PageTable, rules: BoolImage, rules_h: Bo
         if box is None or (i in touch_h and i in touch_v) or not _inside_one_cell(box, ys, xs):
             continue
         area = (box[0].stop - box[0].start) * (box[1].stop - box[1].start)
-        lenient[i] = sizes[i] / max(area, 1) >= 0.42  # a diamond's inside is about half its box
+        # a diamond's inside is about half its box; every symbol's inside is convex, an
+        # area closed off by arrows around symbols seldom is
+        lenient[i] = sizes[i] / max(area, 1) >= 0.42 and _convex(holes[box] == i)
     strict = lenient.copy()
     strict[list(touch_exact)] = False
     # last resort: only holes small for their cell (a closed-off area fills most of it)
@@ -201,6 +209,22 @@ def _blobs(solid: BoolImage) -> list[tuple[_Box, BoolImage, str | None]]:
             kind = None  # a sliver closed off between arrows and a rule
         out.append((box, shape, kind))
     return out
+
+
+def _convex(mask: BoolImage) -> bool:
+    """Whether a hole fills its convex hull (symbols' insides do; L- and U-shapes do not)."""
+    from scipy.spatial import ConvexHull, QhullError
+
+    rows, cols = np.nonzero(mask)
+    if rows.size < 12:
+        return True
+    points = np.column_stack([np.concatenate([rows, rows + 1, rows, rows + 1]),
+                              np.concatenate([cols, cols, cols + 1, cols + 1])])
+    try:
+        hull = ConvexHull(points)
+    except QhullError:
+        return True  # a line of pixels: degenerate, too thin to matter
+    return bool(rows.size / max(hull.volume, 1.0) >= 0.85)
 
 
 def _fits(box: _Box, ys: list[float]) -> bool:
@@ -281,6 +305,9 @@ def _kind(shape: BoolImage) -> str | None:
 
 def _place(table: PageTable, kind: str, x0: float, y0: float, x1: float, y1: float) -> Symbol:
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    small = max(x1 - x0, y1 - y0) < 30
+    if small and (cy > table.box[3] or y0 - table.body_top < 12):
+        kind = CONNECTOR  # a small symbol under the table or atop it: to or from another page
     lane = next((i for i, c in enumerate(table.lanes) if c.x0 <= cx <= c.x1), -1)
     row = next((i for i, r in enumerate(table.rows) if r.y0 <= cy <= r.y1), -1)
     return Symbol(kind=kind, x0=x0, y0=y0, x1=x1, y1=y1, lane=lane, row=row)
