@@ -181,7 +181,8 @@ def read_table(page: PageData, previous: PageTable | None) -> PageTable | None:
         if table_h:
             left, right = min(s.a for s in table_h), max(s.b for s in table_h)
             top = min(s.pos for s in table_h)
-        columns = _columns(page, words, vsegs, left, right, top, header_bottom, activity)
+        columns = _columns(page, words, vsegs, hsegs, left, right, top, header_bottom,
+                           activity)
         body_top = header_bottom
     elif previous is not None:
         shift = left / SCALE - previous.box[0]
@@ -239,13 +240,17 @@ def _find_header(words: Sequence[Word], hsegs: Sequence[Segment], left: int, top
     return bottom_rule, word
 
 
-def _columns(page: PageData, words: Sequence[Word], vsegs: Sequence[Segment], left: int,
-             right: int, top: float, header_bottom: float, activity: Word) -> tuple[Column, ...]:
+def _columns(page: PageData, words: Sequence[Word], vsegs: Sequence[Segment],
+             hsegs: Sequence[Segment], left: int, right: int, top: float, header_bottom: float,
+             activity: Word) -> tuple[Column, ...]:
     probe = header_bottom - page.px(3)
     xs = [s.pos for s in vsegs if s.crosses(probe, 1) and left - 4 <= s.pos <= right + 4]
     # a shaded header hides its rules: take the rules leaving the header downwards too
+    # (column rules run down the whole first row; arrows from the header's edge do not)
     below = header_bottom + page.px(2)
-    xs += [s.pos for s in vsegs if s.crosses(below, page.px(3)) and s.b - below > page.px(10)
+    first_row = min((s.pos for s in hsegs if s.pos > below + page.px(6)
+                     and s.covers(activity.x0 * SCALE, activity.x1 * SCALE)), default=below)
+    xs += [s.pos for s in vsegs if s.crosses(below, page.px(3)) and s.b >= first_row - 2
            and left - 4 <= s.pos <= right + 4]
     # the number/Kegiatan split may exist only in the body (one header cell over both)
     xs += [s.pos for s in vsegs if s.a <= header_bottom + page.px(3)
