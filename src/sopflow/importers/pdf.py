@@ -50,6 +50,10 @@ def import_pdf(path: str | Path) -> PdfImport:
                                  "'Nomor SOP', 'Dasar Hukum', 'Pelaksana' ... on it)")
         notices: list[Notice] = []
         pages = _read_pages(source, notices)
+        if not pages and not notices:  # a one-page PDF: say why its page gave nothing
+            page = source.page(1)
+            notices.append(Notice(1, _why_empty(page.words, page.image_area,
+                                                float(page.ink.mean()))))
         if not pages:
             raise PdfImportError(f"{path}: no flowchart table could be read: "
                                  + ("; ".join(f"page {n.page}: {n.message}" for n in notices)

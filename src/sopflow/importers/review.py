@@ -69,6 +69,7 @@ def review_pictures(result: PdfImport, folder: str | Path, stem: str) -> list[Pa
             number = page.table.page
             image = source.render_color(number, _SCALE)
             draw = ImageDraw.Draw(image)
+            _legend(draw)
             for s in page.symbols:
                 draw.rectangle(_box(s.x0, s.y0, s.x1, s.y1), outline=(0, 70, 220), width=2)
             for row_index, row in enumerate(page.table.rows):
@@ -91,6 +92,17 @@ def review_pictures(result: PdfImport, folder: str | Path, stem: str) -> list[Pa
             tmp.replace(target)
             written.append(target)
     return written
+
+
+def _legend(draw: Any) -> None:
+    """What the colours mean, in the top-left corner."""
+    x = 8
+    for text, colour in (("symbols", (0, 70, 220)), ("read", _COLOURS[Mark.READ]),
+                         ("inferred", _COLOURS[Mark.INFERRED]),
+                         ("unresolved", _COLOURS[Mark.UNRESOLVED])):
+        draw.rectangle((x, 8, x + 14, 18), fill=colour)
+        draw.text((x + 18, 7), text, fill=colour)
+        x += 30 + 7 * len(text)
 
 
 def _box(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
