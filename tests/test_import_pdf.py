@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,15 @@ def test_not_a_pdf_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert not (tmp_path / "x.json").exists()
 
 
+@pytest.mark.parametrize("module", ["pypdfium2", "scipy", "PIL"])
+def test_without_the_extra_the_command_says_how_to_install(
+        module: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # as if not installed
+    assert main(["import", str(tmp_path / "a.pdf"), "-o", str(tmp_path / "a.json")]) == 3
+    assert "pip install 'sopflow[import]'" in capsys.readouterr().err
+
+
 def test_missing_file_and_unknown_suffix(tmp_path: Path) -> None:
     with pytest.raises(PdfImportError, match="no such file"):
         import_pdf(tmp_path / "none.pdf")
@@ -187,6 +197,46 @@ def _same_document(want: SOPDefinition, got: SOPDefinition) -> None:
         assert _squash(g.text) == _squash(w.text), w.id
         assert g.inputs == w.inputs and g.time == w.time and g.output == w.output, w.id
         assert set(g.actors) <= {a.name for a in want.actors}, w.id
+
+
+def _rendered_example(folder: Path) -> Path:
+    from sopflow.loader import load_sops
+
+    (item,) = load_sops(str(ROOT / "examples" / "izin_cuti.py"))
+    pdf = folder / "izin.pdf"
+    render_document(compile_definition(item.definition, strict=False), pdf)
+    return pdf
+
+
+def test_empty_and_picture_flowchart_pages_are_reported_not_invented(tmp_path: Path) -> None:
+    """A signed blank copy and a table pasted as one picture: refused, with the reason."""
+    pytest.importorskip("pygraphviz")
+    pypdf = pytest.importorskip("pypdf")
+    import pypdfium2 as pdfium
+
+    source = _rendered_example(tmp_path)
+    reader = pypdf.PdfReader(source)
+    blank = pypdf.PdfWriter()
+    blank.add_page(reader.pages[0])
+    blank.add_blank_page(width=reader.pages[1].mediabox.width,
+                         height=reader.pages[1].mediabox.height)
+    with (tmp_path / "blank.pdf").open("wb") as handle:
+        blank.write(handle)
+    with pytest.raises(PdfImportError, match="page 2: the page is empty"):
+        import_pdf(tmp_path / "blank.pdf")
+
+    doc = pdfium.PdfDocument(str(source))
+    picture = doc[1].render(scale=1.5).to_pil().convert("RGB")
+    picture.save(tmp_path / "picture-page.pdf", resolution=108.0)
+    pasted = pypdf.PdfWriter()
+    pasted.add_page(reader.pages[0])
+    pasted.add_page(pypdf.PdfReader(tmp_path / "picture-page.pdf").pages[0])
+    with (tmp_path / "pasted.pdf").open("wb") as handle:
+        pasted.write(handle)
+    with pytest.raises(PdfImportError, match="page 2: the table is one picture"):
+        import_pdf(tmp_path / "pasted.pdf")
+    assert main(["import", str(tmp_path / "pasted.pdf"), "-o", str(tmp_path / "p.json")]) == 2
+    assert not (tmp_path / "p.json").exists()
 
 
 def test_round_trip_of_the_example() -> None:

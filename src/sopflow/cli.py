@@ -597,8 +597,10 @@ def _cmd_new(args: argparse.Namespace, out: _Output) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, out: _Output) -> int:
-    run = _optional_module("sopflow.importers.cli", "import (pip install 'sopflow[import]')")
-    _optional_module("pypdfium2", "import (pip install 'sopflow[import]')")
+    hint = "import (pip install 'sopflow[import]')"
+    run = _optional_module("sopflow.importers.cli", hint)
+    for module in ("pypdfium2", "scipy", "PIL"):
+        _optional_module(module, hint)
     failures, messages = run.run_import(Path(args.source), Path(args.output), args.to)
     for message in messages:
         out.message(message)
