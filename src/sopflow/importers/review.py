@@ -30,11 +30,29 @@ def review_dict(result: PdfImport) -> dict[str, Any]:
         "pages": result.page_count,
         "flowchart_pages": [p.table.page for p in result.pages],
         "rows": len(result.definition.steps),
+        "symbols": _symbols_by_row(result),
         "lanes": [a.name for a in result.definition.actors],
         "arrows": counts,
         "arrow_marks": [a.to_dict() for a in result.arrows],
         "notices": [n.to_dict() for n in result.notices],
     }
+
+
+def _symbols_by_row(result: PdfImport) -> list[dict[str, Any]]:
+    """Per printed row: its page and the kind of symbol drawn in each lane, left to right."""
+    names = [a.name for a in result.definition.actors]
+    rows: list[dict[str, Any]] = []
+    for page in result.pages:
+        for index in range(len(page.table.rows)):
+            drawn = sorted((s for s in page.symbols if s.row == index and s.lane >= 0),
+                           key=lambda s: s.x0)
+            rows.append({
+                "row": page.row_offset + index + 1,
+                "page": page.table.page,
+                "symbols": [{"lane": names[s.lane] if s.lane < len(names) else s.lane,
+                             "kind": s.kind} for s in drawn],
+            })
+    return rows
 
 
 def review_report(result: PdfImport) -> str:
