@@ -10,6 +10,7 @@ the exporting program used. The feasibility study found this the single largest 
 
 from __future__ import annotations
 
+import ctypes
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -193,6 +194,10 @@ def _words(page: Any) -> tuple[Word, ...]:
         count = textpage.count_chars()
         text = textpage.get_text_range(0, count) if count else ""
         builder = _WordBuilder(height)
+        # raw pdfium calls with reused buffers: the helper methods allocate per character
+        handle = textpage.raw
+        box_l, box_r, box_b, box_t = (ctypes.c_double() for _ in range(4))
+        loose = raw.FS_RECTF()
         for index in range(min(count, len(text))):
             char = text[index]
             if char in "\ufffe\x02":  # pdfium's mark for a hyphen at a line's end
@@ -201,14 +206,14 @@ def _words(page: Any) -> tuple[Word, ...]:
             if char.isspace():
                 builder.flush()
                 continue
-            left, bottom, right, top = textpage.get_charbox(index)
-            angle = raw.FPDFText_GetCharAngle(textpage.raw, index)
+            raw.FPDFText_GetCharBox(handle, index, box_l, box_r, box_b, box_t)
+            angle = raw.FPDFText_GetCharAngle(handle, index)
             # the font size is before the page's (often scaled) form matrix: take the loose
             # box, which spans the font's ascent to descent as drawn
-            loose = textpage.get_charbox(index, loose=True)
-            size = abs(loose[2] - loose[0]) if abs(math.sin(angle)) > 0.7 else abs(
-                loose[3] - loose[1])
-            builder.add(char, left, bottom, right, top, angle, size)
+            raw.FPDFText_GetLooseCharBox(handle, index, loose)
+            size = abs(loose.right - loose.left) if abs(math.sin(angle)) > 0.7 else abs(
+                loose.top - loose.bottom)
+            builder.add(char, box_l.value, box_b.value, box_r.value, box_t.value, angle, size)
         builder.flush()
         return tuple(builder.words)
     finally:
