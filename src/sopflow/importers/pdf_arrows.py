@@ -78,7 +78,7 @@ def _stroke_ink(page: PageData, table: PageTable, rules: BoolImage,
     lanes = table.lanes
     left = round(min(c.x0 for c in lanes) * SCALE) - 2
     right = round(max(c.x1 for c in lanes) * SCALE) + 2
-    top = round(table.body_top * SCALE) - 2
+    top = round((table.body_top - (0 if table.header else BELOW)) * SCALE) - 2
     bottom = round((table.box[3] + BELOW) * SCALE) + 2
     left, top = max(left, 0), max(top, 0)
     ink = np.zeros_like(page.ink)

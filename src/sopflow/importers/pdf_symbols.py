@@ -123,7 +123,11 @@ def find_symbols(page: PageData, table: PageTable, rules: BoolImage, rules_h: Bo
     margin = min(round(BELOW * SCALE), page.ink.shape[0] - round(ys[-1]) - 1)
     if margin > 4:
         ys.append(ys[-1] + margin)
-    top, bottom = round(table.body_top * SCALE), round(ys[-1]) + 1
+    # and on a page that continues the table without a header, a band above it
+    above = 0 if table.header else min(round(BELOW * SCALE), round(ys[0]))
+    if above > 4:
+        ys.insert(0, ys[0] - above)
+    top, bottom = round(ys[0]), round(ys[-1]) + 1
     left, right = max(round(xs[0]) - 2, 0), round(xs[-1]) + 3
     crop = (slice(top, bottom), slice(left, right))
     ys = [y - top for y in ys]
@@ -306,7 +310,7 @@ def _kind(shape: BoolImage) -> str | None:
 def _place(table: PageTable, kind: str, x0: float, y0: float, x1: float, y1: float) -> Symbol:
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     small = max(x1 - x0, y1 - y0) < 30
-    if small and (cy > table.box[3] or y0 - table.body_top < 12):
+    if small and (cy > table.box[3] or y0 - table.body_top < 12 or cy < table.box[1]):
         kind = CONNECTOR  # a small symbol under the table or atop it: to or from another page
     lane = next((i for i, c in enumerate(table.lanes) if c.x0 <= cx <= c.x1), -1)
     row = next((i for i, r in enumerate(table.rows) if r.y0 <= cy <= r.y1), -1)
