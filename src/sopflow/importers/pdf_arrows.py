@@ -147,9 +147,10 @@ def _direct_links(ink: BoolImage, symbols: Sequence[Symbol], arrows: Sequence[Ar
             line = Segment(horizontal=False, pos=float(x), a=lo, b=hi - 1, thick=1)
             side = _head_side(ink, line, (lo, hi))
             source, target = (j, i) if side == 0 else (i, j)
+            start = (upper.cx, upper.y1) if source == i else (upper.cx, lower.y0)
             found.append(Arrow(page=page, source=source, target=target, label=None,
                                direction_read=side is not None, reached=False,
-                               path=((upper.cx, upper.y1), (upper.cx, lower.y0))))
+                               path=((upper.cx, upper.y1), (upper.cx, lower.y0)), start=start))
             joined |= {(i, j), (j, i)}
     return found
 
@@ -190,7 +191,8 @@ def _arrowhead_bars(segs: list[Segment]) -> tuple[list[Segment], set[tuple[int, 
             bars.add(i)
             d0, d1 = abs(bar.pos - line.a), abs(bar.pos - line.b)
             end = 0 if d0 < d1 else 1
-            if min(d0, d1) <= 8 * SCALE and abs(d0 - d1) > 2.5 * SCALE:
+            if min(d0, d1) <= 8 * SCALE and abs(d0 - d1) > 2.5 * SCALE \
+                    and line.length > 12 * SCALE:  # shorter: the ink profile decides
                 heads.append((line, end))
     kept = [s for i, s in enumerate(segs) if i not in bars]
     index = {id(s): k for k, s in enumerate(kept)}
@@ -263,10 +265,23 @@ def _terminals(net: Sequence[int], segs: Sequence[Segment], symbols: Sequence[Sy
                    and not _collinear_beyond(s, segs[j], end)):
                 continue
             terminal = _Terminal(segment=i, end=end, x=point[0], y=point[1])
-            terminal.head = (i, end) in capped or _has_head(residual, s, end)
             terminal.symbol = _nearest(symbols, point, _ATTACH)
+            terminal.head = (i, end) in capped or (
+                _has_head(residual, s, end) and not _at_tip(s, point, terminal.symbol, symbols))
             found.append(terminal)
     return found
+
+
+def _at_tip(s: Segment, point: tuple[float, float], symbol: int | None,
+            symbols: Sequence[Symbol]) -> bool:
+    """A line's end at a diamond's tip: the diamond's own edges look like an open head."""
+    if symbol is None or symbols[symbol].kind != DECISION:
+        return False
+    d = symbols[symbol]
+    x, y = point[0] / SCALE, point[1] / SCALE
+    if s.horizontal:  # left or right tip, on the diamond's middle line
+        return abs(y - d.cy) < 3
+    return abs(x - d.cx) < 3
 
 
 def _collinear_beyond(s: Segment, other: Segment, end: int) -> bool:
@@ -342,6 +357,7 @@ def _net_arrows(page: PageData, table: PageTable, net: Sequence[int], segs: Sequ
             t.symbol is not None for t in terminals):
         # a head squeezed between the line's end and its symbol was masked with the symbol
         gaps = [_head_in_gap(plain, segs[t.segment], t, symbols[t.symbol])  # type: ignore[index]
+                and not _at_tip(segs[t.segment], (t.x, t.y), t.symbol, symbols)
                 for t in terminals]
         if gaps[0] != gaps[1]:
             terminals[gaps.index(True)].head = True
@@ -361,7 +377,8 @@ def _net_arrows(page: PageData, table: PageTable, net: Sequence[int], segs: Sequ
         if stubs or first.symbol == second.symbol:
             return [], stubs
         return [Arrow(page=page.number, source=first.symbol, target=second.symbol, label=None,
-                      direction_read=False, reached=False, path=path)], stubs
+                      direction_read=False, reached=False, path=path,
+                      start=(first.x / SCALE, first.y / SCALE))], stubs
     arrows: list[Arrow] = []
     sources: list[_Terminal | None] = [t for t in tails if t.symbol is not None] or [None]
     for head in heads:
