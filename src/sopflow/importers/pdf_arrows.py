@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from sopflow.importers.pdf_lines import Segment, segments
 from sopflow.importers.pdf_source import SCALE, PageData, Word
-from sopflow.importers.pdf_symbols import BELOW, CAPSULE, CONNECTOR, DECISION, Symbol
+from sopflow.importers.pdf_symbols import BELOW, CAPSULE, DECISION, Symbol
 from sopflow.importers.pdf_table import PageTable, cell_text
 
 __all__ = ["Arrow", "Stub", "find_arrows"]
@@ -590,10 +590,4 @@ def _box_to_path(arrow: Arrow, x0: float, y0: float, x1: float, y1: float) -> fl
         dx = max(sx0 - x1, 0.0, x0 - sx1)
         dy = max(sy0 - y1, 0.0, y0 - sy1)
         best = min(best, float(np.hypot(dx, dy)))
-    if arrow.source is not None:
-        best += 0.0
     return best
-
-
-def is_connector(symbol: Symbol) -> bool:
-    return symbol.kind == CONNECTOR
