@@ -246,15 +246,6 @@ def build_parser() -> argparse.ArgumentParser:
                    default=None, help="bpmn only: an executable process (user tasks, "
                    "conditions) for Camunda 8 (FEEL, the default) or SpiffWorkflow (Python)")
 
-    p = command("import", "read an SOP table (.xlsx or .csv) into sopflow/1 JSON",
-                "Read the steps table of FILE (.xlsx or .csv, see docs/office.md) and write "
-                "the SOP as sopflow/1 JSON. Problems are listed with their cell; nothing is "
-                "written then (exit 2).")
-    p.add_argument("file", metavar="FILE", help="an .xlsx workbook or a .csv table")
-    p.add_argument("-o", "--output", metavar="OUT", default=None,
-                   help="output file (default, or -: standard output)")
-    p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
-
     from sopflow.catalogue.commands import add_review_options, add_site_options
 
     add_site_options(command("site", "build a static e-SOP site from folders of SOPs",
@@ -263,6 +254,23 @@ def build_parser() -> argparse.ArgumentParser:
     add_review_options(command("review", "list SOPs due or overdue for evaluation",
                                "List the SOPs whose evaluation is due soon or overdue (a "
                                "12-month cycle by default; see docs/catalogue.md)."))
+
+    p = command("import", "bring existing SOPs in: signed PDFs or SOP tables to drafts",
+                "Read a signed SOP PDF (or every PDF in a folder) into a draft: OUT.json "
+                "(sopflow/1) or OUT.py (DSL), with a review beside it (OUT.review.txt, "
+                "OUT.review.json and one OUT-page-N.png per flowchart page; the extra "
+                "sopflow[import], guide docs/import.md). Or read an SOP table (.xlsx or .csv, "
+                "docs/office.md) into sopflow/1 JSON; its problems are listed with their cell "
+                "and nothing is written then (exit 2).")
+    p.add_argument("file", metavar="FILE",
+                   help="a signed SOP PDF, a folder of PDFs, or an .xlsx/.csv table")
+    p.add_argument("-o", "--output", metavar="OUT", default=None,
+                   help="OUT.json or OUT.py (a folder when FILE is a folder; required for "
+                   "PDFs); for a table, default or -: standard output")
+    p.add_argument("--to", choices=("json", "py"), default="json",
+                   help="format of each draft when importing a folder of PDFs (default json)")
+    p.add_argument("--force", action="store_true",
+                   help="a table: overwrite OUT if it exists")
 
     p = command("new", "write a new SOP file from a commented template",
                 "Write a Python file for a new SOP, with every identity field, two lanes, a "
@@ -716,10 +724,13 @@ def _export_table(args: argparse.Namespace, out: _Output, item: LoadedSOP) -> in
 
 
 def _cmd_import(args: argparse.Namespace, out: _Output) -> int:
-    suffix = Path(args.file).suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise _Fail(f"{args.file}: cannot import {suffix or 'a file without suffix'!r}; give "
-                    "an .xlsx or .csv table")
+    """A table (.xlsx/.csv) to sopflow/1 JSON; anything else is a signed PDF (or a folder)."""
+    if Path(args.file).suffix.lower() in (".xlsx", ".csv"):
+        return _import_table(args, out)
+    return _import_pdfs(args, out)
+
+
+def _import_table(args: argparse.Namespace, out: _Output) -> int:
     if not Path(args.file).is_file():
         raise _Fail(f"{args.file}: no such file")
     if args.output is not None and Path(args.output).exists() and not args.force:
@@ -907,6 +918,21 @@ def _cmd_asrun(args: argparse.Namespace, out: _Output) -> int:
         raise _Fail(f"{args.store}: {error}") from None
     out.print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str)
               if args.format == "json" else result.text())
+    return EXIT_OK
+
+
+def _import_pdfs(args: argparse.Namespace, out: _Output) -> int:
+    if args.output is None or args.output == "-":
+        raise _Fail(f"{args.file}: give the draft's name with -o OUT.json or -o OUT.py")
+    hint = "import (pip install 'sopflow[import]')"
+    run = _optional_module("sopflow.importers.cli", hint)
+    for module in ("pypdfium2", "scipy", "PIL"):
+        _optional_module(module, hint)
+    failures, messages = run.run_import(Path(args.file), Path(args.output), args.to)
+    for message in messages:
+        out.message(message)
+    if failures:
+        raise _Fail(f"{failures} file(s) could not be imported")
     return EXIT_OK
 
 

@@ -194,7 +194,7 @@ def _fit(step_id: str, values: list[float], min_observations: int) -> StepFit:
                        ks_statistic=0.0, ks_pvalue=1.0)
     candidates: list[tuple[float, float, str, Distribution]] = []
     try:
-        from scipy import stats  # type: ignore[import-untyped]
+        from scipy import stats
     except ImportError:
         return StepFit(**base, family="empirical", distribution=Empirical(samples=values),
                        ks_statistic=None, ks_pvalue=None,

@@ -145,8 +145,8 @@ def _factor(chain: Chain, source: npt.NDArray[np.intp], target: npt.NDArray[np.i
             prob: npt.NDArray[np.float64]) -> Any:
     """The sparse LU factors of I - Q."""
     import numpy as np
-    from scipy.sparse import csc_matrix  # type: ignore[import-untyped]
-    from scipy.sparse.linalg import splu  # type: ignore[import-untyped]
+    from scipy.sparse import csc_matrix
+    from scipy.sparse.linalg import splu
 
     n = chain.n
     inner = target < n
