@@ -69,8 +69,8 @@ def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
                 commands[name] = [o for a in sub._actions for o in a.option_strings]
                 for a in sub._actions:
                     if a.choices and a.option_strings:
-                        for option in a.option_strings:
-                            choices[option] = [str(c) for c in a.choices]
+                        for option in a.option_strings:  # per command: --to differs
+                            choices[f"{name}:{option}"] = [str(c) for c in a.choices]
     cases = "\n".join(
         f'        {name}) opts="{" ".join(options)}" ;;' for name, options in commands.items()
     )
@@ -90,7 +90,7 @@ def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
         COMPREPLY=($(compgen -W "{' '.join(commands)} {' '.join(top)}" -- "$cur"))
         return
     fi
-    case "$prev" in
+    case "$cmd:$prev" in
 {choice_cases}
     esac
     case "$cmd" in
