@@ -127,6 +127,10 @@ documentation: docs/cli.md
 """
 
 
+#: Adds one subcommand: ``command(name, help, description)`` -> its parser.
+_Command = Callable[[str, str, str], argparse.ArgumentParser]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``sopflow`` command (all subcommands)."""
     parser = argparse.ArgumentParser(
@@ -148,6 +152,20 @@ def build_parser() -> argparse.ArgumentParser:
         return commands.add_parser(name, help=help, description=description, epilog=_EPILOG,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
 
+    _add_validate(command)
+    _add_completion(command)
+    _add_render(command)
+    _add_simulate(command)
+    _add_asrun(command)
+    _add_export(command)
+    _add_catalogue(command)
+    _add_import(command)
+    _add_new(command)
+    return parser
+
+
+def _add_validate(command: _Command) -> None:
+    """The ``sopflow validate`` subcommand and its options."""
     p = command("validate", "check SOP files and list every finding",
                 "Load each FILE, compile every SOP it defines and print all findings "
                 "(errors and warnings) with file and line. Exit 1 if any SOP has an error.")
@@ -159,11 +177,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true",
                    help="text format: print only errors and warnings, no summary lines")
 
+
+def _add_completion(command: _Command) -> None:
+    """The ``sopflow completion`` subcommand and its options."""
     p = command("completion", "print a shell completion script",
                 "Print a completion script for bash or zsh; load it from your shell's start-up "
                 "file, e.g. eval \"$(sopflow completion bash)\" in ~/.bashrc.")
     p.add_argument("shell", choices=("bash", "zsh"), help="the shell")
 
+
+def _add_render(command: _Command) -> None:
+    """The ``sopflow render`` subcommand and its options."""
     p = command("render", "draw the official SOP document or a flowchart",
                 "Render one SOP as the official SOP AP document (identity page and "
                 "flowchart table) or as a compact flowchart. The format follows OUT's "
@@ -196,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="refuse to draw an SOP with validation errors (by default it is drawn "
                    "as written, its findings are printed and the exit code is 1)")
 
+
+def _add_simulate(command: _Command) -> None:
+    """The ``sopflow simulate`` subcommand and its options."""
     p = command("simulate", "estimate how long the SOP takes (Monte Carlo)",
                 "Simulate many runs of one SOP and print the lead time: mean, percentiles "
                 "and the chance to finish within a deadline.")
@@ -216,6 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text for people (default) or json")
 
+
+def _add_asrun(command: _Command) -> None:
+    """The ``sopflow asrun`` subcommand and its options."""
     p = command("asrun", "lead time as written against as run (learned from a run store)",
                 "Fit each step's duration and each decision's odds from the event log of a "
                 "run store, and print the simulated lead time as written (Waktu) next to "
@@ -228,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text for people (default) or json")
 
+
+def _add_export(command: _Command) -> None:
+    """The ``sopflow export`` subcommand and its options."""
     p = command("export", "write the SOP as JSON, BPMN 2.0 XML, DOT, Excel or CSV",
                 "Export one SOP: json (the lossless sopflow/1 format), bpmn (BPMN 2.0 XML "
                 "with lanes and diagram, for bpmn.io or Camunda Modeler) or dot (Graphviz "
@@ -246,6 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
                    default=None, help="bpmn only: an executable process (user tasks, "
                    "conditions) for Camunda 8 (FEEL, the default) or SpiffWorkflow (Python)")
 
+
+def _add_catalogue(command: _Command) -> None:
+    """Site and review: the catalogue's commands (options in sopflow.catalogue)."""
     from sopflow.catalogue.commands import add_review_options, add_site_options
 
     add_site_options(command("site", "build a static e-SOP site from folders of SOPs",
@@ -255,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
                                "List the SOPs whose evaluation is due soon or overdue (a "
                                "12-month cycle by default; see docs/catalogue.md)."))
 
+
+def _add_import(command: _Command) -> None:
+    """The ``sopflow import`` subcommand and its options."""
     p = command("import", "bring existing SOPs in: signed PDFs or SOP tables to drafts",
                 "Read a signed SOP PDF (or every PDF in a folder) into a draft: OUT.json "
                 "(sopflow/1) or OUT.py (DSL), with a review beside it (OUT.review.txt, "
@@ -272,6 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="a table: overwrite OUT if it exists")
 
+
+def _add_new(command: _Command) -> None:
+    """The ``sopflow new`` subcommand and its options."""
     p = command("new", "write a new SOP file from a commented template",
                 "Write a Python file for a new SOP, with every identity field, two lanes, a "
                 "decision and comments that explain each part. Refuses to overwrite a file.")
@@ -281,7 +323,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", default=None,
                    help="file to write (default: NAME in lower case with underscores, .py); "
                    "a .xlsx name writes a spreadsheet template instead")
-    return parser
 
 
 def _whole_number(minimum: int) -> Callable[[str], int]:
