@@ -47,7 +47,7 @@ __all__ = [
 
 _T = TypeVar("_T")
 #: Rows read per query while listing (no statement or cursor stays open between pages).
-PAGE = 2000
+_PAGE = 2000
 #: Instances whose events are read per query while streaming events.
 _EVENT_PAGE = 500
 _JOINED_EVENT_COLUMNS = ", ".join(f"e.{c.strip()}" for c in EVENT_COLUMNS.split(","))
@@ -181,11 +181,13 @@ _C = TypeVar("_C", bound=_Connection)
 class SQLStoreBase(ABC, Generic[_C]):
     """The reading and closing both SQL stores do alike, over the dialect's ``_run``.
 
-    A subclass sets :attr:`_sql`, and ``_all`` (every connection it opened), ``_lock``
+    A subclass sets :attr:`_statements`, :attr:`_save_definition` (its dialect's "insert
+    unless the revision is kept"), and ``_all`` (every connection it opened), ``_lock``
     (guarding ``_all``) and ``_closed`` in its constructor.
     """
 
-    _sql: ClassVar[Statements]
+    _statements: ClassVar[Statements]
+    _save_definition: ClassVar[str]
     _all: list[_C]
     _lock: AbstractContextManager[Any]
     _closed: bool
@@ -196,23 +198,31 @@ class SQLStoreBase(ABC, Generic[_C]):
         what the store was ``doing``."""
 
     @abstractmethod
+    def _write(self, doing: str, body: Callable[[_C], None]) -> None:
+        """``body`` in one transaction on this thread's connection: all of it or nothing."""
+
+    @abstractmethod
     def load(self, instance_id: str) -> Instance:
         """The instance as last committed; UnknownInstanceError if absent."""
 
     def _fetch(self, doing: str, query: str, params: Sequence[Any]) -> list[Any]:
         return self._run(doing, lambda conn: conn.execute(query, params).fetchall())
 
+    def save_definition(self, revision: str, name: str, document: str) -> None:
+        self._write(f"cannot save the SOP revision {revision[:12]}", lambda conn: conn.execute(
+            self._save_definition, (revision, name, document)))
+
     def definition(self, revision: str) -> str | None:
         rows = self._fetch("cannot read an SOP revision",
                            f"SELECT document FROM definitions WHERE revision = "
-                           f"{self._sql.placeholder}", (revision,))
+                           f"{self._statements.placeholder}", (revision,))
         return str(rows[0][0]) if rows else None
 
     def history(self, instance_id: str) -> list[Event]:
         self.load(instance_id)
         rows = self._fetch(f"cannot read the events of {instance_id!r}",
                            f"SELECT {EVENT_COLUMNS} FROM events WHERE instance_id = "
-                           f"{self._sql.placeholder} ORDER BY seq", (instance_id,))
+                           f"{self._statements.placeholder} ORDER BY seq", (instance_id,))
         return [decode_event(row) for row in rows]
 
     def instances(
@@ -220,7 +230,7 @@ class SQLStoreBase(ABC, Generic[_C]):
     ) -> Iterator[Instance]:
         """Read page by page (no statement stays open between pages, so the caller may write
         while iterating); a damaged row is logged and skipped, the others still list."""
-        p = self._sql.placeholder
+        p = self._statements.placeholder
         query = f"SELECT seq, {INSTANCE_COLUMNS} FROM instances WHERE seq > {p}"
         params: list[Any] = []
         if procedure is not None:
@@ -229,7 +239,7 @@ class SQLStoreBase(ABC, Generic[_C]):
         if status is not None:
             query += f" AND status = {p}"
             params.append(status.value)
-        query += f" ORDER BY seq LIMIT {PAGE}"
+        query += f" ORDER BY seq LIMIT {_PAGE}"
         last = -1
         while True:
             rows = self._fetch("cannot list instances", query, (last, *params))
@@ -237,13 +247,13 @@ class SQLStoreBase(ABC, Generic[_C]):
                 instance = skip_damaged(decode_instance, row[1:])
                 if instance is not None:
                     yield instance
-            if len(rows) < PAGE:
+            if len(rows) < _PAGE:
                 return
             last = rows[-1][0]
 
     def events(self, *, procedure: str | None = None) -> Iterator[Event]:
         """Streamed in pages of instances; a damaged event is logged and skipped."""
-        p = self._sql.placeholder
+        p = self._statements.placeholder
         where = f" AND i.procedure = {p}" if procedure is not None else ""
         params = () if procedure is None else (procedure,)
         ids_query = (f"SELECT seq FROM instances i WHERE seq > {p}{where} "

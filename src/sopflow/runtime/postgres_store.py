@@ -24,15 +24,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+from sopflow.runtime import _sql
 from sopflow.runtime._rows import decode_instance
-from sopflow.runtime._sql import (
-    SQLStoreBase,
-    Statements,
-    commit_rows,
-    create_rows,
-    lost_update,
-    schema,
-)
 from sopflow.runtime.errors import (
     DuplicateInstanceError,
     StoreBusyError,
@@ -49,11 +42,13 @@ __all__ = ["PostgresStore"]
 SCHEMA_VERSION = 2
 _T = TypeVar("_T")
 _TABLES = {"sopflow_meta", "instances", "events", "definitions"}
-_SCHEMA = schema(seq_column="BIGSERIAL PRIMARY KEY", index_columns="procedure, status, seq") + """
+_SCHEMA = _sql.schema(
+    seq_column="BIGSERIAL PRIMARY KEY", index_columns="procedure, status, seq"
+) + """
 INSERT INTO sopflow_meta (key, value) VALUES ('application', 'sopflow');
 INSERT INTO sopflow_meta (key, value) VALUES ('schema_version', '2')
 """
-_SQL = Statements.written_with("%s")
+_SQL = _sql.Statements.written_with("%s")
 
 
 def _psycopg() -> Any:
@@ -66,7 +61,7 @@ def _psycopg() -> Any:
     return psycopg
 
 
-class PostgresStore(SQLStoreBase["psycopg.Connection[Any]"]):
+class PostgresStore(_sql.SQLStoreBase["psycopg.Connection[Any]"]):
     """Instances and events in a PostgreSQL schema; see the module docstring.
 
     ``url``: a libpq connection string (``postgresql://user@host:5432/db``). ``schema``: the
@@ -74,7 +69,9 @@ class PostgresStore(SQLStoreBase["psycopg.Connection[Any]"]):
     waits for a row lock before :class:`StoreBusyError`.
     """
 
-    _sql = _SQL
+    _statements = _SQL
+    _save_definition = ("INSERT INTO definitions (revision, name, document) VALUES (%s, %s, %s) "
+                        "ON CONFLICT (revision) DO NOTHING")
 
     def __init__(self, url: str, *, schema: str = "sopflow", timeout: float = 30.0) -> None:
         self._pg = _psycopg()
@@ -158,7 +155,7 @@ class PostgresStore(SQLStoreBase["psycopg.Connection[Any]"]):
     # ------------------------------------------------------------------ writing
 
     def create(self, instance: Instance, events: Sequence[Event]) -> None:
-        row, rows = create_rows(instance, events)
+        row, rows = _sql.create_rows(instance, events)
 
         def body(conn: psycopg.Connection[Any]) -> None:
             found = conn.execute(_SQL.insert_instance + " ON CONFLICT (id) DO NOTHING", row)
@@ -170,23 +167,16 @@ class PostgresStore(SQLStoreBase["psycopg.Connection[Any]"]):
         self._write(f"cannot create instance {instance.id!r}", body)
 
     def commit(self, instance: Instance, events: Sequence[Event], *, expected_version: int) -> None:
-        values, rows = commit_rows(instance, events, expected_version)
+        values, rows = _sql.commit_rows(instance, events, expected_version)
 
         def body(conn: psycopg.Connection[Any]) -> None:
             if conn.execute(_SQL.update_instance, values).rowcount != 1:
                 found = conn.execute(_SQL.select_version, (instance.id,)).fetchone()
-                raise lost_update(instance.id, expected_version, found)
+                raise _sql.lost_update(instance.id, expected_version, found)
             with conn.cursor() as cursor:
                 cursor.executemany(_SQL.insert_event, rows)
 
         self._write(f"cannot commit instance {instance.id!r}", body)
-
-    def save_definition(self, revision: str, name: str, document: str) -> None:
-        def body(conn: psycopg.Connection[Any]) -> None:
-            conn.execute("INSERT INTO definitions (revision, name, document) VALUES (%s, %s, %s) "
-                         "ON CONFLICT (revision) DO NOTHING", (revision, name, document))
-
-        self._write(f"cannot save the SOP revision {revision[:12]}", body)
 
     # ------------------------------------------------------------------ reading
 

@@ -33,16 +33,8 @@ from collections.abc import Callable, Sequence
 from os import PathLike
 from typing import Any, Literal, NoReturn, TypeVar
 
+from sopflow.runtime import _sql
 from sopflow.runtime._rows import decode_instance
-from sopflow.runtime._sql import (
-    DEFINITIONS_TABLE,
-    SQLStoreBase,
-    Statements,
-    commit_rows,
-    create_rows,
-    lost_update,
-    schema,
-)
 from sopflow.runtime.errors import (
     DuplicateInstanceError,
     StoreBusyError,
@@ -58,30 +50,32 @@ SCHEMA_VERSION = 2
 APPLICATION_ID = 0x534F5066
 _T = TypeVar("_T")
 
-_SCHEMA = schema(seq_column="INTEGER PRIMARY KEY AUTOINCREMENT",
+_SCHEMA = _sql.schema(seq_column="INTEGER PRIMARY KEY AUTOINCREMENT",
                  index_columns="procedure, status")
 # A version 1 store (sopflow before revisions): no application_id, no revision column.
 _V1_TABLES = {"sopflow_meta", "instances", "events", "sqlite_sequence"}
 _UPGRADE_V1 = f"""
 ALTER TABLE instances ADD COLUMN revision TEXT;
 ALTER TABLE events ADD COLUMN revision TEXT;
-{DEFINITIONS_TABLE};
+{_sql.DEFINITIONS_TABLE};
 """
-_SQL = Statements.written_with("?")
+_SQL = _sql.Statements.written_with("?")
 _INSERT_EVENT = _SQL.insert_event
 _INSERT_INSTANCE = _SQL.insert_instance
 _UPDATE_INSTANCE = _SQL.update_instance
 _SELECT_INSTANCE = _SQL.select_instance
 
 
-class SQLiteStore(SQLStoreBase[sqlite3.Connection]):
+class SQLiteStore(_sql.SQLStoreBase[sqlite3.Connection]):
     """Instances and events in one SQLite file; see the module docstring for the guarantees.
 
     ``path``: a file path (created if missing) or ":memory:". ``timeout``: seconds to wait for
     another writer's lock before giving up with :class:`StoreBusyError`.
     """
 
-    _sql = _SQL
+    _statements = _SQL
+    _save_definition = ("INSERT OR IGNORE INTO definitions (revision, name, document) "
+                        "VALUES (?, ?, ?)")
 
     def __init__(
         self,
@@ -235,7 +229,7 @@ class SQLiteStore(SQLStoreBase[sqlite3.Connection]):
     # ------------------------------------------------------------------ writing
 
     def create(self, instance: Instance, events: Sequence[Event]) -> None:
-        row, rows = create_rows(instance, events)
+        row, rows = _sql.create_rows(instance, events)
 
         def body(conn: sqlite3.Connection) -> None:
             try:
@@ -247,7 +241,7 @@ class SQLiteStore(SQLStoreBase[sqlite3.Connection]):
         self._write(f"cannot create instance {instance.id!r}", body)
 
     def commit(self, instance: Instance, events: Sequence[Event], *, expected_version: int) -> None:
-        values, rows = commit_rows(instance, events, expected_version)
+        values, rows = _sql.commit_rows(instance, events, expected_version)
         if self._shared:
             with self._lock:
                 self._commit(instance.id, values, rows, expected_version)
@@ -263,7 +257,7 @@ class SQLiteStore(SQLStoreBase[sqlite3.Connection]):
             try:
                 if conn.execute(_UPDATE_INSTANCE, values).rowcount != 1:
                     found = conn.execute(_SQL.select_version, (instance_id,)).fetchone()
-                    raise lost_update(instance_id, expected_version, found)
+                    raise _sql.lost_update(instance_id, expected_version, found)
                 conn.executemany(_INSERT_EVENT, rows)
                 conn.execute("COMMIT")
             except BaseException:
@@ -272,13 +266,6 @@ class SQLiteStore(SQLStoreBase[sqlite3.Connection]):
                 raise
         except sqlite3.Error as error:
             self._fail(error, f"cannot commit instance {instance_id!r}")
-
-    def save_definition(self, revision: str, name: str, document: str) -> None:
-        def body(conn: sqlite3.Connection) -> None:
-            conn.execute("INSERT OR IGNORE INTO definitions (revision, name, document) "
-                         "VALUES (?, ?, ?)", (revision, name, document))
-
-        self._write(f"cannot save the SOP revision {revision[:12]}", body)
 
     # ------------------------------------------------------------------ reading
 
