@@ -50,7 +50,7 @@ def sql_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[
         def run_postgres(statement: str) -> None:
             with psycopg.connect(postgres_url(), autocommit=True) as conn:
                 conn.execute(f'SET search_path TO "{schema}"')
-                conn.execute(statement)  # type: ignore[arg-type]
+                conn.execute(statement)
 
         made = open_store(url)
         yield made, run_postgres
