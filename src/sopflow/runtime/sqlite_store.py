@@ -29,28 +29,19 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from os import PathLike
 from typing import Any, Literal, NoReturn, TypeVar
 
-from sopflow.runtime._rows import (
-    EVENT_COLUMNS,
-    INSTANCE_COLUMNS,
-    decode_event,
-    decode_instance,
-    event_row,
-    instance_row,
-    instance_update,
-)
+from sopflow.runtime import _sql
+from sopflow.runtime._rows import decode_instance
 from sopflow.runtime.errors import (
-    ConcurrentModificationError,
     DuplicateInstanceError,
     StoreBusyError,
     StoreError,
     UnknownInstanceError,
 )
-from sopflow.runtime.state import Event, Instance, InstanceStatus
-from sopflow.runtime.store import check_transition, skip_damaged
+from sopflow.runtime.state import Event, Instance
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
 
@@ -59,80 +50,32 @@ SCHEMA_VERSION = 2
 APPLICATION_ID = 0x534F5066
 _T = TypeVar("_T")
 
-_SCHEMA = """
-CREATE TABLE sopflow_meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE instances (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    procedure TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    event_count INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    end_node TEXT,
-    metadata TEXT NOT NULL,
-    active TEXT NOT NULL,
-    visits TEXT NOT NULL,
-    revision TEXT
-);
-CREATE INDEX instances_by_procedure ON instances (procedure, status);
-CREATE TABLE events (
-    instance_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    timestamp TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    step_id TEXT,
-    activity TEXT,
-    actors TEXT NOT NULL,
-    person TEXT,
-    visit INTEGER,
-    answer TEXT,
-    note TEXT NOT NULL,
-    inputs_present TEXT,
-    output TEXT,
-    revision TEXT,
-    PRIMARY KEY (instance_id, seq)
-);
-CREATE TABLE definitions (
-    revision TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    document TEXT NOT NULL
-);
-"""
+_SCHEMA = _sql.schema(seq_column="INTEGER PRIMARY KEY AUTOINCREMENT",
+                 index_columns="procedure, status")
 # A version 1 store (sopflow before revisions): no application_id, no revision column.
 _V1_TABLES = {"sopflow_meta", "instances", "events", "sqlite_sequence"}
-_UPGRADE_V1 = """
+_UPGRADE_V1 = f"""
 ALTER TABLE instances ADD COLUMN revision TEXT;
 ALTER TABLE events ADD COLUMN revision TEXT;
-CREATE TABLE definitions (
-    revision TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    document TEXT NOT NULL
-);
+{_sql.DEFINITIONS_TABLE};
 """
-
-_INSERT_EVENT = f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-_INSERT_INSTANCE = f"INSERT INTO instances ({INSTANCE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-_UPDATE_INSTANCE = (
-    "UPDATE instances SET version = ?, status = ?, event_count = ?, updated_at = ?, "
-    "end_node = ?, active = ?, visits = ?, procedure = ?, revision = ? "
-    "WHERE id = ? AND version = ?"
-)
-_SELECT_INSTANCE = f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ?"
-_PAGE = 2000
+_SQL = _sql.Statements.written_with("?")
+_INSERT_EVENT = _SQL.insert_event
+_INSERT_INSTANCE = _SQL.insert_instance
+_UPDATE_INSTANCE = _SQL.update_instance
+_SELECT_INSTANCE = _SQL.select_instance
 
 
-class SQLiteStore:
+class SQLiteStore(_sql.SQLStoreBase[sqlite3.Connection]):
     """Instances and events in one SQLite file; see the module docstring for the guarantees.
 
     ``path``: a file path (created if missing) or ":memory:". ``timeout``: seconds to wait for
     another writer's lock before giving up with :class:`StoreBusyError`.
     """
+
+    _statements = _SQL
+    _save_definition = ("INSERT OR IGNORE INTO definitions (revision, name, document) "
+                        "VALUES (?, ?, ?)")
 
     def __init__(
         self,
@@ -210,9 +153,6 @@ class SQLiteStore:
             except sqlite3.Error as error:
                 self._fail(error, doing)
 
-    def _fetch(self, doing: str, query: str, params: Sequence[Any]) -> list[Any]:
-        return self._run(doing, lambda conn: conn.execute(query, params).fetchall())
-
     def _write(self, doing: str, body: Callable[[sqlite3.Connection], None]) -> None:
         """Run ``body`` in one ``BEGIN IMMEDIATE`` transaction: all of it or nothing."""
         def transaction(conn: sqlite3.Connection) -> None:
@@ -289,8 +229,7 @@ class SQLiteStore:
     # ------------------------------------------------------------------ writing
 
     def create(self, instance: Instance, events: Sequence[Event]) -> None:
-        check_transition(instance, events, expected_version=0, previous_count=0)
-        row, rows = instance_row(instance), [event_row(e) for e in events]
+        row, rows = _sql.create_rows(instance, events)
 
         def body(conn: sqlite3.Connection) -> None:
             try:
@@ -302,12 +241,7 @@ class SQLiteStore:
         self._write(f"cannot create instance {instance.id!r}", body)
 
     def commit(self, instance: Instance, events: Sequence[Event], *, expected_version: int) -> None:
-        check_transition(
-            instance, events, expected_version=expected_version,
-            previous_count=instance.event_count - len(events),
-        )
-        values = (*instance_update(instance), instance.id, expected_version)
-        rows = [event_row(e) for e in events]
+        values, rows = _sql.commit_rows(instance, events, expected_version)
         if self._shared:
             with self._lock:
                 self._commit(instance.id, values, rows, expected_version)
@@ -322,12 +256,8 @@ class SQLiteStore:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 if conn.execute(_UPDATE_INSTANCE, values).rowcount != 1:
-                    found = conn.execute(
-                        "SELECT version FROM instances WHERE id = ?", (instance_id,)
-                    ).fetchone()
-                    if found is None:
-                        raise UnknownInstanceError(instance_id)
-                    raise ConcurrentModificationError(instance_id, expected_version, found[0])
+                    found = conn.execute(_SQL.select_version, (instance_id,)).fetchone()
+                    raise _sql.lost_update(instance_id, expected_version, found)
                 conn.executemany(_INSERT_EVENT, rows)
                 conn.execute("COMMIT")
             except BaseException:
@@ -336,13 +266,6 @@ class SQLiteStore:
                 raise
         except sqlite3.Error as error:
             self._fail(error, f"cannot commit instance {instance_id!r}")
-
-    def save_definition(self, revision: str, name: str, document: str) -> None:
-        def body(conn: sqlite3.Connection) -> None:
-            conn.execute("INSERT OR IGNORE INTO definitions (revision, name, document) "
-                         "VALUES (?, ?, ?)", (revision, name, document))
-
-        self._write(f"cannot save the SOP revision {revision[:12]}", body)
 
     # ------------------------------------------------------------------ reading
 
@@ -359,85 +282,10 @@ class SQLiteStore:
             raise UnknownInstanceError(instance_id)
         return decode_instance(row)
 
-    def definition(self, revision: str) -> str | None:
-        row = self._run("cannot read an SOP revision", lambda conn: conn.execute(
-            "SELECT document FROM definitions WHERE revision = ?", (revision,)).fetchone())
-        return None if row is None else str(row[0])
-
-    def history(self, instance_id: str) -> list[Event]:
-        self.load(instance_id)
-        rows = self._run(f"cannot read the events of {instance_id!r}", lambda conn: conn.execute(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE instance_id = ? ORDER BY seq",
-            (instance_id,),
-        ).fetchall())
-        return [decode_event(row) for row in rows]
-
-    def instances(
-        self, *, procedure: str | None = None, status: InstanceStatus | None = None
-    ) -> Iterator[Instance]:
-        """Read page by page (no statement stays open between pages, so the caller may write
-        while iterating); a damaged row is logged and skipped, the others still list."""
-        query = f"SELECT seq, {INSTANCE_COLUMNS} FROM instances WHERE seq > ?"
-        params: list[Any] = []
-        if procedure is not None:
-            query += " AND procedure = ?"
-            params.append(procedure)
-        if status is not None:
-            query += " AND status = ?"
-            params.append(status.value)
-        query += f" ORDER BY seq LIMIT {_PAGE}"
-        last = -1
-        while True:
-            rows = self._fetch("cannot list instances", query, (last, *params))
-            for row in rows:
-                instance = skip_damaged(decode_instance, row[1:])
-                if instance is not None:
-                    yield instance
-            if len(rows) < _PAGE:
-                return
-            last = rows[-1][0]
-
-    def events(self, *, procedure: str | None = None) -> Iterator[Event]:
-        """Streamed in pages of instances; a damaged event is logged and skipped."""
-        columns = ", ".join(f"e.{c.strip()}" for c in EVENT_COLUMNS.split(","))
-        where = " AND i.procedure = ?" if procedure is not None else ""
-        params = () if procedure is None else (procedure,)
-        ids_query = f"SELECT seq, id FROM instances i WHERE seq > ?{where} ORDER BY seq LIMIT 500"
-        query = (f"SELECT {columns} FROM instances i JOIN events e ON e.instance_id = i.id "
-                 "WHERE i.seq > ? AND i.seq <= ?" + where + " ORDER BY i.seq, e.seq")
-        last = -1
-        while True:
-            ids = self._fetch("cannot read events", ids_query, (last, *params))
-            if not ids:
-                return
-            rows = self._fetch("cannot read events", query, (last, ids[-1][0], *params))
-            for row in rows:
-                try:
-                    event = decode_event(row)
-                except StoreError:  # logged and skipped: the rest of the log still streams
-                    skip_damaged(decode_event, row)
-                    continue
-                yield event
-            last = ids[-1][0]
-
     def integrity_check(self) -> str:
         """SQLite's own check of the file ("ok" when sound)."""
         return str(self._run("cannot check the file", lambda conn: conn.execute(
             "PRAGMA integrity_check").fetchone()[0]))
-
-    def close(self) -> None:
-        """Close every thread's connection (call when no thread uses the store any more)."""
-        with self._lock:
-            self._closed = True
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-
-    def __enter__(self) -> SQLiteStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class _NoLock:

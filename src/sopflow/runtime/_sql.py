@@ -1,0 +1,291 @@
+"""What the SQLite and PostgreSQL stores share, written once: the tables, the statements that
+read and write the rows of ``_rows`` (in either driver's placeholder style), the checks before a
+write, and the reading that pages through instances and events and skips a damaged row.
+
+Each store keeps its dialect in its own file: connections, transactions, how it creates,
+recognises and upgrades its tables, and how its driver's errors become store errors. Both run
+their SQL through ``_run`` (one call on this thread's connection, errors translated), which
+each implements; everything here is built on it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
+
+import attrs
+
+from sopflow.runtime._rows import (
+    EVENT_COLUMNS,
+    INSTANCE_COLUMNS,
+    decode_event,
+    decode_instance,
+    event_row,
+    instance_row,
+    instance_update,
+)
+from sopflow.runtime.errors import (
+    ConcurrentModificationError,
+    ExecutionError,
+    StoreError,
+    UnknownInstanceError,
+)
+from sopflow.runtime.state import Event, Instance, InstanceStatus
+from sopflow.runtime.store import check_transition, skip_damaged
+
+__all__ = [
+    "DEFINITIONS_TABLE",
+    "SQLStoreBase",
+    "Statements",
+    "commit_rows",
+    "create_rows",
+    "lost_update",
+    "schema",
+]
+
+_T = TypeVar("_T")
+#: Rows read per query while listing (no statement or cursor stays open between pages).
+_PAGE = 2000
+#: Instances whose events are read per query while streaming events.
+_EVENT_PAGE = 500
+_JOINED_EVENT_COLUMNS = ", ".join(f"e.{c.strip()}" for c in EVENT_COLUMNS.split(","))
+
+DEFINITIONS_TABLE = """CREATE TABLE definitions (
+    revision TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    document TEXT NOT NULL
+)"""
+
+
+def schema(*, seq_column: str, index_columns: str) -> str:
+    """The statements (``;``-separated) creating a store's tables. The dialect gives the
+    auto-numbered key ``seq`` (creation order, for paging) and the columns of the index that
+    lists the instances of one SOP."""
+    return f"""
+CREATE TABLE sopflow_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE instances (
+    seq {seq_column},
+    id TEXT NOT NULL UNIQUE,
+    procedure TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    event_count INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    end_node TEXT,
+    metadata TEXT NOT NULL,
+    active TEXT NOT NULL,
+    visits TEXT NOT NULL,
+    revision TEXT
+);
+CREATE INDEX instances_by_procedure ON instances ({index_columns});
+CREATE TABLE events (
+    instance_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    timestamp TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    step_id TEXT,
+    activity TEXT,
+    actors TEXT NOT NULL,
+    person TEXT,
+    visit INTEGER,
+    answer TEXT,
+    note TEXT NOT NULL,
+    inputs_present TEXT,
+    output TEXT,
+    revision TEXT,
+    PRIMARY KEY (instance_id, seq)
+);
+{DEFINITIONS_TABLE};
+"""
+
+
+@attrs.frozen
+class Statements:
+    """The statements both stores run, in one driver's placeholder style (``?`` or ``%s``)."""
+
+    placeholder: str
+    insert_instance: str
+    insert_event: str
+    update_instance: str
+    select_instance: str
+    select_version: str
+
+    @classmethod
+    def written_with(cls, p: str) -> Statements:
+        """The statements with placeholder ``p``."""
+        def marks(columns: str) -> str:
+            return ",".join([p] * len(columns.split(",")))
+
+        return cls(
+            placeholder=p,
+            insert_instance=(f"INSERT INTO instances ({INSTANCE_COLUMNS}) "
+                             f"VALUES ({marks(INSTANCE_COLUMNS)})"),
+            insert_event=f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({marks(EVENT_COLUMNS)})",
+            # the values of _rows.instance_update, then the id and the version read
+            update_instance=(
+                f"UPDATE instances SET version = {p}, status = {p}, event_count = {p}, "
+                f"updated_at = {p}, end_node = {p}, active = {p}, visits = {p}, "
+                f"procedure = {p}, revision = {p} WHERE id = {p} AND version = {p}"
+            ),
+            select_instance=f"SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = {p}",
+            select_version=f"SELECT version FROM instances WHERE id = {p}",
+        )
+
+
+def create_rows(
+    instance: Instance, events: Sequence[Event]
+) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    """The instance row and event rows of a new instance, after checking the transition."""
+    check_transition(instance, events, expected_version=0, previous_count=0)
+    return instance_row(instance), [event_row(e) for e in events]
+
+
+def commit_rows(
+    instance: Instance, events: Sequence[Event], expected_version: int
+) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    """The values of :attr:`Statements.update_instance` and the new event rows of a
+    transition, after checking it."""
+    check_transition(
+        instance, events, expected_version=expected_version,
+        previous_count=instance.event_count - len(events),
+    )
+    values = (*instance_update(instance), instance.id, expected_version)
+    return values, [event_row(e) for e in events]
+
+
+def lost_update(instance_id: str, expected_version: int,
+                found: Sequence[Any] | None) -> ExecutionError:
+    """Why an update naming ``expected_version`` matched no row, given the row of
+    :attr:`Statements.select_version` (None: the instance is not stored)."""
+    if found is None:
+        return UnknownInstanceError(instance_id)
+    return ConcurrentModificationError(instance_id, expected_version, found[0])
+
+
+class _Connection(Protocol):
+    def execute(self, query: str, params: Sequence[Any], /) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+_C = TypeVar("_C", bound=_Connection)
+
+
+class SQLStoreBase(ABC, Generic[_C]):
+    """The reading and closing both SQL stores do alike, over the dialect's ``_run``.
+
+    A subclass sets :attr:`_statements`, :attr:`_save_definition` (its dialect's "insert
+    unless the revision is kept"), and ``_all`` (every connection it opened), ``_lock``
+    (guarding ``_all``) and ``_closed`` in its constructor.
+    """
+
+    _statements: ClassVar[Statements]
+    _save_definition: ClassVar[str]
+    _all: list[_C]
+    _lock: AbstractContextManager[Any]
+    _closed: bool
+
+    @abstractmethod
+    def _run(self, doing: str, body: Callable[[_C], _T]) -> _T:
+        """``body`` on this thread's connection; a driver error becomes a StoreError saying
+        what the store was ``doing``."""
+
+    @abstractmethod
+    def _write(self, doing: str, body: Callable[[_C], None]) -> None:
+        """``body`` in one transaction on this thread's connection: all of it or nothing."""
+
+    @abstractmethod
+    def load(self, instance_id: str) -> Instance:
+        """The instance as last committed; UnknownInstanceError if absent."""
+
+    def _fetch(self, doing: str, query: str, params: Sequence[Any]) -> list[Any]:
+        return self._run(doing, lambda conn: conn.execute(query, params).fetchall())
+
+    def save_definition(self, revision: str, name: str, document: str) -> None:
+        self._write(f"cannot save the SOP revision {revision[:12]}", lambda conn: conn.execute(
+            self._save_definition, (revision, name, document)))
+
+    def definition(self, revision: str) -> str | None:
+        rows = self._fetch("cannot read an SOP revision",
+                           f"SELECT document FROM definitions WHERE revision = "
+                           f"{self._statements.placeholder}", (revision,))
+        return str(rows[0][0]) if rows else None
+
+    def history(self, instance_id: str) -> list[Event]:
+        self.load(instance_id)
+        rows = self._fetch(f"cannot read the events of {instance_id!r}",
+                           f"SELECT {EVENT_COLUMNS} FROM events WHERE instance_id = "
+                           f"{self._statements.placeholder} ORDER BY seq", (instance_id,))
+        return [decode_event(row) for row in rows]
+
+    def instances(
+        self, *, procedure: str | None = None, status: InstanceStatus | None = None
+    ) -> Iterator[Instance]:
+        """Read page by page (no statement stays open between pages, so the caller may write
+        while iterating); a damaged row is logged and skipped, the others still list."""
+        p = self._statements.placeholder
+        query = f"SELECT seq, {INSTANCE_COLUMNS} FROM instances WHERE seq > {p}"
+        params: list[Any] = []
+        if procedure is not None:
+            query += f" AND procedure = {p}"
+            params.append(procedure)
+        if status is not None:
+            query += f" AND status = {p}"
+            params.append(status.value)
+        query += f" ORDER BY seq LIMIT {_PAGE}"
+        last = -1
+        while True:
+            rows = self._fetch("cannot list instances", query, (last, *params))
+            for row in rows:
+                instance = skip_damaged(decode_instance, row[1:])
+                if instance is not None:
+                    yield instance
+            if len(rows) < _PAGE:
+                return
+            last = rows[-1][0]
+
+    def events(self, *, procedure: str | None = None) -> Iterator[Event]:
+        """Streamed in pages of instances; a damaged event is logged and skipped."""
+        p = self._statements.placeholder
+        where = f" AND i.procedure = {p}" if procedure is not None else ""
+        params = () if procedure is None else (procedure,)
+        ids_query = (f"SELECT seq FROM instances i WHERE seq > {p}{where} "
+                     f"ORDER BY seq LIMIT {_EVENT_PAGE}")
+        query = (f"SELECT {_JOINED_EVENT_COLUMNS} FROM instances i "
+                 f"JOIN events e ON e.instance_id = i.id "
+                 f"WHERE i.seq > {p} AND i.seq <= {p}{where} ORDER BY i.seq, e.seq")
+        last = -1
+        while True:
+            ids = self._fetch("cannot read events", ids_query, (last, *params))
+            if not ids:
+                return
+            rows = self._fetch("cannot read events", query, (last, ids[-1][0], *params))
+            for row in rows:
+                try:
+                    event = decode_event(row)
+                except StoreError:  # logged and skipped: the rest of the log still streams
+                    skip_damaged(decode_event, row)
+                    continue
+                yield event
+            last = ids[-1][0]
+
+    def close(self) -> None:
+        """Close every thread's connection (call when no thread uses the store any more)."""
+        with self._lock:
+            self._closed = True
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
