@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from sopflow.document import DocumentStyle
 from sopflow.dsl import NEXT, SOP, StepRef
 from sopflow.model import (
     END,
@@ -27,7 +28,7 @@ from sopflow.model import (
     Step,
     StepKind,
 )
-from sopflow.waktu import Basis, TimeUnit, Waktu, parse_waktu
+from sopflow.waktu import Basis, TimeUnit, Waktu, WaktuKind, parse_waktu
 
 if TYPE_CHECKING:
     from sopflow.graph import compile_graph
@@ -126,6 +127,7 @@ __all__ = [
     "Basis",
     "CasesResult",
     "ConcurrentModificationError",
+    "DocumentStyle",
     "Event",
     "EventKind",
     "ExecutionError",
@@ -160,6 +162,7 @@ __all__ = [
     "Store",
     "TimeUnit",
     "Waktu",
+    "WaktuKind",
     "__version__",
     "analyse",
     "compile_definition",
