@@ -107,7 +107,7 @@ def _layout(flow: Flow, opts: LayoutOptions, room: Room, balance: bool) -> _Atte
         raise FlowShapeError("the SOP has no steps: there is no flowchart to draw")
     pw, ph = opts.page_size()
     m = opts.margin
-    cols = table.columns(m, pw - 2 * m, len(flow.lanes), *table.text_needs(flow, opts))
+    cols, opts = table.fit_columns(flow, opts, m, pw - 2 * m)
     ports = plan_ports(flow)
     rows = table.rows(flow, cols, opts, ports, room.pad_y)
     hdr = table.header(flow, cols, opts)
