@@ -85,8 +85,9 @@ SOFT_BREAKS = "/-._?&="
 
 #: How many steps of width a column is tried wider by at once (a word needs several).
 LOOKAHEAD = 8
-#: Share of the table width the lanes wish for together (each within its limits).
-LANES_SHARE = 0.36
+#: Shares of the table width tried for the lanes together (each lane within its limits):
+#: the one giving the shortest table (rows and header) is kept.
+LANES_SHARES = (0.22, 0.30, 0.38)
 
 
 def _shares(used_note: bool) -> list[float]:
@@ -183,6 +184,7 @@ class ColumnNeeds:
     heights: ColumnHeights | None = None
     floors: Sequence[float] = ()
     used_note: bool = True
+    lanes_share: float = 0.30
 
 
 def columns(left: float, width: float, n_lanes: int, need: ColumnNeeds) -> Columns:
@@ -200,7 +202,7 @@ def columns(left: float, width: float, n_lanes: int, need: ColumnNeeds) -> Colum
     heights, floors = need.heights, need.floors
     if not fits(width, n_lanes, mins, lane_min):
         raise TooManyLanesError(n_lanes, fit=lanes_that_fit(width, mins, lane_min))
-    lane_w = min(max(LANES_SHARE * width / max(n_lanes, 1), lane_min), LANE_MAX)
+    lane_w = min(max(need.lanes_share * width / max(n_lanes, 1), lane_min), LANE_MAX)
     lane_w = min(lane_w, (width - _NO_W - sum(mins)) / max(n_lanes, 1))
     rest = width - _NO_W - lane_w * n_lanes
     grown = _grow(rest, mins, floors, heights) if heights is not None and floors else mins
@@ -515,10 +517,29 @@ def _heights(flow: Flow, opts: LayoutOptions) -> ColumnHeights:
     return heights
 
 
-def _floors(flow: Flow) -> list[float]:
+def _floors(flow: Flow, pad_y: float) -> list[float]:
     """Each row's height without text: its shape and the gutters above and below it."""
-    return [2 * PAD_Y + (DECISION_H if flow.nodes[r.step].kind is NodeKind.DECISION
+    return [2 * pad_y + (DECISION_H if flow.nodes[r.step].kind is NodeKind.DECISION
                          else PROCESS_H) for r in flow.rows]
+
+
+def _shortest(flow: Flow, opts: LayoutOptions, left: float, width: float,
+              need: ColumnNeeds) -> Columns:
+    """The columns, of those tried with each of ``LANES_SHARES``, giving the shortest table:
+    narrow lanes leave the text more room but may wrap the lane names in the header."""
+    heights = need.heights
+    assert heights is not None
+    best: tuple[float, Columns] | None = None
+    for share in LANES_SHARES:
+        cols = columns(left, width, len(flow.lanes), attrs.evolve(need, lanes_share=share))
+        spans = [cols.col(1), *(cols.mutu(k) for k in range(4))]
+        text = [heights(k, r - l_) for k, (l_, r) in enumerate(spans)]
+        body = sum(max(f, *(t[i] for t in text)) for i, f in enumerate(need.floors))
+        total = body + header(flow, cols, opts).total
+        if best is None or total < best[0] - 0.5:
+            best = (total, cols)
+    assert best is not None
+    return best[1]
 
 
 def _sizes(opts: LayoutOptions) -> list[float]:
@@ -537,8 +558,8 @@ def _at_size(opts: LayoutOptions, size: float) -> LayoutOptions:
                                             min(opts.label_font_size, FONT_FLOOR)))
 
 
-def fit_columns(flow: Flow, opts: LayoutOptions, left: float,
-                width: float) -> tuple[Columns, LayoutOptions]:
+def fit_columns(flow: Flow, opts: LayoutOptions, left: float, width: float,
+                pad_y: float = PAD_Y) -> tuple[Columns, LayoutOptions]:
     """The columns at the largest text size (down to ``FONT_FLOOR``) at which the table fits
     ``width``, and the options with that size; :class:`TooManyLanesError` naming how many
     lanes fit and the smallest paper that holds them all when none does."""
@@ -549,8 +570,8 @@ def fit_columns(flow: Flow, opts: LayoutOptions, left: float,
         lane_min = lane_minimum(flow, sized)
         if fits(width, n, mins, lane_min):
             need = ColumnNeeds(minimums=mins, lane_min=lane_min, heights=_heights(flow, sized),
-                               floors=_floors(flow), used_note=needs[4] > 0)
-            return columns(left, width, n, need), sized
+                               floors=_floors(flow, pad_y), used_note=needs[4] > 0)
+            return _shortest(flow, sized, left, width, need), sized
     floor = _at_size(opts, FONT_FLOOR)
     _, mins = text_needs(flow, floor)
     lane_min = lane_minimum(flow, floor)

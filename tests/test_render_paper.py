@@ -1,0 +1,146 @@
+"""The official document stays on its paper and as short as the signed originals.
+
+Properties over generated SOPs with real-length text (1-8 lanes, long Indonesian words,
+slashes and hyphens): every page is exactly the paper's size and nothing is drawn past its
+margins, or the table is refused with a message naming how many lanes fit; a word is broken
+only after a hyphen, a slash or a URL's mark; and the four corpus SOPs take no more pages than
+their signed originals on the same paper.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sopfactory import new_sop
+
+from sopflow.render import document_pages
+from sopflow.render.errors import TooManyLanesError
+from sopflow.render.geometry import paper as paper_size
+from sopflow.render.table import FONT_FLOOR, SOFT_BREAKS
+
+#: Words as real SOPs print them: long compounds, slashes, hyphens, a URL.
+WORDS = (
+    "Melakukan", "verifikasi", "dokumen", "pengolahan", "data", "Penanggungjawab",
+    "Kabupaten/Kota", "SUBBAG/SUBBID", "pra-pencacahan", "Kualifikasi", "transaksi",
+    "laporan", "kinerja", "triwulanan", "https://bengkulu.bps.go.id/sop", "dan", "ke",
+    "Pemeriksaan", "Administrasi", "Ketatausahaan", "berkas", "Rekanan/Vendor",
+)
+LANE_WORDS = ("Kepala", "Subbagian", "Umum", "Ketua", "Tim", "Statistik", "Pelaksana",
+              "Penanggungjawab", "Koordinator", "Fungsi", "(Operator)")
+
+
+def _phrase(draw: st.DrawFn, lo: int, hi: int, words: tuple[str, ...] = WORDS) -> str:
+    return " ".join(draw(st.lists(st.sampled_from(words), min_size=lo, max_size=hi)))
+
+
+@st.composite
+def real_sops(draw: st.DrawFn) -> Any:
+    """A linear SOP of 1-8 lanes with real-length text in every column."""
+    sop = new_sop()
+    n_lanes = draw(st.integers(1, 8))
+    names = [f"{_phrase(draw, 1, 4, LANE_WORDS)} {k}" for k in range(n_lanes)]
+    actors = [sop.actor(name) for name in names]
+    for _ in range(draw(st.integers(1, 12))):
+        sop.step(_phrase(draw, 2, 24), by=actors[draw(st.integers(0, n_lanes - 1))],
+                 inputs=[_phrase(draw, 1, 5) for _ in range(draw(st.integers(0, 3)))],
+                 time=draw(st.sampled_from(["15 menit", "Sesuai kebutuhan", "1 hari", ""])),
+                 output=_phrase(draw, 0, 6), note=_phrase(draw, 0, 10))
+    return sop.compile(strict=False)
+
+
+def _source_words(procedure: Any) -> set[str]:
+    words: set[str] = set()
+    for step in procedure.definition.steps:
+        for text in (step.text, *step.inputs, step.time, step.output, step.note):
+            words.update(text.split())
+    return words
+
+
+def _whole_or_soft(token: str, words: set[str]) -> bool:
+    """A drawn token is a whole word, or a piece of one cut after a soft break."""
+    if token in words:
+        return True
+    for w in words:
+        k = w.find(token)
+        while k >= 0:
+            starts = k == 0 or w[k - 1] in SOFT_BREAKS
+            ends = k + len(token) == len(w) or token[-1] in SOFT_BREAKS
+            if starts and ends:
+                return True
+            k = w.find(token, k + 1)
+    return False
+
+
+@settings(max_examples=40, deadline=None)
+@given(procedure=real_sops(), paper=st.sampled_from(["A4", "Letter", "Legal", "F4"]))
+def test_pages_are_the_paper_and_words_break_only_at_soft_marks(procedure: Any,
+                                                                paper: str) -> None:
+    width, height = paper_size(paper).landscape()
+    try:
+        pages = document_pages(procedure, paper=paper)
+    except TooManyLanesError as exc:
+        lanes = len(procedure.graph.graph["lanes"])
+        assert exc.lanes == lanes and exc.fit is not None and exc.fit < lanes
+        assert f"at most {exc.fit} lane(s) fit on {paper}" in str(exc)
+        return
+    words = _source_words(procedure)
+    for page in pages:
+        assert (page.width, page.height) == (width, height)
+        xs = [x for line in page.lines for x, _ in line.points]
+        xs += [t.rect.right for t in page.texts] + [s.rect.right for s in page.shapes]
+        assert max(xs) <= width - 36 + 1e-6, f"drawn past the right margin on {paper}"
+        for box in page.texts:
+            assert box.size >= FONT_FLOOR - 1e-9 or box.role != "cell"
+            if box.role != "cell" or page.kind != "flowchart":
+                continue
+            for line in box.lines:
+                for token in line.split():
+                    if token.rstrip(".").isdigit():
+                        continue  # the row number and a list's numbers
+                    assert _whole_or_soft(token, words), (token, box.lines)
+
+
+#: The signed originals: paper and page count (shared/corpus/bps-NNN.pdf).
+ORIGINALS = {"bps_040": ("A4", 2), "bps_050": ("Letter", 3), "bps_052": ("Letter", 2),
+             "bps_346": ("Legal", 2)}
+
+
+@pytest.mark.parametrize("name", sorted(ORIGINALS))
+@pytest.mark.parametrize("below", [False, True])
+def test_corpus_sops_are_no_longer_than_their_signed_originals(name: str, below: bool) -> None:
+    import corpus_sops
+
+    paper, signed = ORIGINALS[name]
+    procedure = getattr(corpus_sops, name)().compile(strict=False)
+    pages = document_pages(procedure, paper=paper, table_below_identity=below)
+    assert len(pages) <= signed
+    assert sum(p.kind == "identity" for p in pages) <= 1  # the identity part on one page
+    rows = [r for p in pages for r in p.rows]
+    assert rows == list(range(1, len(procedure.steps) + 1))
+    width, height = paper_size(paper).landscape()
+    assert all((p.width, p.height) == (width, height) for p in pages)
+
+
+def test_table_below_identity_shares_the_identity_page() -> None:
+    # a short SOP: identity block and the whole table on one page
+    sop = new_sop()
+    staf = sop.actor("Staf")
+    for k in range(3):
+        sop.step(f"Melakukan kegiatan {k}", by=staf, inputs=["Berkas"], time="15 menit",
+                 output="Hasil")
+    procedure = sop.compile(strict=False)
+    apart = document_pages(procedure)
+    shared = document_pages(procedure, table_below_identity=True)
+    assert len(apart) == 2 and len(shared) == 1
+    page = shared[0]
+    texts = [line for t in page.texts for line in t.lines]
+    assert "Nomor SOP" in texts and "Kegiatan" in texts and page.rows == (1, 2, 3)
+    footers = [t for t in page.texts if t.role == "footer"]
+    assert len(footers) <= 1
+    # the table starts below the identity block's last rule
+    identity_bottom = max(y for line in apart[0].lines for _, y in line.points)
+    kegiatan = next(t for t in page.texts if t.lines == ("Kegiatan",))
+    assert kegiatan.rect.y > identity_bottom
