@@ -144,3 +144,29 @@ def test_table_below_identity_shares_the_identity_page() -> None:
     identity_bottom = max(y for line in apart[0].lines for _, y in line.points)
     kegiatan = next(t for t in page.texts if t.lines == ("Kegiatan",))
     assert kegiatan.rect.y > identity_bottom
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter", "Legal", "F4"])
+def test_every_pdf_page_is_exactly_the_paper(paper: str, tmp_path: Any) -> None:
+    import runpy
+    from pathlib import Path
+
+    import pdfplumber
+
+    from sopflow.render import render_document
+
+    root = Path(__file__).resolve().parent.parent
+    sop = runpy.run_path(str(root / "examples" / "pengumpulan_data_kinerja.py"))["sop"]
+    target = tmp_path / "sop.pdf"
+    render_document(sop.compile(), target, paper=paper)
+    width, height = paper_size(paper).landscape()
+    with pdfplumber.open(target) as pdf:
+        assert len(pdf.pages) >= 2
+        for page in pdf.pages:
+            assert page.width == pytest.approx(width, abs=0.01)
+            assert page.height == pytest.approx(height, abs=0.01)
+            # the table's rules are drawn at the margin, where the geometry puts them
+            x0, top = page.bbox[0], page.bbox[1]
+            if page.page_number > 1:
+                assert min(c["x0"] for c in page.curves) - x0 == pytest.approx(36.0, abs=0.1)
+                assert min(c["top"] for c in page.curves) - top == pytest.approx(46.0, abs=0.1)
