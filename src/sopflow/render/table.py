@@ -16,7 +16,15 @@ from sopflow.graph import NodeKind
 from sopflow.render import fonts
 from sopflow.render.errors import TooManyLanesError
 from sopflow.render.geometry import PAPERS, Line, Rect, TextBox
-from sopflow.render.symbols import CELL_PAD, DECISION_H, GAP_Y, PAD_Y, PROCESS_H, TERM_H
+from sopflow.render.symbols import (
+    CELL_PAD,
+    DECISION_H,
+    DECISION_W,
+    GAP_Y,
+    PAD_Y,
+    PROCESS_H,
+    TERM_H,
+)
 
 if TYPE_CHECKING:
 
@@ -185,6 +193,8 @@ class ColumnNeeds:
     floors: Sequence[float] = ()
     used_note: bool = True
     lanes_share: float = 0.30
+    #: per lane, room for exit labels beside its diamonds, given when the paper has it
+    lane_wishes: tuple[float, ...] = ()
 
 
 def columns(left: float, width: float, n_lanes: int, need: ColumnNeeds) -> Columns:
@@ -203,19 +213,24 @@ def columns(left: float, width: float, n_lanes: int, need: ColumnNeeds) -> Colum
     if not fits(width, n_lanes, mins, lane_min):
         raise TooManyLanesError(n_lanes, fit=lanes_that_fit(width, mins, lane_min))
     lane_w = min(max(need.lanes_share * width / max(n_lanes, 1), lane_min), LANE_MAX)
-    lane_w = min(lane_w, (width - _NO_W - sum(mins)) / max(n_lanes, 1))
-    rest = width - _NO_W - lane_w * n_lanes
+    lanes = [lane_w] * n_lanes
+    spare_w = width - _NO_W - sum(mins) - lane_w * n_lanes
+    for k, wish in enumerate(need.lane_wishes):
+        extra = min(max(0.0, wish - lane_w), max(0.0, spare_w))
+        lanes[k] += extra
+        spare_w -= extra
+    rest = width - _NO_W - sum(lanes)
     grown = _grow(rest, mins, floors, heights) if heights is not None and floors else mins
     shares = _shares(need.used_note)
     spare = rest - sum(grown)
     # the spare width goes to the columns whose signed share they are furthest below
-    wish = [max(0.0, f * width - w) for f, w in zip(shares, grown, strict=True)]
-    if sum(wish) > 0:
-        give = min(spare, sum(wish))
-        grown = [w + give * d / sum(wish) for w, d in zip(grown, wish, strict=True)]
+    wishes = [max(0.0, f * width - w) for f, w in zip(shares, grown, strict=True)]
+    if sum(wishes) > 0:
+        give = min(spare, sum(wishes))
+        grown = [w + give * d / sum(wishes) for w, d in zip(grown, wishes, strict=True)]
         spare -= give
     grown = [w + spare * f / sum(shares) for w, f in zip(grown, shares, strict=True)]
-    widths = [_NO_W, grown[0], *([lane_w] * n_lanes), *grown[1:]]
+    widths = [_NO_W, grown[0], *lanes, *grown[1:]]
     xs = [left]
     for w in widths:
         xs.append(xs[-1] + w)
@@ -248,6 +263,24 @@ def _min_width(texts: Sequence[str], size: float, bold: bool = False, floor: flo
 def lane_minimum(flow: Flow, opts: LayoutOptions) -> float:
     """The narrowest lane: room for a process box, and for the longest word of a lane name."""
     return max(LANE_MIN, _min_width(flow.lanes, opts.header_font_size, bold=True))
+
+
+def label_room(flow: Flow, opts: LayoutOptions) -> tuple[float, ...]:
+    """Per lane, the width that leaves room for its decisions' exit labels on both sides of
+    the diamond (a label wider than 52 pt wraps, as the labels phase wraps it); 0 if none."""
+    m = fonts.metrics()
+    size = opts.label_font_size
+    widest = [0.0] * len(flow.lanes)
+    for e in flow.edges:
+        node = flow.nodes[e.u]
+        if e.label and node.kind is NodeKind.DECISION:
+            w = m.width(e.label, size)
+            if w > 52:
+                w = max(m.width(line, size) for line in m.wrap(e.label, 48.0, size))
+            if node.lanes:
+                widest[node.lanes[0]] = max(widest[node.lanes[0]], w)
+    return tuple(min(DECISION_W + 2 * (w + 6.0), LANE_MAX + 30) if w else 0.0
+                 for w in widest)
 
 
 def text_needs(flow: Flow, opts: LayoutOptions) -> tuple[list[float], list[float]]:
@@ -526,7 +559,23 @@ def _floors(flow: Flow, pad_y: float) -> list[float]:
 def _shortest(flow: Flow, opts: LayoutOptions, left: float, width: float,
               need: ColumnNeeds) -> Columns:
     """The columns, of those tried with each of ``LANES_SHARES``, giving the shortest table:
-    narrow lanes leave the text more room but may wrap the lane names in the header."""
+    narrow lanes leave the text more room but may wrap the lane names in the header. Room
+    for exit labels beside the diamonds is given when it makes the table at most
+    ``LABEL_ROOM_COST`` taller."""
+    plain = _tallies(flow, opts, left, width, attrs.evolve(need, lane_wishes=()))
+    if not any(need.lane_wishes):
+        return plain[1]
+    roomy = _tallies(flow, opts, left, width, need)
+    return roomy[1] if roomy[0] <= plain[0] * (1 + LABEL_ROOM_COST) else plain[1]
+
+
+#: How much taller (as a share) the table may grow to give exit labels room in their lane.
+LABEL_ROOM_COST = 0.02
+
+
+def _tallies(flow: Flow, opts: LayoutOptions, left: float, width: float,
+             need: ColumnNeeds) -> tuple[float, Columns]:
+    """The shortest table's height and its columns, over the lanes' shares tried."""
     heights = need.heights
     assert heights is not None
     best: tuple[float, Columns] | None = None
@@ -539,7 +588,7 @@ def _shortest(flow: Flow, opts: LayoutOptions, left: float, width: float,
         if best is None or total < best[0] - 0.5:
             best = (total, cols)
     assert best is not None
-    return best[1]
+    return best
 
 
 def _sizes(opts: LayoutOptions) -> list[float]:
@@ -570,7 +619,8 @@ def fit_columns(flow: Flow, opts: LayoutOptions, left: float, width: float,
         lane_min = lane_minimum(flow, sized)
         if fits(width, n, mins, lane_min):
             need = ColumnNeeds(minimums=mins, lane_min=lane_min, heights=_heights(flow, sized),
-                               floors=_floors(flow, pad_y), used_note=needs[4] > 0)
+                               floors=_floors(flow, pad_y), used_note=needs[4] > 0,
+                               lane_wishes=label_room(flow, sized))
             return _shortest(flow, sized, left, width, need), sized
     floor = _at_size(opts, FONT_FLOOR)
     _, mins = text_needs(flow, floor)
