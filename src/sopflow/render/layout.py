@@ -54,6 +54,10 @@ ROOMS = (
 TIGHT = Room(pad_y=PAD_Y * 0.3, side_margin=28.0)
 
 
+#: A last page with this many rows or fewer is worth a tighter layout to save it.
+SHORT_LAST_PAGE = 3
+
+
 @attrs.frozen(kw_only=True)
 class _Start:
     """How pages are broken: ``balance`` breaks where fewer arrows cross; ``first_top`` is
@@ -119,8 +123,9 @@ def _best_layout(flow: Flow, opts: LayoutOptions, start: _Start) -> list[Page]:
 
 
 def _tightened(flow: Flow, opts: LayoutOptions, start: _Start, best: _Attempt) -> _Attempt:
-    """``best``, or the tighter layout when it needs fewer pages and routes as cleanly."""
-    if len(best.pages) < 2:
+    """``best``, or the tighter layout when it needs fewer pages and routes as cleanly; tried
+    only when the last page holds at most ``SHORT_LAST_PAGE`` rows (what tightening can save)."""
+    if len(best.pages) < 2 or len(best.pages[-1].rows) > SHORT_LAST_PAGE:
         return best
     try:
         tight = _layout(flow, opts, TIGHT, start)
