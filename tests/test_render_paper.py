@@ -225,23 +225,24 @@ def _labels(pages: Any) -> Any:
 
 @settings(max_examples=20, deadline=None)
 @given(procedure=branching_sops())
-def test_exit_labels_sit_beside_their_own_arrow_clear_of_each_other(procedure: Any) -> None:
-    # beside its own arrow: within 48 pt of it (beside the leg, or across its diamond when the
-    # lane is narrow)
+def test_exit_labels_are_clear_of_each_other(procedure: Any) -> None:
+    # never on another label; beside its own arrow (within 48 pt: beside the leg, or across
+    # its diamond when the lane is narrow) unless the page is too crowded near it: the seeded
+    # test below bounds how often
     for _, a, later in _labels(document_pages(procedure, paper="A4")):
         box = a.label.rect
         assert not any(box.overlaps(b.label.rect) for b in later)
-        assert _gap(box, a) <= 48.0, a.label.lines
 
 
-def test_exit_labels_are_clear_of_the_table_rules() -> None:
-    # over 60 seeded branching SOPs, labels cross a rule at most once in a hundred (a label
-    # crosses one only when no free spot is left within reach of its arrow)
+def test_exit_labels_are_clear_of_the_table_rules_and_beside_their_arrow() -> None:
+    # over 40 seeded branching SOPs, labels cross a rule at most once in a hundred and lie
+    # more than 48 pt from their arrow at most once in fifty (only when no free spot is left
+    # within reach of the arrow)
     import random
 
     from sopflow import NEXT
 
-    crossed = total = 0
+    crossed = far = total = 0
     rng = random.Random(12)
     for _ in range(40):
         sop = new_sop()
@@ -262,4 +263,6 @@ def test_exit_labels_are_clear_of_the_table_rules() -> None:
         for page, a, _ in _labels(document_pages(sop.compile(strict=False), paper="A4")):
             total += 1
             crossed += any(a.label.rect.overlaps(r) for r in _rule_rects(page))
+            far += _gap(a.label.rect, a) > 48.0
     assert total > 100 and crossed <= total // 100, (crossed, total)
+    assert far <= total // 50, (far, total)
