@@ -49,6 +49,7 @@ styles = st.builds(
     footer=st.none() | texts,
     empty_cell=st.none() | texts,
     start_own_row=st.none() | st.booleans(),
+    table_below_identity=st.none() | st.booleans(),
     column_labels=st.dictionaries(st.sampled_from(COLUMN_LABEL_KEYS), texts),
     identity_labels=st.dictionaries(st.sampled_from(IDENTITY_LABEL_KEYS), texts),
 )

@@ -159,10 +159,12 @@ def test_a_procedure_shows_itself_as_svg_in_jupyter() -> None:
 def test_a_field_moved_whole_to_the_next_page_is_not_called_a_continuation() -> None:
     # bps-050's long Dasar Hukum fills page 1, so its Peringatan/Pencatatan row starts on
     # page 2: headed "Peringatan:", not "Peringatan (lanjutan):", since nothing came before.
+    # (at the default size: the identity layout sets the text smaller to keep it on one page)
     from corpus_sops import bps_050
 
-    pages = [p for p in render.document_pages(bps_050().compile(strict=False))
-             if p.kind == "identity"]
+    from sopflow.render.identity import _identity_at
+
+    pages = _identity_at(bps_050().compile(strict=False).definition, render.LayoutOptions())
     assert len(pages) == 2
     seen: set[str] = set()
     for page in pages:
@@ -172,6 +174,22 @@ def test_a_field_moved_whole_to_the_next_page_is_not_called_a_continuation() -> 
                 assert head.removesuffix(" (lanjutan):") in seen, head
             seen.add(head.removesuffix(" (lanjutan):").removesuffix(":"))
     assert "Peringatan" in seen
+
+
+def test_the_identity_part_shrinks_onto_one_page_when_it_can() -> None:
+    # bps-050's signed original prints its identity on one page; so does sopflow, with text
+    # set smaller (never below IDENTITY_FLOOR), and no heading without text under it.
+    from corpus_sops import bps_050
+
+    from sopflow.render.identity import IDENTITY_FLOOR
+
+    pages = [p for p in render.document_pages(bps_050().compile(strict=False), paper="Letter")
+             if p.kind == "identity"]
+    assert len(pages) == 1
+    sizes = {t.size for t in pages[0].texts}
+    assert min(sizes) >= IDENTITY_FLOOR and max(sizes) < 10
+    heads = [t for t in pages[0].texts if t.lines and t.lines[0].endswith(":")]
+    assert all(t.lines for t in heads)
 
 
 def test_dot_view_keeps_the_declared_lane_order_for_the_reference(procedure: Any) -> None:

@@ -300,7 +300,9 @@ def test_long_sop_paginates_with_lettered_connector_pairs() -> None:
     rows = [r for p in pages for r in p.rows]
     assert rows == list(range(1, 61))  # every row once, in order, never split
     letters = [c.letter for p in pages for c in p.connectors if c.direction == "out"]
-    assert letters[:3] == ["A", "B", "C"]
+    # lettered A, B, C, ... in the order of their source rows (one page may draw them in
+    # another order), each letter once
+    assert sorted(letters)[:3] == ["A", "B", "C"] and len(set(letters)) == len(letters)
     # the header repeats by default, and can be printed on the first page only
     once, _ = _layout(graph, repeat_header=False)
     headers = [sum(1 for t in p.texts if t.role == "header") for p in once]
@@ -375,8 +377,23 @@ def test_several_ends_and_a_loop_into_start() -> None:
 def test_too_many_lanes_is_a_clear_error() -> None:
     lanes = [f"L{k}" for k in range(14)]
     graph = build_graph(lanes, [{"id": "a", "lanes": ["L0"]}])
-    with pytest.raises(LayoutError, match="lanes do not fit"):
+    with pytest.raises(LayoutError, match="14 lanes and the text columns do not fit") as caught:
         layout_flowchart(graph)
+    # the message names how many lanes fit on the paper, and that no paper holds 14
+    assert "at most 9 lane(s) fit on A4" in str(caught.value)
+    assert "no supported paper holds them all" in str(caught.value)
+    nine = build_graph(lanes[:9], [{"id": "a", "lanes": ["L0"]}])
+    assert all(p.width == pytest.approx(841.89) for p in layout_flowchart(nine))
+
+
+def test_too_many_lanes_names_the_paper_that_holds_them() -> None:
+    lanes = [f"L{k}" for k in range(11)]
+    graph = build_graph(lanes, [{"id": "a", "lanes": ["L0"]}])
+    with pytest.raises(LayoutError, match="Legal paper holds all 11") as caught:
+        layout_flowchart(graph)
+    assert getattr(caught.value, "wider", None) == "Legal"
+    pages = layout_flowchart(graph, LayoutOptions(paper="Legal"))
+    assert all(max(x for line in p.lines for x, _ in line.points) <= p.width for p in pages)
 
 
 def test_unknown_paper_is_a_clear_error() -> None:

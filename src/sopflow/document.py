@@ -92,7 +92,8 @@ class DocumentStyle:
     ``column_numbers``: the (1), (2), ... row under the header. ``connectors``: "letters"
     (A, B, ...) or "blank" off-page pentagons. ``footer``: small text at the bottom of every
     page. ``empty_cell``: written in an empty Mutu Baku or Keterangan cell ("-").
-    ``start_own_row``: the start capsule in a row of its own. ``column_labels`` and
+    ``start_own_row``: the start capsule in a row of its own. ``table_below_identity``: the
+    table starts on the identity's page, below the identity block. ``column_labels`` and
     ``identity_labels``: renamed header words, e.g. ``{"kegiatan": "Uraian Kegiatan"}``.
     """
 
@@ -105,6 +106,7 @@ class DocumentStyle:
     footer: str | None = attrs.field(default=None, validator=_opt_str)
     empty_cell: str | None = attrs.field(default=None, validator=_opt_str)
     start_own_row: bool | None = attrs.field(default=None, validator=_opt_bool)
+    table_below_identity: bool | None = attrs.field(default=None, validator=_opt_bool)
     column_labels: tuple[tuple[str, str], ...] = attrs.field(
         default=(), converter=_column_pairs)
     identity_labels: tuple[tuple[str, str], ...] = attrs.field(

@@ -437,7 +437,8 @@ def _document(r: _Reader, value: object) -> DocumentStyle:
         raise r.fail("$.document", str(error)) from None
 
 
-_DOCUMENT_FLAGS = frozenset({"repeat_header", "page_numbers", "column_numbers", "start_own_row"})
+_DOCUMENT_FLAGS = frozenset({"repeat_header", "page_numbers", "column_numbers", "start_own_row",
+                             "table_below_identity"})
 
 
 def _locator(text: str) -> Callable[[str], int | None]:

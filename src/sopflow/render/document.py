@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from sopflow.document import DocumentStyle
+from sopflow.render.errors import RowTooTallError
 from sopflow.render.geometry import Page
 from sopflow.render.identity import layout_identity
 from sopflow.render.layout import layout_flowchart
@@ -76,14 +77,47 @@ def flowchart_pages(procedure: Procedure, options: LayoutOptions | None = None,
 
 def document_pages(procedure: Procedure, options: LayoutOptions | None = None,
                    **overrides: Any) -> list[Page]:
-    """All pages of the official document as geometry: identity page(s), then the table."""
+    """All pages of the official document as geometry: identity page(s), then the table
+    (with ``table_below_identity``, the table starts below the identity block on its page)."""
     graph, definition = _graph_and_definition(procedure)
     opts = _options(options, overrides, definition.document)
     identity = layout_identity(definition, opts)
+    if opts.table_below_identity and identity:
+        shared = _below_identity(graph, opts, identity)
+        if shared is not None:
+            return shared
     table = layout_flowchart(
         graph, attrs.evolve(opts, first_page_number=opts.first_page_number + len(identity))
     )
     return identity + table
+
+
+#: Space between the identity block and the table below it on a shared page.
+IDENTITY_GAP = 12.0
+
+
+def _below_identity(graph: SOPGraph, opts: LayoutOptions,
+                    identity: list[Page]) -> list[Page] | None:
+    """The pages with the table starting below the identity block on the identity's last
+    page; None when not even the table's header and first row fit there."""
+    last = identity[-1]
+    bottom = max((y for line in last.lines for _, y in line.points), default=opts.margin)
+    numbered = attrs.evolve(opts, first_page_number=opts.first_page_number + len(identity) - 1)
+    try:
+        table = layout_flowchart(graph, numbered, first_top=bottom + IDENTITY_GAP)
+    except RowTooTallError:
+        return None
+    if not table[0].rows:
+        return None
+    first = table[0]
+    merged = attrs.evolve(
+        first,
+        lines=last.lines + first.lines,
+        # one footer per page: the table's
+        texts=tuple(t for t in last.texts if t.role != "footer") + first.texts,
+        images=last.images + first.images,
+    )
+    return [*identity[:-1], merged, *table[1:]]
 
 
 def render_document(

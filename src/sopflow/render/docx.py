@@ -562,6 +562,8 @@ def render_docx(
     path = Path(path)
     if path.suffix.lower() != ".docx":
         raise ValueError(f"{str(path)!r}: a Word file name must end in .docx")
+    # Word keeps the table on pages of its own (a section break after the identity part)
+    overrides = {**overrides, "table_below_identity": False}
     pages = document_pages(procedure, options, paper=paper, **overrides)
     opts = _options(options, paper, overrides)
     definition = procedure.definition
@@ -580,7 +582,9 @@ def render_docx(
              right=opts.margin)
     _footer(section, opts)
     if identity:
-        _identity_table(doc, definition, opts, width)
+        # the PDF may set the identity smaller to keep it on one page: so does Word
+        body = min((t.size for t in identity[0].texts), default=opts.font_size + 1)
+        _identity_table(doc, definition, attrs.evolve(opts, font_size=body - 1), width)
     geos = [table_geometry(p, n_lanes) for p in flow]
     if flow:
         from docx.enum.section import WD_SECTION

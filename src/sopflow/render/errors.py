@@ -29,13 +29,27 @@ class FlowShapeError(LayoutError):
 
 
 class TooManyLanesError(LayoutError):
-    """The lanes leave too little of the page's width for the text columns."""
+    """The lanes and the text columns do not fit the paper's width, even at the smallest
+    text size; says how many lanes fit and which paper would hold them all."""
 
-    def __init__(self, lanes: int) -> None:
+    def __init__(self, lanes: int, *, fit: int | None = None, paper: str | None = None,
+                 wider: str | None = None) -> None:
         self.lanes = lanes
+        self.fit = fit
+        self.paper = paper
+        self.wider = wider
+        on = f" on {paper}" if paper else ""
+        advice = []
+        if fit is not None:
+            advice.append(f"at most {fit} lane(s) fit{on}")
+        if wider:
+            advice.append(f"{wider} paper holds all {lanes}")
+        elif paper:
+            advice.append("no supported paper holds them all")
+        hint = "; ".join(advice) or "use fewer actors or a wider paper"
         super().__init__(
-            f"{lanes} lanes do not fit the page width: use fewer actors, a wider paper "
-            "or landscape orientation"
+            f"{lanes} lanes and the text columns do not fit the page width{on}: {hint} "
+            "(merge actors into fewer lanes, shorten long words, or use a wider paper)"
         )
 
 

@@ -231,9 +231,9 @@ def _grid_row(out: _Pages, cells: list[_Cell], y: float, limit: float, cw: float
     continued = False
     while True:
         heads = [
-            _Para(lines=fonts.metrics(True).wrap(
+            _Para(lines=() if continued and not paras else fonts.metrics(True).wrap(
                 f"{h} (lanjutan):" if continued else f"{h}:", cw, size), bold=True)
-            for h, _, _ in cells
+            for h, paras, _ in cells
         ]
         avail = limit - y - 2 * PAD - max(len(hd.lines) for hd in heads) * lh
         fit_lines = int(avail // lh)
@@ -257,9 +257,33 @@ def _grid_row(out: _Pages, cells: list[_Cell], y: float, limit: float, cw: float
         continued = True
 
 
+#: The smallest identity text size (points) tried to keep the identity part on one page.
+IDENTITY_FLOOR = 6.5
+
+
 def layout_identity(definition: SOPDefinition, options: LayoutOptions) -> list[Page]:
     """The identity pages of ``definition``: the unit and identity rows on top, then the
-    grid of Dasar Hukum ... Pencatatan dan Pendataan, continued on further pages if long."""
+    grid of Dasar Hukum ... Pencatatan dan Pendataan, continued on further pages if long.
+
+    When the grid runs onto a second page, the text is set smaller, half a point at a time
+    down to ``IDENTITY_FLOOR``, and the first size that keeps it on one page is used (as the
+    signed SOPs manage); else the pages at the chosen size.
+    """
+    pages = _identity_at(definition, options)
+    size = options.font_size
+    while len(pages) > 1 and size - 0.5 + 1 >= IDENTITY_FLOOR - 1e-9:
+        size -= 0.5
+        try:
+            smaller = _identity_at(definition, attrs.evolve(options, font_size=size))
+        except IdentityRoomError:
+            continue
+        if len(smaller) == 1:
+            return smaller
+    return pages
+
+
+def _identity_at(definition: SOPDefinition, options: LayoutOptions) -> list[Page]:
+    """The identity pages at ``options.font_size`` (plus one point, the identity's size)."""
     ident = definition.identity
     labels = options.identity_labels
     out = _Pages(options)

@@ -48,17 +48,43 @@ def _candidates(a: Arrow, w: float, h: float) -> list[Rect]:
 
 
 def _beside(cands: Sequence[Rect], lane: tuple[float, float], area: Rect,
-            taken: Sequence[Rect], rules: Sequence[Rect]) -> Rect | None:
-    """Nearest to the shape first; at the same distance, one inside the source's lane;
-    clear of the row rules if possible, else across one (as hand-drawn pages do)."""
+            obstacles: Sequence[Rect]) -> Rect | None:
+    """Nearest to the shape first; at the same distance, one inside the source's lane."""
     ll, lr = lane
-    for obstacles in ([*taken, *rules], taken):
-        for pair in (cands[i:i + 2] for i in range(0, len(cands), 2)):
-            ranked = sorted(pair, key=lambda c: not (c.x >= ll + 1 and c.right <= lr - 1))
-            for c in ranked:
-                if area.contains(c) and not any(c.overlaps(t) for t in obstacles):
-                    return c
+    for pair in (cands[i:i + 2] for i in range(0, len(cands), 2)):
+        ranked = sorted(pair, key=lambda c: not (c.x >= ll + 1 and c.right <= lr - 1))
+        for c in ranked:
+            if area.contains(c) and not any(c.overlaps(t) for t in obstacles):
+                return c
     return None
+
+
+def _rule_rects(around: Surroundings) -> list[Rect]:
+    """The table's rules inside the lanes: under each row, and between the lanes."""
+    area, cols = around.area, around.cols
+    rows = [Rect(x=area.x, y=y - 1.0, w=area.w, h=2.0) for y in around.rules]
+    lanes = [Rect(x=x - 1.0, y=area.y, w=2.0, h=area.h)
+             for x in cols.x[2:3 + cols.n_lanes]]
+    return rows + lanes
+
+
+def _spot(a: Arrow, sizes: Sequence[tuple[float, float]], lane: tuple[float, float],
+          area: Rect, taken: Sequence[Rect], rules: Sequence[Rect]) -> tuple[int, Rect]:
+    """Which of the label's wrappings (``sizes``: one line, then a word a line) and where:
+    beside the arrow, else near its tail, else anywhere free; clear of the table's rules if
+    any such spot exists, else across one (as hand-drawn pages do)."""
+    for obstacles in ([*taken, *rules], taken):
+        for k, (w, h) in enumerate(sizes):
+            found = _beside(_candidates(a, w, h), lane, area, obstacles)
+            if found is not None:
+                return k, found
+        w, h = sizes[0]
+        near = _near(a.points[0], w, h, area, obstacles)
+        if near is not None:
+            return 0, near
+    w, h = sizes[0]
+    return 0, (_anywhere(a.points[0], w, h, area, [*taken, *rules])
+               or _anywhere(a.points[0], w, h, area, taken) or _candidates(a, w, h)[0])
 
 
 def _near(tail: tuple[float, float], w: float, h: float, area: Rect,
@@ -124,7 +150,7 @@ def place_labels(flow: Flow, arrows: Sequence[Arrow], around: Surroundings,
     lm = fonts.metrics()
     shapes, area, cols = around.shapes, around.area, around.cols
     taken = _obstacles(arrows, [s.rect for s in shapes], around.texts)
-    rule_rects = [Rect(x=area.x, y=y - 1.0, w=area.w, h=2.0) for y in around.rules]
+    rule_rects = _rule_rects(around)
     exit_labels = {e.key: e.label for e in flow.edges
                    if flow.nodes[e.u].kind is not NodeKind.START}
     out = []
@@ -133,15 +159,14 @@ def place_labels(flow: Flow, arrows: Sequence[Arrow], around: Surroundings,
         if not e_label or a.edge[0] not in around.drawn_here:
             out.append(a)
             continue
-        lines = lm.wrap(e_label, 48.0, size) if lm.width(e_label, size) > 52 else (e_label,)
-        w = max(lm.width(line, size) for line in lines) + 1
-        h = len(lines) * lm.line_height(size)
+        first = lm.wrap(e_label, 48.0, size) if lm.width(e_label, size) > 52 else (e_label,)
+        wrappings = [first, tuple(e_label.split())] if len(e_label.split()) > len(first) \
+            else [first]
+        sizes = [(max(lm.width(line, size) for line in ls) + 1, len(ls) * lm.line_height(size))
+                 for ls in wrappings]
         lane = next((s.lane for s in shapes if s.node == a.edge[0]), 0)
-        cands = _candidates(a, w, h)
-        best = (_beside(cands, cols.lane(lane), area, taken, rule_rects)
-                or _near(a.points[0], w, h, area, taken)
-                or _anywhere(a.points[0], w, h, area, taken)
-                or cands[0])
+        k, best = _spot(a, sizes, cols.lane(lane), area, taken, rule_rects)
+        lines = wrappings[k]
         taken.append(best.inflate(1.0))
         out.append(attrs.evolve(a, label=TextBox(rect=best, lines=lines, size=size,
                                                  role="label")))

@@ -49,6 +49,24 @@ ROOMS = (
 )
 
 
+#: Tighter gutters, tried when the table runs onto more than one page: kept when it saves a
+#: page (a lone last row, most often) with every route still clean.
+TIGHT = Room(pad_y=PAD_Y * 0.3, side_margin=28.0)
+
+
+#: A last page with this many rows or fewer is worth a tighter layout to save it.
+SHORT_LAST_PAGE = 3
+
+
+@attrs.frozen(kw_only=True)
+class _Start:
+    """How pages are broken: ``balance`` breaks where fewer arrows cross; ``first_top`` is
+    where the first page's table starts (None: at the top)."""
+
+    balance: bool
+    first_top: float | None = None
+
+
 @attrs.frozen(kw_only=True)
 class _Attempt:
     """The pages of one layout attempt and how far its routes were relaxed in total."""
@@ -57,38 +75,41 @@ class _Attempt:
     relaxed: int
 
 
-def layout_flowchart(graph: nx.DiGraph[Any], options: LayoutOptions | None = None) -> list[Page]:
+def layout_flowchart(graph: nx.DiGraph[Any], options: LayoutOptions | None = None,
+                     first_top: float | None = None) -> list[Page]:
     """Lay out the flowchart part of the SOP AP document, one :class:`Page` per page.
 
     When some arrow finds no clean route (a crowded lane full of loops), the table is laid
     out again with taller gutters and narrower symbols, and the cleaner result is kept. When
     too many arrows cross a page break for its off-page connectors, the pages are broken
     again where fewer arrows cross (a page may then end a few rows early).
+    ``first_top``: where the table starts on its first page (below an identity block drawn
+    on the same page); the other pages start at the top margin.
     """
     opts = options or LayoutOptions()
     flow = read_flow(graph)
     try:
-        return _best_layout(flow, opts, balance=False)
+        return _best_layout(flow, opts, _Start(balance=False, first_top=first_top))
     except ConnectorRoomError:
-        return _best_layout(flow, opts, balance=True)
+        return _best_layout(flow, opts, _Start(balance=True, first_top=first_top))
 
 
-def _best_layout(flow: Flow, opts: LayoutOptions, balance: bool) -> list[Page]:
+def _best_layout(flow: Flow, opts: LayoutOptions, start: _Start) -> list[Page]:
     """The first attempt if every route is clean, else the least relaxed of the attempts."""
     first, *roomier = ROOMS
     error: LayoutError | None = None
     best: _Attempt | None = None
     try:
-        best = _layout(flow, opts, first, balance)
+        best = _layout(flow, opts, first, start)
     except NOT_CURED_BY_ROOM:
         raise
     except LayoutError as exc:
         error = exc
     if best is not None and best.relaxed == 0:
-        return list(best.pages)
+        return list(_tightened(flow, opts, start, best).pages)
     for room in roomier:
         try:
-            candidate = _layout(flow, opts, room, balance)
+            candidate = _layout(flow, opts, room, start)
         except LayoutError:
             continue
         if best is None or candidate.relaxed < best.relaxed:
@@ -101,28 +122,45 @@ def _best_layout(flow: Flow, opts: LayoutOptions, balance: bool) -> list[Page]:
     return list(best.pages)
 
 
-def _layout(flow: Flow, opts: LayoutOptions, room: Room, balance: bool) -> _Attempt:
+def _tightened(flow: Flow, opts: LayoutOptions, start: _Start, best: _Attempt) -> _Attempt:
+    """``best``, or the tighter layout when it needs fewer pages and routes as cleanly; tried
+    only when the last page holds at most ``SHORT_LAST_PAGE`` rows (what tightening can save)."""
+    if len(best.pages) < 2 or len(best.pages[-1].rows) > SHORT_LAST_PAGE:
+        return best
+    try:
+        tight = _layout(flow, opts, TIGHT, start)
+    except LayoutError:
+        return best
+    if len(tight.pages) < len(best.pages) and tight.relaxed <= best.relaxed:
+        return tight
+    return best
+
+
+def _layout(flow: Flow, opts: LayoutOptions, room: Room, start: _Start) -> _Attempt:
     """One attempt: every phase once, with the spacing of ``room``."""
     if not flow.rows:
         raise FlowShapeError("the SOP has no steps: there is no flowchart to draw")
     pw, ph = opts.page_size()
     m = opts.margin
-    cols = table.columns(m, pw - 2 * m, len(flow.lanes), *table.text_needs(flow, opts))
+    cols, opts = table.fit_columns(flow, opts, m, pw - 2 * m, room.pad_y)
     ports = plan_ports(flow)
     rows = table.rows(flow, cols, opts, ports, room.pad_y)
     hdr = table.header(flow, cols, opts)
     top = m + (10.0 if opts.page_numbers else 0.0)
     foot = 12.0 if opts.footer else 0.0
     limit = ph - m - CONN_BAND - foot
-    first_top = top + hdr.total
+    first_table = top if start.first_top is None else start.first_top
+    first_top = first_table + hdr.total
     cont_top = top + (hdr.total if opts.repeat_header else 0.0)
-    counts = pagination.break_crossings(flow, rows) if balance else None
+    counts = pagination.break_crossings(flow, rows) if start.balance else None
     pages_rows = pagination.paginate(rows, first_top, cont_top, limit, CONN_BAND, counts)
     sheet = Sheet(
         flow=flow, opts=opts, cols=cols, hdr=hdr,
         header=table.draw_header(flow, cols, opts, hdr, top), ports=ports, rows=tuple(rows),
         cross=pagination.crossings(flow, rows, pages_rows, opts.lettered_connectors),
-        table_top=top, room=room,
+        table_top=top, room=room, first_top=start.first_top,
+        first_header=(None if start.first_top is None
+                      else table.draw_header(flow, cols, opts, hdr, start.first_top)),
     )
     built = [PageBuilder(sheet, p, idx).build() for p, idx in enumerate(pages_rows)]
     return _Attempt(pages=tuple(b.page for b in built), relaxed=sum(b.relaxed for b in built))

@@ -65,7 +65,9 @@ class LayoutOptions:
     step's row; ``footer`` is printed small at the bottom of every page (an e-signature
     notice, for instance); ``logo`` is an image file (PNG) shown beside the unit names;
     ``identity_labels`` renames the identity grid's fields; ``empty_cell`` is written in an
-    empty Mutu Baku or Keterangan cell (many agencies print "-").
+    empty Mutu Baku or Keterangan cell (many agencies print "-"); ``table_below_identity``
+    starts the table on the identity's last page, below the identity block, as most signed
+    BPS SOPs do (on the next page when not even its header and first row fit there).
     """
 
     paper: str = "A4"
@@ -85,6 +87,7 @@ class LayoutOptions:
     logo: str | None = None
     empty_cell: str = ""
     identity_labels: IdentityLabels = attrs.Factory(IdentityLabels)
+    table_below_identity: bool = False
 
     def page_size(self) -> tuple[float, float]:
         p = paper(self.paper)

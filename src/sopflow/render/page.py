@@ -69,6 +69,10 @@ class Sheet:
     cross: Crossings
     table_top: float
     room: Room
+    #: where the table starts on its first page (below the identity block when the table
+    #: shares the identity's page), and the header drawn there
+    first_top: float | None = None
+    first_header: HeaderDrawing | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -110,14 +114,19 @@ class PageBuilder:
         self.p = p
         self.idx = tuple(idx)
         self.with_header = p == 0 or sheet.opts.repeat_header
+        below_identity = p == 0 and sheet.first_top is not None
+        self.table_top = sheet.first_top if below_identity and sheet.first_top else sheet.table_top
+        self.header = (sheet.first_header if below_identity and sheet.first_header
+                       else sheet.header)
+        self.below_identity = below_identity
         self.page_of = sheet.cross.node_page
         self.top_band = sheet.cross.has_top_band(p)  # arrows come in from an earlier page
 
     # ------------------------------------------------------------------ the whole page
     def build(self) -> BuiltPage:
         opts, cols = self.opts, self.cols
-        head = self.sheet.header if self.with_header else None
-        body_top = self.sheet.table_top + (self.sheet.hdr.total if head else 0.0)
+        head = self.header if self.with_header else None
+        body_top = self.table_top + (self.sheet.hdr.total if head else 0.0)
         body = self.body(body_top)
         node_shapes = {**body.node_shapes, **self.side_ends(body)}
         shapes = [*body.extra, *node_shapes.values()]
@@ -269,7 +278,7 @@ class PageBuilder:
         # edges of the columns whose header spans the group and name rows
         full = {cols.x[0], cols.x[1], cols.x[2], cols.x[2 + n_l], cols.x[5 + n_l],
                 cols.x[6 + n_l]}
-        table_top = self.sheet.table_top
+        table_top = self.table_top
         for x in cols.x:
             if not self.with_header:
                 t = body.top
@@ -378,7 +387,7 @@ class PageBuilder:
         pw, ph = opts.page_size()
         left, right = self.cols.x[0], self.cols.x[-1]
         out = []
-        if opts.page_numbers:
+        if opts.page_numbers and not self.below_identity:
             label = f"- {number} -"
             w = fonts.metrics().width(label, opts.font_size) + 2
             out.append(TextBox(rect=Rect(x=pw / 2 - w / 2, y=self.sheet.table_top - 14, w=w,

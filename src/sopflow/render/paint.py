@@ -270,7 +270,35 @@ def render_page(page: Page, fmt: str, dpi: float = 150.0) -> bytes:
     g.graph_attr["dpi"] = _f(dpi) if fmt == "png" else "72"
     with fonts.graphviz_stderr_filtered():
         data: bytes = g.draw(format=fmt)
-    return data
+    return _paper_box(data, page) if fmt == "pdf" else data
+
+
+#: Half the size of the invisible corner anchors (0.01 inch points): Graphviz's drawing
+#: reaches this far beyond the page on every side, and rounds its page up to whole points.
+_ANCHOR_HALF = 0.36
+
+
+def _paper_box(data: bytes, page: Page) -> bytes:
+    """The PDF page cut to exactly the paper: Graphviz's page is the drawing's box (the
+    page plus the corner anchors' halves) rounded up to whole points, 843 x 596 for A4."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(data))
+    writer = PdfWriter()
+    for pdf_page in reader.pages:
+        top = float(pdf_page.mediabox.top) - _ANCHOR_HALF
+        left = float(pdf_page.mediabox.left) + _ANCHOR_HALF
+        box = (left, top - page.height, left + page.width, top)
+        pdf_page.mediabox.lower_left = box[:2]
+        pdf_page.mediabox.upper_right = box[2:]
+        pdf_page.cropbox.lower_left = box[:2]
+        pdf_page.cropbox.upper_right = box[2:]
+        writer.add_page(pdf_page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def write_pages(pages: Sequence[Page], path: str | Path, dpi: float = 150.0) -> list[Path]:

@@ -7,6 +7,7 @@ shapes. Everything here is measured once per layout attempt and shared by every 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import attrs
@@ -14,18 +15,38 @@ import attrs
 from sopflow.graph import NodeKind
 from sopflow.render import fonts
 from sopflow.render.errors import TooManyLanesError
-from sopflow.render.geometry import Line, Rect, TextBox
-from sopflow.render.symbols import CELL_PAD, DECISION_H, GAP_Y, PROCESS_H, TERM_H
+from sopflow.render.geometry import PAPERS, Line, Rect, TextBox
+from sopflow.render.symbols import (
+    CELL_PAD,
+    DECISION_H,
+    DECISION_W,
+    GAP_Y,
+    PAD_Y,
+    PROCESS_H,
+    TERM_H,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
 
     from sopflow.render.flow import Flow, RowData
     from sopflow.render.options import LayoutOptions
     from sopflow.render.ports import Ports
 
-__all__ = ["Columns", "Header", "HeaderDrawing", "Row", "columns", "draw_header", "header",
-           "place_cell", "rows", "text_needs"]
+__all__ = [
+    "FONT_FLOOR",
+    "ColumnNeeds",
+    "Columns",
+    "Header",
+    "HeaderDrawing",
+    "Row",
+    "columns",
+    "draw_header",
+    "fit_columns",
+    "header",
+    "place_cell",
+    "rows",
+    "text_needs",
+]
 
 Align = Literal["left", "center"]
 
@@ -53,18 +74,77 @@ class Columns:
         return self.col(2 + self.n_lanes + k)
 
 
-#: Share of the text width per text column: Kegiatan, Kelengkapan, Waktu, Output, Keterangan.
-_WEIGHTS = (2.3, 1.3, 0.75, 1.3, 0.75)
-_NO_W = 26.0
+#: Share of the table width signed SOPs give Kegiatan, and Keterangan when it is used
+#: (measured on the BPS Provinsi Bengkulu SOPs: about 32 % and 16 %; see docs/rendering.md).
+KEGIATAN_SHARE = 0.32
+KETERANGAN_SHARE = 0.16
+#: Share of the table width shared by Kelengkapan, Waktu and Output by their text.
+MUTU_SHARE = 0.24
+#: Usual proportions of Kelengkapan, Waktu and Output, blended with their text's length.
+_MUTU_WEIGHTS = (1.3, 0.75, 1.3)
+_NO_W = 22.0
+#: A lane is never narrower than this (a process box and its corridors) nor wider.
+LANE_MIN, LANE_MAX = 58.0, 120.0
+#: The smallest text size (points) the table shrinks to before it gives up on the paper.
+FONT_FLOOR = 6.5
+#: Characters after which a word may be broken (a hyphen, a slash and a URL's marks).
+SOFT_BREAKS = "/-._?&="
 
 
-def _shares(needs: Sequence[float]) -> list[float]:
-    """Half of the text width by the usual proportions, half by the square root of the need."""
-    base = [w / sum(_WEIGHTS) for w in _WEIGHTS]
-    roots = [math.sqrt(max(n, 0.0)) for n in needs] if needs else []
-    if roots and sum(roots) > 0:
-        return [0.5 * b + 0.5 * r / sum(roots) for b, r in zip(base, roots, strict=True)]
-    return base
+#: How many steps of width a column is tried wider by at once (a word needs several).
+LOOKAHEAD = 8
+#: Shares of the table width tried for the lanes together (each lane within its limits):
+#: the one giving the shortest table (rows and header) is kept.
+LANES_SHARES = (0.22, 0.30, 0.38)
+
+
+def _shares(used_note: bool) -> list[float]:
+    """How width left over once every row is as short as its shapes is shared: as signed
+    SOPs share it (Kegiatan a third, a used Keterangan a sixth)."""
+    mutu = [MUTU_SHARE * w / sum(_MUTU_WEIGHTS) for w in _MUTU_WEIGHTS]
+    return [KEGIATAN_SHARE, *mutu, KETERANGAN_SHARE if used_note else 0.02]
+
+
+#: Text height of each text column's cells (one value per row) at a given width.
+ColumnHeights = Callable[[int, float], Sequence[float]]
+
+
+def _grow(rest: float, mins: Sequence[float], floors: Sequence[float],
+          heights: ColumnHeights) -> list[float]:
+    """Text column widths from their minimums: each step of width goes to the column whose
+    widening makes the table shortest (rows never below ``floors``, their shapes' height)."""
+    widths = list(mins)
+    step = max(4.0, rest / 48)
+    cache: dict[tuple[int, float], Sequence[float]] = {}
+
+    def col(k: int, w: float) -> Sequence[float]:
+        key = (k, round(w, 3))
+        if key not in cache:
+            cache[key] = heights(k, w)
+        return cache[key]
+
+    def total(ws: Sequence[float]) -> float:
+        cols = [col(k, w) for k, w in enumerate(ws)]
+        return sum(max(f, *(c[i] for c in cols)) for i, f in enumerate(floors))
+
+    now = total(widths)
+    while True:
+        room = rest - sum(widths)
+        best: tuple[float, int, int] | None = None  # (-gain per step, column, steps)
+        for k in range(len(widths)):
+            for n in range(1, LOOKAHEAD + 1):
+                if n * step > room + 1e-6:
+                    break
+                wider = [*widths[:k], widths[k] + n * step, *widths[k + 1:]]
+                gain = now - total(wider)
+                if gain > 0.5 and (best is None or -gain / n < best[0]):
+                    best = (-gain / n, k, n)
+        if best is None:
+            break
+        _, k, n = best
+        widths[k] += n * step
+        now = total(widths)
+    return widths
 
 
 def _pin_minimums(rest: float, share: Sequence[float], mins: Sequence[float]) -> list[float]:
@@ -87,32 +167,126 @@ def _pin_minimums(rest: float, share: Sequence[float], mins: Sequence[float]) ->
     return widths
 
 
-def columns(left: float, width: float, n_lanes: int, needs: Sequence[float] = (),
-            minimums: Sequence[float] = ()) -> Columns:
-    """Column edges: lanes get an equal share, text columns a share that follows their text.
+def fits(width: float, n_lanes: int, minimums: Sequence[float], lane_min: float) -> bool:
+    """True if the columns' minimum widths fit ``width``."""
+    return _NO_W + n_lanes * lane_min + sum(minimums) <= width + 1e-6
 
-    ``needs`` is each text column's total text length (Kegiatan, Kelengkapan, Waktu, Output,
-    Keterangan), so a long Keterangan gets room instead of a row a page tall.
+
+def lanes_that_fit(width: float, minimums: Sequence[float], lane_min: float) -> int:
+    """How many lanes of ``lane_min`` fit beside the text columns' minimums in ``width``."""
+    return max(0, math.floor((width - _NO_W - sum(minimums) + 1e-6) / lane_min))
+
+
+def min_table_width(n_lanes: int, minimums: Sequence[float], lane_min: float) -> float:
+    """The narrowest table that holds ``n_lanes`` lanes and the text columns."""
+    return _NO_W + n_lanes * lane_min + sum(minimums)
+
+
+@attrs.frozen(kw_only=True)
+class ColumnNeeds:
+    """What the columns need: the text columns' minimums, the lanes' minimum, and for sharing
+    by content each text column's heights at a width and each row's shape height."""
+
+    minimums: Sequence[float]
+    lane_min: float = LANE_MIN
+    heights: ColumnHeights | None = None
+    floors: Sequence[float] = ()
+    used_note: bool = True
+    lanes_share: float = 0.30
+    #: per lane, room for exit labels beside its diamonds, given when the paper has it
+    lane_wishes: tuple[float, ...] = ()
+
+
+def columns(left: float, width: float, n_lanes: int, need: ColumnNeeds) -> Columns:
+    """Column edges within ``width``, shared by content as signed SOPs share them.
+
+    The lanes wish for ``LANES_SHARE`` of the table (each between ``lane_min`` and
+    ``LANE_MAX``); the text columns start at their minimums (their longest unbreakable word)
+    and each further step of width goes where it makes the rows shortest (``heights`` gives a
+    column's text heights at a width; ``floors`` each row's shape height); what is left when no
+    row gets shorter is shared as signed SOPs share it (Kegiatan about a third, a used
+    Keterangan a sixth). The table is never wider than ``width``:
+    :class:`TooManyLanesError` when the minimums do not fit.
     """
-    lane_weight = 1.4 if n_lanes <= 3 else 1.0  # few lanes: room for corridors beside boxes
-    unit = lane_weight * (width - _NO_W) / (sum(_WEIGHTS) + lane_weight * n_lanes)
-    lane_w = min(max(unit, 58.0), 140.0)
-    rest = width - _NO_W - lane_w * n_lanes
-    if rest < 200:
-        raise TooManyLanesError(n_lanes)
-    mins = list(minimums) if minimums else [0.0] * len(_WEIGHTS)
-    widths_t = _pin_minimums(rest, _shares(needs), mins)
-    widths = [_NO_W, widths_t[0], *([lane_w] * n_lanes), *widths_t[1:]]
+    mins, lane_min = list(need.minimums), need.lane_min
+    heights, floors = need.heights, need.floors
+    if not fits(width, n_lanes, mins, lane_min):
+        raise TooManyLanesError(n_lanes, fit=lanes_that_fit(width, mins, lane_min))
+    lane_w = min(max(need.lanes_share * width / max(n_lanes, 1), lane_min), LANE_MAX)
+    lanes = [lane_w] * n_lanes
+    spare_w = width - _NO_W - sum(mins) - lane_w * n_lanes
+    for k, wish in enumerate(need.lane_wishes):
+        extra = min(max(0.0, wish - lane_w), max(0.0, spare_w))
+        lanes[k] += extra
+        spare_w -= extra
+    rest = width - _NO_W - sum(lanes)
+    grown = _grow(rest, mins, floors, heights) if heights is not None and floors else mins
+    shares = _shares(need.used_note)
+    spare = rest - sum(grown)
+    # the spare width goes to the columns whose signed share they are furthest below
+    wishes = [max(0.0, f * width - w) for f, w in zip(shares, grown, strict=True)]
+    if sum(wishes) > 0:
+        give = min(spare, sum(wishes))
+        grown = [w + give * d / sum(wishes) for w, d in zip(grown, wishes, strict=True)]
+        spare -= give
+    grown = [w + spare * f / sum(shares) for w, f in zip(grown, shares, strict=True)]
+    widths = [_NO_W, grown[0], *lanes, *grown[1:]]
     xs = [left]
     for w in widths:
         xs.append(xs[-1] + w)
     return Columns(x=tuple(xs), n_lanes=n_lanes)
 
 
-def text_needs(flow: Flow, opts: LayoutOptions) -> tuple[list[float], list[float]]:
-    """Total text length of each text column, and the narrowest width each can take."""
+def _pieces(text: str) -> list[str]:
+    """The parts of ``text`` a line may not break inside: words cut after soft breaks."""
+    out: list[str] = []
+    for word in text.split():
+        piece = ""
+        for ch in word:
+            piece += ch
+            if ch in SOFT_BREAKS:
+                out.append(piece)
+                piece = ""
+        if piece:
+            out.append(piece)
+    return out
+
+
+def _min_width(texts: Sequence[str], size: float, bold: bool = False, floor: float = 0.0,
+               extra: float = 0.0) -> float:
+    """A column's minimum width: its longest unbreakable piece (or ``floor``), padded."""
+    m = fonts.metrics(bold)
+    longest = max((m.width(p, size) for t in texts for p in _pieces(t)), default=0.0)
+    return max(longest + extra, floor) * fonts.WRAP_RESERVE + 2 * CELL_PAD + 1
+
+
+def lane_minimum(flow: Flow, opts: LayoutOptions) -> float:
+    """The narrowest lane: room for a process box, and for the longest word of a lane name."""
+    return max(LANE_MIN, _min_width(flow.lanes, opts.header_font_size, bold=True))
+
+
+def label_room(flow: Flow, opts: LayoutOptions) -> tuple[float, ...]:
+    """Per lane, the width that leaves room for its decisions' exit labels on both sides of
+    the diamond (a label wider than 52 pt wraps, as the labels phase wraps it); 0 if none."""
     m = fonts.metrics()
-    mb = fonts.metrics(True)
+    size = opts.label_font_size
+    widest = [0.0] * len(flow.lanes)
+    for e in flow.edges:
+        node = flow.nodes[e.u]
+        if e.label and node.kind is NodeKind.DECISION:
+            w = m.width(e.label, size)
+            if w > 52:
+                w = max(m.width(line, size) for line in m.wrap(e.label, 48.0, size))
+            if node.lanes:
+                widest[node.lanes[0]] = max(widest[node.lanes[0]], w)
+    return tuple(min(DECISION_W + 2 * (w + 6.0), LANE_MAX + 30) if w else 0.0
+                 for w in widest)
+
+
+def text_needs(flow: Flow, opts: LayoutOptions) -> tuple[list[float], list[float]]:
+    """Total text length of each text column, and the narrowest width each can take (its
+    longest word or header word: a word is broken only after a hyphen or a slash)."""
+    m = fonts.metrics()
     size = opts.font_size
     cols: list[list[str]] = [[], [], [], [], []]
     for r in flow.rows:
@@ -124,12 +298,11 @@ def text_needs(flow: Flow, opts: LayoutOptions) -> tuple[list[float], list[float
     needs = [sum(m.width(t, size) for t in texts) for texts in cols]
     lab = opts.labels
     heads = (lab.kegiatan, lab.kelengkapan, lab.waktu, lab.output, lab.keterangan)
+    num_w = m.width(f"{max((len(r.inputs) for r in flow.rows), default=0)}. ", size)
     mins = []
-    for texts, head in zip(cols, heads, strict=True):
-        words = [w for t in texts for w in t.split()]
-        longest = max((m.width(w, size) for w in words), default=0.0)
-        head_w = max((mb.width(w, opts.header_font_size) for w in head.split()), default=0.0)
-        mins.append(min(max(longest, head_w, 30.0), 120.0) * fonts.WRAP_RESERVE + 2 * CELL_PAD + 1)
+    for k, (texts, head) in enumerate(zip(cols, heads, strict=True)):
+        text_min = _min_width(texts, size, floor=24.0, extra=num_w if k == 1 else 0.0)
+        mins.append(max(text_min, _min_width([head], opts.header_font_size, bold=True)))
     return needs, mins
 
 
@@ -352,3 +525,108 @@ def draw_header(flow: Flow, cols: Columns, opts: LayoutOptions, hdr: Header,
         lines.append(Line(points=((left, y3), (right, y3))))
     return HeaderDrawing(fills=(Rect(x=left, y=top, w=right - left, h=both),),
                          lines=tuple(lines), texts=tuple(texts))
+
+
+# --------------------------------------------------------------------------- fitting
+def _heights(flow: Flow, opts: LayoutOptions) -> ColumnHeights:
+    """Text heights of one text column's cells at a width, padding included."""
+    size = opts.font_size
+    blank = opts.empty_cell
+
+    def texts(k: int) -> list[tuple[str, ...] | str]:
+        return [r.text if k == 0 else
+                (tuple(i for i in r.inputs if i) or ((blank,) if blank else ())) if k == 1 else
+                (r.waktu or blank) if k == 2 else (r.output or blank) if k == 3 else
+                (r.note or blank) for r in flow.rows]
+
+    def heights(k: int, width: float) -> list[float]:
+        out = []
+        for t in texts(k):
+            cell = (_numbered(t, 0.0, width, size) if isinstance(t, tuple)
+                    else _cell(t, 0.0, width, size))
+            out.append(cell.height + 2 * CELL_PAD)
+        return out
+
+    return heights
+
+
+def _floors(flow: Flow, pad_y: float) -> list[float]:
+    """Each row's height without text: its shape and the gutters above and below it."""
+    return [2 * pad_y + (DECISION_H if flow.nodes[r.step].kind is NodeKind.DECISION
+                         else PROCESS_H) for r in flow.rows]
+
+
+def _shortest(flow: Flow, opts: LayoutOptions, left: float, width: float,
+              need: ColumnNeeds) -> Columns:
+    """The columns, of those tried with each of ``LANES_SHARES``, giving the shortest table:
+    narrow lanes leave the text more room but may wrap the lane names in the header. Room
+    for exit labels beside the diamonds is given when it makes the table at most
+    ``LABEL_ROOM_COST`` taller."""
+    plain = _tallies(flow, opts, left, width, attrs.evolve(need, lane_wishes=()))
+    if not any(need.lane_wishes):
+        return plain[1]
+    roomy = _tallies(flow, opts, left, width, need)
+    return roomy[1] if roomy[0] <= plain[0] * (1 + LABEL_ROOM_COST) else plain[1]
+
+
+#: How much taller (as a share) the table may grow to give exit labels room in their lane.
+LABEL_ROOM_COST = 0.02
+
+
+def _tallies(flow: Flow, opts: LayoutOptions, left: float, width: float,
+             need: ColumnNeeds) -> tuple[float, Columns]:
+    """The shortest table's height and its columns, over the lanes' shares tried."""
+    heights = need.heights
+    assert heights is not None
+    best: tuple[float, Columns] | None = None
+    for share in LANES_SHARES:
+        cols = columns(left, width, len(flow.lanes), attrs.evolve(need, lanes_share=share))
+        spans = [cols.col(1), *(cols.mutu(k) for k in range(4))]
+        text = [heights(k, r - l_) for k, (l_, r) in enumerate(spans)]
+        body = sum(max(f, *(t[i] for t in text)) for i, f in enumerate(need.floors))
+        total = body + header(flow, cols, opts).total
+        if best is None or total < best[0] - 0.5:
+            best = (total, cols)
+    assert best is not None
+    return best
+
+
+def _sizes(opts: LayoutOptions) -> list[float]:
+    """The text sizes tried, largest first: the chosen size, then half points to the floor."""
+    sizes = [opts.font_size]
+    while sizes[-1] - 0.5 >= FONT_FLOOR - 1e-9:
+        sizes.append(round(sizes[-1] - 0.5, 2))
+    return sizes
+
+
+def _at_size(opts: LayoutOptions, size: float) -> LayoutOptions:
+    shrink = size / opts.font_size if opts.font_size else 1.0
+    return attrs.evolve(opts, font_size=size,
+                        header_font_size=round(opts.header_font_size * shrink, 2),
+                        label_font_size=max(round(opts.label_font_size * shrink, 2),
+                                            min(opts.label_font_size, FONT_FLOOR)))
+
+
+def fit_columns(flow: Flow, opts: LayoutOptions, left: float, width: float,
+                pad_y: float = PAD_Y) -> tuple[Columns, LayoutOptions]:
+    """The columns at the largest text size (down to ``FONT_FLOOR``) at which the table fits
+    ``width``, and the options with that size; :class:`TooManyLanesError` naming how many
+    lanes fit and the smallest paper that holds them all when none does."""
+    n = len(flow.lanes)
+    for size in _sizes(opts):
+        sized = _at_size(opts, size) if size != opts.font_size else opts
+        needs, mins = text_needs(flow, sized)
+        lane_min = lane_minimum(flow, sized)
+        if fits(width, n, mins, lane_min):
+            need = ColumnNeeds(minimums=mins, lane_min=lane_min, heights=_heights(flow, sized),
+                               floors=_floors(flow, pad_y), used_note=needs[4] > 0,
+                               lane_wishes=label_room(flow, sized))
+            return _shortest(flow, sized, left, width, need), sized
+    floor = _at_size(opts, FONT_FLOOR)
+    _, mins = text_needs(flow, floor)
+    lane_min = lane_minimum(flow, floor)
+    need_w = min_table_width(n, mins, lane_min) + 2 * opts.margin
+    wider = next((p.name for p in sorted(PAPERS.values(), key=lambda p: p.landscape()[0])
+                  if (p.landscape()[0] if opts.landscape else p.width) >= need_w), None)
+    raise TooManyLanesError(n, fit=lanes_that_fit(width, mins, lane_min), paper=opts.paper,
+                            wider=wider)
