@@ -555,6 +555,8 @@ def _render_targets(output: str, view: str) -> list[Path]:
 def _cmd_render(args: argparse.Namespace, out: _Output) -> int:
     if Path(args.file).is_dir():
         return _catalogue("render", [args.file], args, out)
+    if args.file != "-" and not Path(args.file).exists():
+        raise _Fail(f"{args.file}: no such file or folder")
     to_stdout = args.output == "-"
     suffix = f".{args.out_format or 'pdf'}" if to_stdout else Path(args.output).suffix.lower()
     if args.out_format is not None and not to_stdout and suffix != f".{args.out_format}":
@@ -765,9 +767,13 @@ def _export_table(args: argparse.Namespace, out: _Output, item: LoadedSOP) -> in
 
 
 def _cmd_import(args: argparse.Namespace, out: _Output) -> int:
-    """A table (.xlsx/.csv) to sopflow/1 JSON; anything else is a signed PDF (or a folder)."""
-    if Path(args.file).suffix.lower() in (".xlsx", ".csv"):
+    """A table (.xlsx/.csv) to sopflow/1 JSON; a signed PDF (or a folder of them) to drafts."""
+    suffix = Path(args.file).suffix.lower()
+    if suffix in (".xlsx", ".csv"):
         return _import_table(args, out)
+    if suffix != ".pdf" and not Path(args.file).is_dir():
+        raise _Fail(f"{args.file}: cannot import {suffix or 'a file without suffix'!r}; give a "
+                    "signed SOP PDF (.pdf), a folder of PDFs, or an SOP table (.xlsx, .csv)")
     return _import_pdfs(args, out)
 
 
@@ -956,7 +962,8 @@ def _cmd_asrun(args: argparse.Namespace, out: _Output) -> int:
         result = _library_call("as run", learn.compare_store, procedure, args.store,
                                min_observations=args.min_observations)
     except ExecutionError as error:
-        raise _Fail(f"{args.store}: {error}") from None
+        text = str(error)
+        raise _Fail(text if args.store in text else f"{args.store}: {text}") from None
     out.print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str)
               if args.format == "json" else result.text())
     return EXIT_OK
