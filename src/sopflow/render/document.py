@@ -18,7 +18,7 @@ from sopflow.render.geometry import Page
 from sopflow.render.identity import layout_identity
 from sopflow.render.layout import layout_flowchart
 from sopflow.render.options import ColumnLabels, IdentityLabels, LayoutOptions
-from sopflow.render.paint import write_pages
+from sopflow.render.paint import pdf_metadata, write_pages
 
 if TYPE_CHECKING:
     from sopflow.graph import SOPGraph
@@ -138,7 +138,7 @@ def render_document(
     ``logo="logo.png"``, ``footer="Dokumen ini telah ditandatangani secara elektronik"``).
     """
     pages = document_pages(procedure, options, paper=paper, **overrides)
-    return write_pages(pages, path, dpi=dpi)
+    return write_pages(pages, path, dpi=dpi, metadata=_metadata(procedure))
 
 
 def render_table(
@@ -152,4 +152,9 @@ def render_table(
 ) -> list[Path]:
     """Write only the flowchart table pages (no identity page); same conventions."""
     pages = flowchart_pages(procedure, options, paper=paper, **overrides)
-    return write_pages(pages, path, dpi=dpi)
+    return write_pages(pages, path, dpi=dpi, metadata=_metadata(procedure))
+
+
+def _metadata(procedure: Procedure) -> dict[str, str]:
+    identity = _graph_and_definition(procedure)[1].identity
+    return pdf_metadata(identity.name, identity.number, identity.unit)

@@ -19,12 +19,13 @@ from sopflow.render import fonts
 from sopflow.render.geometry import Arrow, Image, Line, Page, Point, Rect, Shape, TextBox
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
 __all__ = [
     "ARROW_LENGTH",
     "page_graph",
     "page_path",
+    "pdf_metadata",
     "remove_stale_pages",
     "render_page",
     "write_pages",
@@ -301,8 +302,12 @@ def _paper_box(data: bytes, page: Page) -> bytes:
     return out.getvalue()
 
 
-def write_pages(pages: Sequence[Page], path: str | Path, dpi: float = 150.0) -> list[Path]:
+def write_pages(pages: Sequence[Page], path: str | Path, dpi: float = 150.0,
+                metadata: Mapping[str, str] | None = None) -> list[Path]:
     """Write pages to ``path``; the suffix picks the format.
+
+    ``metadata`` (PDF only) sets the document information: keys such as ``/Title``,
+    ``/Subject``, ``/Author``, ``/Creator`` (see :func:`pdf_metadata`).
 
     ``.pdf`` writes one multi-page file; ``.svg`` and ``.png`` write one file per page,
     named ``<stem>-1.svg``, ``<stem>-2.svg``, ... (a single page keeps the name as given).
@@ -321,7 +326,7 @@ def write_pages(pages: Sequence[Page], path: str | Path, dpi: float = 150.0) -> 
     if not pages:
         raise ValueError("nothing to render: the document has no pages")
     if fmt == "pdf":
-        write_atomic(path, _merge_pdfs([render_page(p, "pdf") for p in pages]))
+        write_atomic(path, _merge_pdfs([render_page(p, "pdf") for p in pages], metadata))
         return [path]
     if len(pages) == 1:
         data = render_page(pages[0], fmt, dpi)
@@ -363,7 +368,15 @@ def remove_stale_pages(path: Path, kept: set[int]) -> list[Path]:
     return removed
 
 
-def _merge_pdfs(documents: Sequence[bytes]) -> bytes:
+def pdf_metadata(title: str, subject: str | None, units: Sequence[str]) -> dict[str, str]:
+    """The PDF document information of an SOP: Title = Nama SOP, Subject = Nomor SOP,
+    Author = the unit lines joined, Creator = sopflow (empty fields left out)."""
+    info = {"/Title": title, "/Subject": subject or "", "/Author": ", ".join(u for u in units if u),
+            "/Creator": "sopflow"}
+    return {k: v for k, v in info.items() if v}
+
+
+def _merge_pdfs(documents: Sequence[bytes], metadata: Mapping[str, str] | None = None) -> bytes:
     """Join single-page PDFs (Graphviz writes one page per drawing) into one document."""
     import io
 
@@ -373,6 +386,8 @@ def _merge_pdfs(documents: Sequence[bytes]) -> bytes:
     for doc in documents:
         for pdf_page in PdfReader(io.BytesIO(doc)).pages:
             writer.add_page(pdf_page)
+    if metadata:
+        writer.add_metadata(dict(metadata))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
