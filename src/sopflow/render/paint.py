@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ __all__ = [
     "pdf_metadata",
     "remove_stale_pages",
     "render_page",
+    "svg_font_fallbacks",
     "write_pages",
 ]
 
@@ -271,7 +273,33 @@ def render_page(page: Page, fmt: str, dpi: float = 150.0) -> bytes:
     g.graph_attr["dpi"] = _f(dpi) if fmt == "png" else "72"
     with fonts.graphviz_stderr_filtered():
         data: bytes = g.draw(format=fmt)
+    if fmt == "svg":
+        return svg_font_fallbacks(data)
     return _paper_box(data, page) if fmt == "pdf" else data
+
+
+#: ``font-family`` inside a ``<text ...>`` start tag (text content is escaped by Graphviz:
+#: no ``>`` or ``"`` of the SOP's words can end the tag or the attribute early).
+_SVG_FONT = re.compile(rb'(<text\b[^>]*?) font-family="([^"]*)"')
+_FALLBACK = b"Arial, Helvetica, sans-serif"
+
+
+def _svg_family(match: re.Match[bytes]) -> bytes:
+    family = match.group(2)
+    bold = family == fonts.BOLD.encode()
+    name = fonts.REGULAR.encode() if bold else family
+    weight = b' font-weight="bold"' if bold else b""
+    return match.group(1) + b' font-family="&quot;' + name + b'&quot;, ' + _FALLBACK + b'"' + weight
+
+
+def svg_font_fallbacks(svg: bytes) -> bytes:
+    """Give every SVG text a sans-serif fallback and ``font-weight="bold"`` for the bold face.
+
+    Graphviz names the face it measured ("Liberation Sans Bold"), which a browser without
+    that exact family draws serif; the list ``"Liberation Sans", Arial, Helvetica,
+    sans-serif`` plus a weight draws the same words in a sans face everywhere.
+    """
+    return _SVG_FONT.sub(_svg_family, svg)
 
 
 #: Half the size of the invisible corner anchors (0.01 inch points): Graphviz's drawing
