@@ -67,3 +67,122 @@ def test_every_document_svg_text_falls_back(procedure: Any, tmp_path: Path) -> N
             assert text.get("font-family", "").endswith("sans-serif")
             bold += text.get("font-weight") == "bold"
     assert bold > 0  # the header row and the identity's field names are bold
+
+
+def _bottom(page: Any) -> float:
+    """The lowest point of the page's content other than the footer and the TTE block."""
+    ys = [y for line in page.lines for _, y in line.points]
+    ys += [t.rect.bottom for t in page.texts if t.role not in ("footer", "signature")]
+    ys += [s.rect.bottom for s in page.all_shapes()]
+    ys += [y for a in page.arrows for _, y in a.points]
+    return max(ys)
+
+
+@pytest.mark.parametrize("footer", ["", "Dicetak dari sopflow"])
+def test_tte_block_is_on_every_page_clear_of_the_table(procedure: Any, footer: str) -> None:
+    import segno
+
+    from sopflow.render import document_pages
+    from sopflow.render.signature import BSRE_FOOTNOTE
+
+    plain = document_pages(procedure, footer=footer)
+    url = "https://tte.example.go.id/verify?id=800/06"
+    pages = document_pages(procedure, footer=footer, signature=url)
+    rows = [r for p in plain for r in p.rows]
+    assert [r for p in pages for r in p.rows] == rows  # every row still drawn, once
+    assert len(pages) >= len(plain)
+    symbol = segno.make(url, micro=False)
+    expected = [[bool(m) for m in row] for row in symbol.matrix_iter(border=0)]
+    for page in pages:
+        assert page.marks
+        assert _modules(page.marks) == expected
+        note = [t for t in page.texts if t.role == "signature"]
+        assert len(note) == 1 and " ".join(note[0].lines) == BSRE_FOOTNOTE
+        block_top = min(r.y for r in (*page.marks, note[0].rect))
+        assert _bottom(page) <= block_top - 2  # nothing of the table reaches into the band
+        assert max(r.bottom for r in page.marks) <= page.height - 4
+        qr_right = max(r.right for r in page.marks)
+        assert note[0].rect.x >= qr_right
+        for other in page.texts:
+            if other is not note[0]:
+                assert not other.rect.overlaps(note[0].rect)
+
+
+def _modules(marks: tuple[Any, ...]) -> list[list[bool]]:
+    """The module matrix the drawn rectangles cover (the QR as drawn, read back)."""
+    x0, y0 = min(r.x for r in marks), min(r.y for r in marks)
+    module = min(r.h for r in marks)
+    n = round((max(r.bottom for r in marks) - y0) / module)
+    grid = [[False] * n for _ in range(n)]
+    for r in marks:
+        row = round((r.y - y0) / module)
+        first = round((r.x - x0) / module)
+        for c in range(first, first + round(r.w / module)):
+            assert not grid[row][c]  # runs never overlap
+            grid[row][c] = True
+    return grid
+
+
+def test_tte_without_url_encodes_nomor_and_nama(procedure: Any) -> None:
+    from sopflow.render import flowchart_pages
+    from sopflow.render.signature import qr_matrix
+
+    pages = flowchart_pages(procedure, signature="")
+    assert _modules(pages[0].marks) == qr_matrix("800/06/Sekr.7/BKD Pengumpulan Data Kinerja")
+    assert len(pages[0].marks) < 29 * 29 / 2  # runs merged, not one node per module
+
+
+def test_tte_from_the_document_section(procedure: Any, tmp_path: Path) -> None:
+    from sopflow.document import DocumentStyle
+    from sopflow.render.document import style_options
+
+    assert style_options(DocumentStyle(tte=True)) == {"signature": ""}
+    assert style_options(DocumentStyle(tte=True, verification_url="https://x.go.id/v")) == {
+        "signature": "https://x.go.id/v"}
+    assert style_options(DocumentStyle(verification_url="https://x.go.id/v")) == {}
+    with pytest.raises(TypeError, match="tte"):
+        DocumentStyle(tte="yes")  # type: ignore[arg-type]
+    (path,) = render_document(procedure, tmp_path / "sop.pdf", signature="")
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+    assert text.count("Balai Sertifikasi Elektronik (BSrE), BSSN") == len(PdfReader(path).pages)
+
+
+def test_tte_settings_round_trip_through_json_and_the_schema(procedure: Any) -> None:
+    import json
+
+    import jsonschema
+
+    from sopflow.document import DocumentStyle
+    from sopflow.interchange.json_format import dumps, loads, schema
+
+    style = DocumentStyle(tte=True, verification_url="https://x.go.id/v?a=1&b=<2>")
+    definition = attrs.evolve(procedure.definition, document=style)
+    text = dumps(definition)
+    jsonschema.validate(json.loads(text), schema())
+    assert loads(text).document == style
+    bad = json.loads(text)
+    bad["document"]["tte"] = "ya"
+    with pytest.raises(ValueError, match=r"\$\.document\.tte"):
+        loads(json.dumps(bad))
+
+
+def test_cli_tte_flag_draws_the_block(procedure: Any, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from pypdf import PdfReader
+
+    from sopflow.cli import main
+    from sopflow.document import DocumentStyle
+    from sopflow.interchange.json_format import dumps
+
+    source = tmp_path / "sop.json"
+    style = DocumentStyle(verification_url="https://x.go.id/v")
+    source.write_text(dumps(attrs.evolve(procedure.definition, document=style)),
+                      encoding="utf-8")
+    for flags in ([], ["--tte"], ["--tte", "https://y.go.id/v"]):
+        out = tmp_path / f"out{len(flags)}.pdf"
+        assert main(["render", str(source), "-o", str(out), *flags]) in (0, 1)
+        text = " ".join(p.extract_text() for p in PdfReader(out).pages)
+        assert ("BSSN" in text) == bool(flags)
+    capsys.readouterr()

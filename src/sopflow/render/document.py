@@ -44,7 +44,10 @@ def style_options(style: DocumentStyle) -> dict[str, Any]:
     """The layout options an SOP file's `document` section sets (unset ones left out)."""
     settings = style.settings()
     out: dict[str, Any] = {k: v for k, v in settings.items()
-                           if k not in ("connectors", "column_labels", "identity_labels")}
+                           if k not in ("connectors", "column_labels", "identity_labels",
+                                        "tte", "verification_url")}
+    if settings.get("tte"):
+        out["signature"] = settings.get("verification_url") or ""
     if "connectors" in settings:
         out["lettered_connectors"] = settings["connectors"] == "letters"
     if "column_labels" in settings:
@@ -72,7 +75,8 @@ def flowchart_pages(procedure: Procedure, options: LayoutOptions | None = None,
                     **overrides: Any) -> list[Page]:
     """The flowchart table pages only, as geometry (see :mod:`sopflow.render.geometry`)."""
     graph, definition = _graph_and_definition(procedure)
-    return layout_flowchart(graph, _options(options, overrides, definition.document))
+    opts = _options(options, overrides, definition.document)
+    return _signed(layout_flowchart(graph, opts), opts, definition)
 
 
 def document_pages(procedure: Procedure, options: LayoutOptions | None = None,
@@ -81,6 +85,11 @@ def document_pages(procedure: Procedure, options: LayoutOptions | None = None,
     (with ``table_below_identity``, the table starts below the identity block on its page)."""
     graph, definition = _graph_and_definition(procedure)
     opts = _options(options, overrides, definition.document)
+    return _signed(_document_pages(graph, definition, opts), opts, definition)
+
+
+def _document_pages(graph: SOPGraph, definition: SOPDefinition,
+                    opts: LayoutOptions) -> list[Page]:
     identity = layout_identity(definition, opts)
     if opts.table_below_identity and identity:
         shared = _below_identity(graph, opts, identity)
@@ -90,6 +99,16 @@ def document_pages(procedure: Procedure, options: LayoutOptions | None = None,
         graph, attrs.evolve(opts, first_page_number=opts.first_page_number + len(identity))
     )
     return identity + table
+
+
+def _signed(pages: list[Page], opts: LayoutOptions, definition: SOPDefinition) -> list[Page]:
+    """The pages with the TTE block when ``opts.signature`` asks for it."""
+    if opts.signature is None:
+        return pages
+    from sopflow.render.signature import sign_pages, signature_data
+
+    ident = definition.identity
+    return sign_pages(pages, opts, signature_data(opts.signature, ident.number, ident.name))
 
 
 #: Space between the identity block and the table below it on a shared page.

@@ -173,6 +173,20 @@ class _Painter:
             pos=self._pos(rect.cx, rect.cy),
         )
 
+    def mark(self, rect: Rect) -> None:
+        """A black filled rectangle (a run of QR modules), without outline."""
+        self.g.add_node(
+            self._name("m"),
+            shape="box",
+            style="filled",
+            fillcolor="black",
+            color="black",
+            penwidth="0",
+            width=_inch(rect.w),
+            height=_inch(rect.h),
+            pos=self._pos(rect.cx, rect.cy),
+        )
+
     def image(self, image: Image) -> None:
         path = Path(image.path)
         if not path.is_file():
@@ -251,6 +265,8 @@ def page_graph(page: Page) -> Any:
         painter.fill(rect)
     for image in page.images:
         painter.image(image)
+    for rect in page.marks:
+        painter.mark(rect)
     for line in page.lines:
         painter.line(line)
     for shape in page.all_shapes():
