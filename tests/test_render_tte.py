@@ -186,3 +186,36 @@ def test_cli_tte_flag_draws_the_block(procedure: Any, tmp_path: Path,
         text = " ".join(p.extract_text() for p in PdfReader(out).pages)
         assert ("BSSN" in text) == bool(flags)
     capsys.readouterr()
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@pytest.mark.parametrize("dpi", [60, 150])
+def test_png_is_the_pdf_rasterised_by_pdfium_else_graphviz(
+        dpi: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageChops
+    from test_render_paint import _page
+
+    from sopflow.render.geometry import paper
+    from sopflow.render.paint import render_page
+
+    page = _page(1, "Kualifikasi transaksi kerja")
+    w, h = paper("A4").landscape()
+    data = render_page(page, "png", dpi=dpi)
+    assert _png_size(data) == pytest.approx((w * dpi / 72, h * dpi / 72), abs=2)
+    pdf = pdfium.PdfDocument(render_page(page, "pdf"))
+    direct = pdf[0].render(scale=dpi / 72).to_pil().convert("RGB")
+    pdf.close()
+    ours = Image.open(io.BytesIO(data)).convert("RGB")
+    assert ImageChops.difference(ours, direct).getbbox() is None  # PDFium's pixels, exactly
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # not installed: Graphviz's PNG
+    fallback = render_page(page, "png", dpi=dpi)
+    assert _png_size(fallback) == pytest.approx((w * dpi / 72, h * dpi / 72), abs=2)
+    assert fallback != data
