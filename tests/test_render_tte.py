@@ -9,6 +9,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sopflow.render import render_document
 
@@ -219,3 +221,30 @@ def test_png_is_the_pdf_rasterised_by_pdfium_else_graphviz(
     fallback = render_page(page, "png", dpi=dpi)
     assert _png_size(fallback) == pytest.approx((w * dpi / 72, h * dpi / 72), abs=2)
     assert fallback != data
+
+
+@given(st.lists(st.lists(st.booleans(), min_size=7, max_size=7), min_size=7, max_size=7)
+       .filter(lambda m: any(map(any, m)) and m[0][0] and m[-1][0]))
+def test_runs_cover_exactly_the_dark_modules(matrix: list[list[bool]]) -> None:
+    from sopflow.render.signature import qr_runs
+
+    runs = qr_runs(matrix, 10.0, 20.0, 1.5)
+    assert sum(row.count(True) for row in matrix) == round(sum(r.w for r in runs) / 1.5)
+    assert len(runs) <= sum(row.count(True) for row in matrix)
+    grid = _modules(runs)
+    assert [row[:len(grid[0])] for row in grid] == [row[:len(grid[0])] for row in matrix]
+
+
+def test_cli_tte_url_wins_over_the_file_then_nomor_and_nama(procedure: Any) -> None:
+    import argparse
+
+    from sopflow.cli import _tte_flag
+    from sopflow.document import DocumentStyle
+
+    with_url = attrs.evolve(procedure, definition=attrs.evolve(
+        procedure.definition, document=DocumentStyle(verification_url="https://f.go.id")))
+    flag = argparse.Namespace
+    assert _tte_flag(flag(tte=None), with_url) == {}
+    assert _tte_flag(flag(tte=""), with_url) == {"signature": "https://f.go.id"}
+    assert _tte_flag(flag(tte="https://c.go.id"), with_url) == {"signature": "https://c.go.id"}
+    assert _tte_flag(flag(tte=""), procedure) == {"signature": ""}
