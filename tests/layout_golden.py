@@ -111,10 +111,16 @@ def cases() -> Iterator[tuple[str, Callable[[], Any], dict[str, Any]]]:
         yield (f"stress:{seed}", lambda spec=spec: build(spec).compile(strict=False), {})
 
 
+#: fields added after the digests were pinned: left out while empty (their default), so a new
+#: opt-in feature leaves the pinned geometry of every existing case as it was
+_NEW_EMPTY_FIELDS = frozenset({"marks"})
+
+
 def _plain(value: Any) -> Any:
     if attrs.has(type(value)):
         return {"@": type(value).__name__,
-                **{f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))}}
+                **{f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))
+                   if not (f.name in _NEW_EMPTY_FIELDS and getattr(value, f.name) == ())}}
     if isinstance(value, (tuple, list)):
         return [_plain(v) for v in value]
     if isinstance(value, float):

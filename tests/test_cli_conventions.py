@@ -168,7 +168,8 @@ def test_render_uses_the_configured_paper(tmp_path: Path, monkeypatch: pytest.Mo
     (tmp_path / "sopflow.toml").write_text('paper = "F4"\n', encoding="utf-8")
     assert main(["render", str(EXAMPLE), "-o", "cuti.pdf"]) == 0
     width, height = pypdfium2.PdfDocument(str(tmp_path / "cuti.pdf"))[0].get_size()
-    assert (round(width), round(height)) == (935, 609)  # F4 (215 x 330 mm) landscape, exactly
+    # F4 (215 x 330 mm) landscape: the PDF page is exactly the paper (issue 12)
+    assert (width, height) == pytest.approx((330 * 72 / 25.4, 215 * 72 / 25.4), abs=0.01)
     assert main(["render", str(EXAMPLE), "-o", "cuti-a4.pdf", "--paper", "A4"]) == 0
     width, _ = pypdfium2.PdfDocument(str(tmp_path / "cuti-a4.pdf"))[0].get_size()
-    assert round(width) == 842  # A4 (297 mm = 841.89 pt) landscape, exactly
+    assert width == pytest.approx(297 * 72 / 25.4, abs=0.01)  # A4 (297 mm) landscape

@@ -216,6 +216,10 @@ def _add_render(command: _Command) -> None:
                    help="text for empty Mutu Baku and Keterangan cells, e.g. '-'")
     p.add_argument("--logo", default=None, metavar="PNG",
                    help="a logo image beside the unit names (never read from the SOP file)")
+    p.add_argument("--tte", nargs="?", const="", default=None, metavar="URL",
+                   help="the electronic-signature block (QR code and BSrE footnote) on every "
+                   "page; its QR holds URL, else the SOP file's verification_url, else the "
+                   "SOP's Nomor and Nama")
     p.add_argument("--strict", action="store_true",
                    help="refuse to draw an SOP with validation errors (by default it is drawn "
                    "as written, its findings are printed and the exit code is 1)")
@@ -604,6 +608,13 @@ def _style_flags(args: argparse.Namespace) -> dict[str, Any]:
     return flags
 
 
+def _tte_flag(args: argparse.Namespace, procedure: Procedure) -> dict[str, str]:
+    """--tte [URL]: the signature block; without URL the SOP file's own link is kept."""
+    if args.tte is None:
+        return {}
+    return {"signature": args.tte or procedure.definition.document.verification_url or ""}
+
+
 def _compile_drawable(item: LoadedSOP, out: _Output, *, strict: bool) -> Procedure:
     """Compile for drawing: refuse only what cannot be drawn faithfully (or any error with
     ``strict``); print the other findings, which the drawing shows as written."""
@@ -636,7 +647,7 @@ def _render_call(args: argparse.Namespace, out: _Output, render: Any, procedure:
         elif args.view == "document":
             result = _library_call("rendering", render.render_document, procedure, target,
                                    paper=_paper(args, procedure), dpi=args.dpi,
-                                   **_style_flags(args))
+                                   **_style_flags(args), **_tte_flag(args, procedure))
         else:
             result = _library_call("rendering", render.render_flowchart, procedure, target,
                                    dpi=args.dpi)

@@ -95,6 +95,9 @@ class DocumentStyle:
     ``start_own_row``: the start capsule in a row of its own. ``table_below_identity``: the
     table starts on the identity's page, below the identity block. ``column_labels`` and
     ``identity_labels``: renamed header words, e.g. ``{"kegiatan": "Uraian Kegiatan"}``.
+    ``tte``: the electronic-signature block (QR code and BSrE footnote) on every page;
+    ``verification_url``: what its QR code holds (default: the SOP's Nomor and Nama). The
+    URL is only encoded, never opened.
     """
 
     paper: str | None = attrs.field(default=None, validator=_one_of(PAPER_NAMES, "paper"))
@@ -111,6 +114,8 @@ class DocumentStyle:
         default=(), converter=_column_pairs)
     identity_labels: tuple[tuple[str, str], ...] = attrs.field(
         default=(), converter=_identity_pairs)
+    tte: bool | None = attrs.field(default=None, validator=_opt_bool)
+    verification_url: str | None = attrs.field(default=None, validator=_opt_str)
 
     @property
     def is_default(self) -> bool:

@@ -438,7 +438,7 @@ def _document(r: _Reader, value: object) -> DocumentStyle:
 
 
 _DOCUMENT_FLAGS = frozenset({"repeat_header", "page_numbers", "column_numbers", "start_own_row",
-                             "table_below_identity"})
+                             "table_below_identity", "tte"})
 
 
 def _locator(text: str) -> Callable[[str], int | None]:

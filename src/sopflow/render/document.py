@@ -18,7 +18,7 @@ from sopflow.render.geometry import Page
 from sopflow.render.identity import layout_identity
 from sopflow.render.layout import layout_flowchart
 from sopflow.render.options import ColumnLabels, IdentityLabels, LayoutOptions
-from sopflow.render.paint import write_pages
+from sopflow.render.paint import pdf_metadata, write_pages
 
 if TYPE_CHECKING:
     from sopflow.graph import SOPGraph
@@ -44,7 +44,10 @@ def style_options(style: DocumentStyle) -> dict[str, Any]:
     """The layout options an SOP file's `document` section sets (unset ones left out)."""
     settings = style.settings()
     out: dict[str, Any] = {k: v for k, v in settings.items()
-                           if k not in ("connectors", "column_labels", "identity_labels")}
+                           if k not in ("connectors", "column_labels", "identity_labels",
+                                        "tte", "verification_url")}
+    if settings.get("tte"):
+        out["signature"] = settings.get("verification_url") or ""
     if "connectors" in settings:
         out["lettered_connectors"] = settings["connectors"] == "letters"
     if "column_labels" in settings:
@@ -72,7 +75,8 @@ def flowchart_pages(procedure: Procedure, options: LayoutOptions | None = None,
                     **overrides: Any) -> list[Page]:
     """The flowchart table pages only, as geometry (see :mod:`sopflow.render.geometry`)."""
     graph, definition = _graph_and_definition(procedure)
-    return layout_flowchart(graph, _options(options, overrides, definition.document))
+    opts = _options(options, overrides, definition.document)
+    return _signed(layout_flowchart(graph, opts), opts, definition)
 
 
 def document_pages(procedure: Procedure, options: LayoutOptions | None = None,
@@ -81,6 +85,11 @@ def document_pages(procedure: Procedure, options: LayoutOptions | None = None,
     (with ``table_below_identity``, the table starts below the identity block on its page)."""
     graph, definition = _graph_and_definition(procedure)
     opts = _options(options, overrides, definition.document)
+    return _signed(_document_pages(graph, definition, opts), opts, definition)
+
+
+def _document_pages(graph: SOPGraph, definition: SOPDefinition,
+                    opts: LayoutOptions) -> list[Page]:
     identity = layout_identity(definition, opts)
     if opts.table_below_identity and identity:
         shared = _below_identity(graph, opts, identity)
@@ -90,6 +99,16 @@ def document_pages(procedure: Procedure, options: LayoutOptions | None = None,
         graph, attrs.evolve(opts, first_page_number=opts.first_page_number + len(identity))
     )
     return identity + table
+
+
+def _signed(pages: list[Page], opts: LayoutOptions, definition: SOPDefinition) -> list[Page]:
+    """The pages with the TTE block when ``opts.signature`` asks for it."""
+    if opts.signature is None:
+        return pages
+    from sopflow.render.signature import sign_pages, signature_data
+
+    ident = definition.identity
+    return sign_pages(pages, opts, signature_data(opts.signature, ident.number, ident.name))
 
 
 #: Space between the identity block and the table below it on a shared page.
@@ -138,7 +157,7 @@ def render_document(
     ``logo="logo.png"``, ``footer="Dokumen ini telah ditandatangani secara elektronik"``).
     """
     pages = document_pages(procedure, options, paper=paper, **overrides)
-    return write_pages(pages, path, dpi=dpi)
+    return write_pages(pages, path, dpi=dpi, metadata=_metadata(procedure))
 
 
 def render_table(
@@ -152,4 +171,9 @@ def render_table(
 ) -> list[Path]:
     """Write only the flowchart table pages (no identity page); same conventions."""
     pages = flowchart_pages(procedure, options, paper=paper, **overrides)
-    return write_pages(pages, path, dpi=dpi)
+    return write_pages(pages, path, dpi=dpi, metadata=_metadata(procedure))
+
+
+def _metadata(procedure: Procedure) -> dict[str, str]:
+    identity = _graph_and_definition(procedure)[1].identity
+    return pdf_metadata(identity.name, identity.number, identity.unit)

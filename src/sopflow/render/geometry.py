@@ -205,6 +205,8 @@ class Page:
     connectors: tuple[Connector, ...] = ()
     fills: tuple[Rect, ...] = ()
     images: tuple[Image, ...] = ()
+    #: black filled rectangles (the modules of the TTE block's QR code)
+    marks: tuple[Rect, ...] = ()
     kind: Literal["identity", "flowchart"] = "flowchart"
     rows: tuple[int, ...] = ()
     #: arrows drawn touching or sharing a leg with another arrow because the page left no

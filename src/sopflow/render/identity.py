@@ -303,7 +303,7 @@ def _identity_at(definition: SOPDefinition, options: LayoutOptions) -> list[Page
         ((labels.warning, (ident.warning,) if ident.warning else ()),
          (labels.records, ident.records)),
     ]
-    limit = out.height - options.margin - (12.0 if options.footer else 0.0)
+    limit = out.height - options.margin - options.foot_reserve()
     y = top_bottom
     size = out.size
     for (l_head, l_items), (r_head, r_items) in grid:

@@ -147,7 +147,7 @@ def _layout(flow: Flow, opts: LayoutOptions, room: Room, start: _Start) -> _Atte
     rows = table.rows(flow, cols, opts, ports, room.pad_y)
     hdr = table.header(flow, cols, opts)
     top = m + (10.0 if opts.page_numbers else 0.0)
-    foot = 12.0 if opts.footer else 0.0
+    foot = opts.foot_reserve()
     limit = ph - m - CONN_BAND - foot
     first_table = top if start.first_top is None else start.first_top
     first_top = first_table + hdr.total

@@ -12,7 +12,14 @@ from sopflow._options import helpful_options
 from sopflow.model import identity_label
 from sopflow.render.geometry import paper
 
-__all__ = ["ColumnLabels", "IdentityLabels", "LayoutOptions"]
+__all__ = ["SIGNATURE_QR", "ColumnLabels", "IdentityLabels", "LayoutOptions"]
+
+#: Side of the TTE block's QR code in points (about 11 mm, as on signed BPS SOPs).
+SIGNATURE_QR = 32.0
+#: How far the TTE block reaches into the bottom margin when no footer text is there.
+_SIG_INTO_MARGIN = 16.0
+#: Height kept for the footer text.
+_FOOTER = 12.0
 
 
 @helpful_options({"uraian": "kegiatan", "uraian_kegiatan": "kegiatan", "ket": "keterangan",
@@ -68,6 +75,9 @@ class LayoutOptions:
     empty Mutu Baku or Keterangan cell (many agencies print "-"); ``table_below_identity``
     starts the table on the identity's last page, below the identity block, as most signed
     BPS SOPs do (on the next page when not even its header and first row fit there).
+    ``signature`` draws the TTE (electronic signature) block at the bottom-left of every
+    page: a QR code of this text (a verification URL; "" = the SOP's Nomor and Nama) and
+    the BSrE footnote; None (default) draws none. Its height is kept clear of the table.
     """
 
     paper: str = "A4"
@@ -88,6 +98,23 @@ class LayoutOptions:
     empty_cell: str = ""
     identity_labels: IdentityLabels = attrs.Factory(IdentityLabels)
     table_below_identity: bool = False
+    signature: str | None = None
+
+    def signature_bottom(self) -> float:
+        """Where the TTE block ends: in the bottom margin unless footer text is there."""
+        _, ph = self.page_size()
+        into = 0.0 if self.footer else min(_SIG_INTO_MARGIN, max(0.0, self.margin - 4.0))
+        return ph - self.margin + into
+
+    def foot_reserve(self) -> float:
+        """Height above the bottom margin the table and identity grid leave free: for the
+        footer text and the TTE block."""
+        reserve = _FOOTER if self.footer else 0.0
+        if self.signature is not None:
+            _, ph = self.page_size()
+            top = self.signature_bottom() - SIGNATURE_QR - 4.0
+            reserve = max(reserve, ph - self.margin - top)
+        return reserve
 
     def page_size(self) -> tuple[float, float]:
         p = paper(self.paper)

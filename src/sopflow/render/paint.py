@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,14 +20,16 @@ from sopflow.render import fonts
 from sopflow.render.geometry import Arrow, Image, Line, Page, Point, Rect, Shape, TextBox
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
 __all__ = [
     "ARROW_LENGTH",
     "page_graph",
     "page_path",
+    "pdf_metadata",
     "remove_stale_pages",
     "render_page",
+    "svg_font_fallbacks",
     "write_pages",
 ]
 
@@ -170,6 +173,20 @@ class _Painter:
             pos=self._pos(rect.cx, rect.cy),
         )
 
+    def mark(self, rect: Rect) -> None:
+        """A black filled rectangle (a run of QR modules), without outline."""
+        self.g.add_node(
+            self._name("m"),
+            shape="box",
+            style="filled",
+            fillcolor="black",
+            color="black",
+            penwidth="0",
+            width=_inch(rect.w),
+            height=_inch(rect.h),
+            pos=self._pos(rect.cx, rect.cy),
+        )
+
     def image(self, image: Image) -> None:
         path = Path(image.path)
         if not path.is_file():
@@ -248,6 +265,8 @@ def page_graph(page: Page) -> Any:
         painter.fill(rect)
     for image in page.images:
         painter.image(image)
+    for rect in page.marks:
+        painter.mark(rect)
     for line in page.lines:
         painter.line(line)
     for shape in page.all_shapes():
@@ -263,14 +282,72 @@ def page_graph(page: Page) -> Any:
 
 
 def render_page(page: Page, fmt: str, dpi: float = 150.0) -> bytes:
-    """Paint one page to ``fmt`` ("svg", "png" or "pdf") and return the bytes."""
+    """Paint one page to ``fmt`` ("svg", "png" or "pdf") and return the bytes.
+
+    PNG is the page's PDF rasterised by PDFium when pypdfium2 and Pillow are installed (the
+    ``png`` extra: clean letter spacing at any dpi), else Graphviz's own PNG.
+    """
     if fmt not in ("svg", "png", "pdf"):
         raise ValueError(f"unsupported output format {fmt!r}; use 'svg', 'png' or 'pdf'")
+    if fmt == "png":
+        raster = _png_from_pdf(page, dpi)
+        if raster is not None:
+            return raster
     g = page_graph(page)
     g.graph_attr["dpi"] = _f(dpi) if fmt == "png" else "72"
     with fonts.graphviz_stderr_filtered():
         data: bytes = g.draw(format=fmt)
+    if fmt == "svg":
+        return svg_font_fallbacks(data)
     return _paper_box(data, page) if fmt == "pdf" else data
+
+
+def _png_from_pdf(page: Page, dpi: float) -> bytes | None:
+    """The page's PDF rasterised by PDFium (pypdfium2, Apache/BSD), or None when pypdfium2
+    or Pillow is not installed (the ``png`` extra).
+
+    Graphviz's own PNG places each glyph on whole pixels, which breaks the letter spacing at
+    72-150 dpi ("Kual ifikasi"); PDFium lays out the PDF's text as a PDF viewer does.
+    """
+    try:
+        import pypdfium2 as pdfium
+        from PIL import Image as _PIL  # noqa: F401 (pypdfium2's to_pil needs it)
+    except ImportError:
+        return None
+    import io
+
+    pdf = pdfium.PdfDocument(render_page(page, "pdf"))
+    try:
+        image = pdf[0].render(scale=dpi / 72.0).to_pil()
+    finally:
+        pdf.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(dpi, dpi))
+    return out.getvalue()
+
+
+#: ``font-family`` inside a ``<text ...>`` start tag (text content is escaped by Graphviz:
+#: no ``>`` or ``"`` of the SOP's words can end the tag or the attribute early).
+_SVG_FONT = re.compile(rb'(<text\b[^>]*?) font-family="([^"]*)"')
+_FALLBACK = b"Arial, Helvetica, sans-serif"
+
+
+def _svg_family(match: re.Match[bytes]) -> bytes:
+    family = match.group(2)
+    bold = family == fonts.BOLD.encode()
+    name = fonts.REGULAR.encode() if bold else family
+    weight = b' font-weight="bold"' if bold else b""
+    return match.group(1) + b' font-family="&quot;' + name + b'&quot;, ' + _FALLBACK + b'"' + weight
+
+
+def svg_font_fallbacks(svg: bytes) -> bytes:
+    """Give every SVG text a sans-serif fallback and ``font-weight="bold"`` for the bold face.
+
+    Graphviz names the face it measured ("Liberation Sans Bold"), which a browser without
+    that exact family draws serif; the list ``"Liberation Sans", Arial, Helvetica,
+    sans-serif`` plus a weight draws the same words in a sans face everywhere.
+    """
+    return _SVG_FONT.sub(_svg_family, svg)
 
 
 #: Half the size of the invisible corner anchors (0.01 inch points): Graphviz's drawing
@@ -301,8 +378,12 @@ def _paper_box(data: bytes, page: Page) -> bytes:
     return out.getvalue()
 
 
-def write_pages(pages: Sequence[Page], path: str | Path, dpi: float = 150.0) -> list[Path]:
+def write_pages(pages: Sequence[Page], path: str | Path, dpi: float = 150.0,
+                metadata: Mapping[str, str] | None = None) -> list[Path]:
     """Write pages to ``path``; the suffix picks the format.
+
+    ``metadata`` (PDF only) sets the document information: keys such as ``/Title``,
+    ``/Subject``, ``/Author``, ``/Creator`` (see :func:`pdf_metadata`).
 
     ``.pdf`` writes one multi-page file; ``.svg`` and ``.png`` write one file per page,
     named ``<stem>-1.svg``, ``<stem>-2.svg``, ... (a single page keeps the name as given).
@@ -321,7 +402,7 @@ def write_pages(pages: Sequence[Page], path: str | Path, dpi: float = 150.0) -> 
     if not pages:
         raise ValueError("nothing to render: the document has no pages")
     if fmt == "pdf":
-        write_atomic(path, _merge_pdfs([render_page(p, "pdf") for p in pages]))
+        write_atomic(path, _merge_pdfs([render_page(p, "pdf") for p in pages], metadata))
         return [path]
     if len(pages) == 1:
         data = render_page(pages[0], fmt, dpi)
@@ -363,7 +444,15 @@ def remove_stale_pages(path: Path, kept: set[int]) -> list[Path]:
     return removed
 
 
-def _merge_pdfs(documents: Sequence[bytes]) -> bytes:
+def pdf_metadata(title: str, subject: str | None, units: Sequence[str]) -> dict[str, str]:
+    """The PDF document information of an SOP: Title = Nama SOP, Subject = Nomor SOP,
+    Author = the unit lines joined, Creator = sopflow (empty fields left out)."""
+    info = {"/Title": title, "/Subject": subject or "", "/Author": ", ".join(u for u in units if u),
+            "/Creator": "sopflow"}
+    return {k: v for k, v in info.items() if v}
+
+
+def _merge_pdfs(documents: Sequence[bytes], metadata: Mapping[str, str] | None = None) -> bytes:
     """Join single-page PDFs (Graphviz writes one page per drawing) into one document."""
     import io
 
@@ -373,6 +462,8 @@ def _merge_pdfs(documents: Sequence[bytes]) -> bytes:
     for doc in documents:
         for pdf_page in PdfReader(io.BytesIO(doc)).pages:
             writer.add_page(pdf_page)
+    if metadata:
+        writer.add_metadata(dict(metadata))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
