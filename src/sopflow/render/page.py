@@ -15,6 +15,7 @@ import attrs
 
 from sopflow.graph import NodeKind
 from sopflow.render import fonts
+from sopflow.render.capsule import fit_capsule, lane_room
 from sopflow.render.errors import ConnectorRoomError, EndRoomError
 from sopflow.render.geometry import Connector, Line, Page, Point, Rect, Shape, TextBox
 from sopflow.render.labels import Surroundings, place_labels
@@ -30,10 +31,8 @@ from sopflow.render.symbols import (
     GAP_Y,
     PROCESS_H,
     PROCESS_W,
-    TERM_H,
-    TERM_W,
 )
-from sopflow.render.table import place_cell
+from sopflow.render.table import FONT_FLOOR, place_cell
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -184,7 +183,7 @@ class PageBuilder:
             top_shape = sy
             if row.start is not None:
                 node_shapes[row.start] = self._capsule(self.flow.nodes[row.start], sy, y, h)
-                sy += TERM_H + GAP_Y
+                sy += node_shapes[row.start].rect.h + GAP_Y
             if row.step is not None:
                 boxes = self._boxes(self.flow.nodes[row.step], sy, y, h)
                 node_shapes[row.step] = boxes[0]
@@ -196,7 +195,7 @@ class PageBuilder:
             if row.end is not None:
                 sy += GAP_Y
                 node_shapes[row.end] = self._capsule(self.flow.nodes[row.end], sy, y, h)
-                sy += TERM_H
+                sy += node_shapes[row.end].rect.h
             bands.append((top_shape, sy))
             y += h
             bounds.append(y)
@@ -217,10 +216,11 @@ class PageBuilder:
         """The start or end capsule of ``n`` at ``sy`` in a row at ``y`` of height ``h``."""
         lane = n.lanes[0]
         ll, lr = self.cols.lane(lane)
-        tw = min(TERM_W, lr - ll - 36)
-        rect = Rect(x=(ll + lr) / 2 - tw / 2, y=sy, w=tw, h=TERM_H)
+        fit = fit_capsule(n.text, lane_room(self.flow, n.id, lr - ll), self.opts.font_size,
+                          FONT_FLOOR)
+        rect = Rect(x=(ll + lr) / 2 - fit.w / 2, y=sy, w=fit.w, h=fit.h)
         return Shape(kind="terminator", rect=rect, node=n.id, lane=lane, text=n.text,
-                     size=self.opts.label_font_size, cell=Rect(x=ll, y=y, w=lr - ll, h=h))
+                     size=fit.size, cell=Rect(x=ll, y=y, w=lr - ll, h=h))
 
     def _boxes(self, n: Node, sy: float, y: float, h: float) -> list[Shape]:
         """A step's box (or diamond) in each of its lanes, its primary lane first."""
@@ -261,11 +261,12 @@ class PageBuilder:
             ll, lr = self.cols.lane(lane)
             k = next(k for k, i in enumerate(self.idx) if self.sheet.rows[i].step == src)
             top, bottom = body.bounds[k], body.bounds[k + 1]
-            rect = Rect(x=(ll + lr) / 2 - TERM_W / 2, y=s.rect.bottom + 6, w=TERM_W, h=TERM_H)
+            fit = fit_capsule(n.text, lr - ll, self.opts.font_size, FONT_FLOOR)
+            rect = Rect(x=(ll + lr) / 2 - fit.w / 2, y=s.rect.bottom + 6, w=fit.w, h=fit.h)
             if rect.bottom > bottom - 4:
                 raise EndRoomError(src)
             found[n.id] = Shape(kind="terminator", rect=rect, node=n.id, lane=lane, text=n.text,
-                                size=self.opts.label_font_size,
+                                size=fit.size,
                                 cell=Rect(x=ll, y=top, w=lr - ll, h=bottom - top))
         return found
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sopflow import _gvtext
 from sopflow._atomic import write_atomic
 from sopflow.render import fonts
+from sopflow.render.capsule import capsule_lines
 from sopflow.render.geometry import Arrow, Image, Line, Page, Point, Rect, Shape, TextBox
 
 if TYPE_CHECKING:
@@ -226,11 +227,12 @@ class _Painter:
 
     def _inner_text(self, shape: Shape) -> None:
         r = shape.rect
-        h = shape.size * fonts.LINE_SPACING
+        lines = capsule_lines(shape.text, r.w, r.h, shape.size)
+        h = shape.size * fonts.LINE_SPACING * len(lines)
         self.text(
             TextBox(
                 rect=type(r)(x=r.x, y=r.cy - h / 2, w=r.w, h=h),
-                lines=(shape.text,),
+                lines=lines,
                 size=shape.size,
                 align="center",
             )

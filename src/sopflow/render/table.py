@@ -14,6 +14,7 @@ import attrs
 
 from sopflow.graph import NodeKind
 from sopflow.render import fonts
+from sopflow.render.capsule import fit_capsule, lane_room
 from sopflow.render.errors import TooManyLanesError
 from sopflow.render.geometry import PAPERS, Line, Rect, TextBox
 from sopflow.render.symbols import (
@@ -23,7 +24,6 @@ from sopflow.render.symbols import (
     GAP_Y,
     PAD_Y,
     PROCESS_H,
-    TERM_H,
 )
 
 if TYPE_CHECKING:
@@ -414,6 +414,13 @@ def _cells(rd: RowData, cols: Columns, opts: LayoutOptions) -> tuple[CellText, .
     )
 
 
+def _term_h(flow: Flow, node: str, cols: Columns, opts: LayoutOptions) -> float:
+    """The height of ``node``'s capsule: taller than a symbol's only when its word wraps."""
+    n = flow.nodes[node]
+    ll, lr = cols.lane(n.lanes[0]) if n.lanes else cols.lane(0)
+    return fit_capsule(n.text, lane_room(flow, node, lr - ll), opts.font_size, FONT_FLOOR).h
+
+
 def rows(flow: Flow, cols: Columns, opts: LayoutOptions, ports: Ports,
          pad_y: float) -> list[Row]:
     """The table's rows in order, each as tall as its text and its shapes need."""
@@ -423,7 +430,7 @@ def rows(flow: Flow, cols: Columns, opts: LayoutOptions, ports: Ports,
         node = flow.nodes[rd.step]
         start = start_of.get(rd.step)
         if start is not None and opts.start_own_row:
-            zone = pad_y + TERM_H + pad_y
+            zone = pad_y + _term_h(flow, start, cols, opts) + pad_y
             out.append(Row(data=None, cells=(), zone=zone, height=zone, start=start,
                            step=None, end=None))
             start = None
@@ -434,9 +441,9 @@ def rows(flow: Flow, cols: Columns, opts: LayoutOptions, ports: Ports,
             # room for an exit label ("Ya") between the diamond and the row's rule
             zone += max(0.0, fonts.metrics().line_height(opts.label_font_size) + 5 - pad_y)
         if start is not None:
-            zone += TERM_H + GAP_Y
+            zone += _term_h(flow, start, cols, opts) + GAP_Y
         if end is not None:
-            zone += GAP_Y + TERM_H
+            zone += GAP_Y + _term_h(flow, end, cols, opts)
         cells = _cells(rd, cols, opts)
         text_h = max(c.height for c in cells) + 2 * CELL_PAD
         out.append(Row(data=rd, cells=cells, zone=zone, height=max(zone, text_h),

@@ -1,0 +1,80 @@
+"""The size of a start/end capsule, from its word: wide enough for the word at the table's text
+size, never wider than its lane allows; only a lane too narrow for that shrinks the text (down
+to the table's floor) and then wraps it onto more lines, with a taller capsule."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+from sopflow.graph import NodeKind
+from sopflow.render import fonts
+from sopflow.render.symbols import CELL_PAD, TERM_H, TERM_W
+
+if TYPE_CHECKING:
+    from sopflow.render.flow import Flow
+
+__all__ = ["ENTERED_GUTTER", "CapsuleFit", "capsule_lines", "fit_capsule", "lane_room", "text_room"]
+
+ENTERED_GUTTER = 36.0  # a start capsule arrows come back to keeps this much of its lane free
+_LINE_GAP = 4.0  # vertical room above and below the text lines of a wrapped capsule
+
+
+def _side(h: float) -> float:
+    """Room kept on each side of the text: the rounded end curves in toward the text."""
+    return 0.2 * h + 1.0
+
+
+def text_room(w: float, h: float) -> float:
+    """The width the text of a capsule ``w`` by ``h`` may take, as measured."""
+    return max(w - 2 * _side(h), 1.0) / fonts.WRAP_RESERVE
+
+
+@attrs.frozen(kw_only=True)
+class CapsuleFit:
+    """A capsule's width, height, text size and text lines."""
+
+    w: float
+    h: float
+    size: float
+    lines: tuple[str, ...]
+
+
+def capsule_lines(text: str, w: float, h: float, size: float) -> tuple[str, ...]:
+    """The lines ``text`` is drawn in inside a capsule ``w`` by ``h`` at ``size``."""
+    m = fonts.metrics()
+    if m.width(text, size) <= text_room(w, h) + 1e-6:
+        return (text,)
+    return m.wrap(text, text_room(w, h) * fonts.WRAP_RESERVE, size) or (text,)
+
+
+def fit_capsule(text: str, lane_w: float, size: float, floor: float) -> CapsuleFit:
+    """The capsule for ``text`` in a lane ``lane_w`` wide, its text at ``size`` if the lane
+    allows, else the largest half-point size down to ``floor``, else wrapped at ``floor``."""
+    m = fonts.metrics()
+    room = max(lane_w - 2 * CELL_PAD, 1.0)
+    sizes = [size]
+    while sizes[-1] - 0.5 >= floor - 1e-9:
+        sizes.append(round(sizes[-1] - 0.5, 2))
+    if sizes[-1] > floor:
+        sizes.append(floor)
+    for s in sizes:
+        need = m.width(text, s) * fonts.WRAP_RESERVE + 2 * _side(TERM_H)
+        if need <= room + 1e-6:
+            return CapsuleFit(w=min(max(TERM_W, need), room), h=TERM_H, size=s, lines=(text,))
+    s = min(size, floor)
+    h = TERM_H
+    for _ in range(4):  # a taller capsule has rounder ends: settle the height
+        lines = capsule_lines(text, room, h, s)
+        h = max(TERM_H, len(lines) * m.line_height(s) + 2 * _LINE_GAP)
+    lines = capsule_lines(text, room, h, s)
+    return CapsuleFit(w=room, h=h, size=s, lines=lines)
+
+
+def lane_room(flow: Flow, node: str, lane_w: float) -> float:
+    """The lane width a capsule may take: all of it, but for a start capsule that arrows come
+    back to (a loop to the start), which keeps gutters beside it for those arrows."""
+    if flow.nodes[node].kind is NodeKind.START and any(e.v == node for e in flow.edges):
+        return lane_w - ENTERED_GUTTER + 2 * CELL_PAD
+    return lane_w
