@@ -65,9 +65,11 @@ def _target(t: Target) -> Any:
     return f"s{t[1] + 1}"
 
 
-def build(spec: dict[str, Any]) -> SOP:
+def build(spec: dict[str, Any], lane_names: list[str] | None = None) -> SOP:
+    """The SOP of ``spec``; its lanes named ``lane_names`` when given (one per lane)."""
     sop = new_sop("SOP Acak")
-    actors = [sop.actor(f"Pelaksana {k + 1}") for k in range(spec["lanes"])]
+    names = lane_names or [f"Pelaksana {k + 1}" for k in range(spec["lanes"])]
+    actors = [sop.actor(names[k]) for k in range(spec["lanes"])]
     for step in spec["steps"]:
         kwargs = dict(inputs=["Berkas"], time="15 menit", output="Hasil")
         if step["kind"] == "decision":

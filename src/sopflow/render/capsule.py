@@ -4,6 +4,7 @@ to the table's floor) and then wraps it onto more lines, with a taller capsule."
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import attrs
@@ -15,9 +16,18 @@ from sopflow.render.symbols import CELL_PAD, TERM_H, TERM_W
 if TYPE_CHECKING:
     from sopflow.render.flow import Flow
 
-__all__ = ["ENTERED_GUTTER", "CapsuleFit", "capsule_lines", "fit_capsule", "lane_room", "text_room"]
+__all__ = [
+    "ENTERED_GUTTER",
+    "CapsuleFit",
+    "capsule_lines",
+    "fit_capsule",
+    "half_width",
+    "lane_room",
+    "lines_fit",
+    "text_room",
+]
 
-ENTERED_GUTTER = 36.0  # a start capsule arrows come back to keeps this much of its lane free
+ENTERED_GUTTER = 24.0  # a start capsule arrows come back to keeps this much of its lane free
 _LINE_GAP = 4.0  # vertical room above and below the text lines of a wrapped capsule
 
 
@@ -42,11 +52,12 @@ class CapsuleFit:
 
 
 def capsule_lines(text: str, w: float, h: float, size: float) -> tuple[str, ...]:
-    """The lines ``text`` is drawn in inside a capsule ``w`` by ``h`` at ``size``."""
+    """The lines ``text`` is drawn in inside a capsule ``w`` by ``h`` at ``size`` (as
+    :func:`fit_capsule` broke them: one line when it fits, else wrapped)."""
     m = fonts.metrics()
-    if m.width(text, size) <= text_room(w, h) + 1e-6:
+    if h <= TERM_H + 1e-6 or m.width(text, size) <= text_room(w, TERM_H) + 1e-6:
         return (text,)
-    return m.wrap(text, text_room(w, h) * fonts.WRAP_RESERVE, size) or (text,)
+    return m.wrap(text, max(w - 2 * _side(TERM_H), 1.0), size) or (text,)
 
 
 def fit_capsule(text: str, lane_w: float, size: float, floor: float) -> CapsuleFit:
@@ -64,12 +75,34 @@ def fit_capsule(text: str, lane_w: float, size: float, floor: float) -> CapsuleF
         if need <= room + 1e-6:
             return CapsuleFit(w=min(max(TERM_W, need), room), h=TERM_H, size=s, lines=(text,))
     s = min(size, floor)
-    h = TERM_H
-    for _ in range(4):  # a taller capsule has rounder ends: settle the height
-        lines = capsule_lines(text, room, h, s)
-        h = max(TERM_H, len(lines) * m.line_height(s) + 2 * _LINE_GAP)
-    lines = capsule_lines(text, room, h, s)
+    lines = m.wrap(text, max(room - 2 * _side(TERM_H), 1.0), s) or (text,)
+    h = max(TERM_H, len(lines) * m.line_height(s) + 2 * _LINE_GAP)
+    while not lines_fit(lines, room, h, s):  # rounder ends of a taller capsule: grow it
+        h += 2.0
     return CapsuleFit(w=room, h=h, size=s, lines=lines)
+
+
+def half_width(w: float, h: float, d: float) -> float:
+    """Half the width of a capsule ``w`` by ``h`` at distance ``d`` from its middle line."""
+    r = min(w, h) / 2
+    straight_w, straight_h = w / 2 - r, h / 2 - r
+    over = max(abs(d) - straight_h, 0.0)
+    if over >= r:
+        return 0.0
+    return straight_w + math.sqrt(r * r - over * over)
+
+
+def lines_fit(lines: tuple[str, ...], w: float, h: float, size: float) -> bool:
+    """Whether ``lines``, centred, each fit the capsule at their top and bottom edges."""
+    m = fonts.metrics()
+    lh = m.line_height(size)
+    top = -len(lines) * lh / 2
+    for k, line in enumerate(lines):
+        half = m.width(line, size) * fonts.WRAP_RESERVE / 2 + 0.5
+        edge = max(abs(top + k * lh), abs(top + (k + 1) * lh))
+        if half > half_width(w, h, edge):
+            return False
+    return True
 
 
 def lane_room(flow: Flow, node: str, lane_w: float) -> float:
