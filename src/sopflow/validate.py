@@ -480,6 +480,8 @@ def _no_time_standard(rule: Rule, ctx: _Context) -> Iterator[Finding]:
             "simulasi menghitung langkah ini tanpa waktu kecuali diberi durasi, dan eksekutor "
             "tidak memberinya batas waktu",
         )
+
+
 def _waktu_too_long(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
         waktu = ctx.waktu[step.id]

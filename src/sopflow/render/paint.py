@@ -162,26 +162,19 @@ class _Painter:
 
     def fill(self, rect: Rect) -> None:
         """A light grey background (the table header), painted below everything else."""
-        self.g.add_node(
-            self._name("f"),
-            shape="box",
-            style="filled",
-            fillcolor="#e6e6e6",
-            color="#e6e6e6",
-            penwidth="0",
-            width=_inch(rect.w),
-            height=_inch(rect.h),
-            pos=self._pos(rect.cx, rect.cy),
-        )
+        self._solid(rect, "#e6e6e6", "f")
 
     def mark(self, rect: Rect) -> None:
         """A black filled rectangle (a run of QR modules), without outline."""
+        self._solid(rect, "black", "m")
+
+    def _solid(self, rect: Rect, colour: str, prefix: str) -> None:
         self.g.add_node(
-            self._name("m"),
+            self._name(prefix),
             shape="box",
             style="filled",
-            fillcolor="black",
-            color="black",
+            fillcolor=colour,
+            color=colour,
             penwidth="0",
             width=_inch(rect.w),
             height=_inch(rect.h),
