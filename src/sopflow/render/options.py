@@ -57,6 +57,10 @@ class IdentityLabels:
     equipment: str = identity_label("equipment")
     warning: str = identity_label("warning")
     records: str = identity_label("records")
+    revisions: str = identity_label("revisions")
+    revision_date: str = "Tanggal"
+    revision_number: str = "Revisi"
+    revision_changes: str = "Uraian Perubahan"
 
 
 @helpful_options({"kertas": "paper", "size": "paper", "orientation": "landscape"})
@@ -78,6 +82,8 @@ class LayoutOptions:
     ``signature`` draws the TTE (electronic signature) block at the bottom-left of every
     page: a QR code of this text (a verification URL; "" = the SOP's Nomor and Nama) and
     the BSrE footnote; None (default) draws none. Its height is kept clear of the table.
+    ``terminators``: "separate" (default: "Mulai"/"Selesai" capsules) or "steps" (the first
+    and last steps drawn as capsules holding their own text; see docs/rendering.md).
     """
 
     paper: str = "A4"
@@ -99,6 +105,8 @@ class LayoutOptions:
     identity_labels: IdentityLabels = attrs.Factory(IdentityLabels)
     table_below_identity: bool = False
     signature: str | None = None
+    terminators: str = attrs.field(default="separate", validator=attrs.validators.in_(
+        ("separate", "steps")))
 
     def signature_bottom(self) -> float:
         """Where the TTE block ends: in the bottom margin unless footer text is there."""
