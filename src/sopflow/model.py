@@ -108,11 +108,15 @@ class Signatory:
     )
 
 
-def _revision_day(_instance: object, attribute: attrs.Attribute[object], value: object) -> None:
+def _revision_day(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """attrs validator: a date (not a datetime) or None."""
     if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return
     raise TypeError(f"Revision.{attribute.name} must be a date or None, got {value!r}")
+
+
+def _revision_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _text_field("Revision", attribute, value)
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -121,9 +125,8 @@ class Revision:
     revision ("01", "Revisi 2"), and what changed. Text is printed exactly as written."""
 
     date: date | None = attrs.field(default=None, validator=_revision_day)
-    number: str = attrs.field(default="", validator=lambda _, a, v: _text_field("Revision", a, v))
-    changes: str = attrs.field(default="",
-                               validator=lambda _, a, v: _text_field("Revision", a, v))
+    number: str = attrs.field(default="", validator=_revision_text)
+    changes: str = attrs.field(default="", validator=_revision_text)
 
 
 def _revisions(value: object) -> tuple[Revision, ...]:

@@ -236,7 +236,7 @@ class PageBuilder:
         decision = n.kind is NodeKind.DECISION
         w, hh = (DECISION_W, DECISION_H) if decision else (PROCESS_W, PROCESS_H)
         text = n.question if decision else ""
-        boxes = []
+        boxes: list[Shape] = []
         for lane in sorted(set(n.lanes), key=lambda ln: (ln != n.lanes[0], ln)):
             ll, lr = self.cols.lane(lane)
             room_w = lr - ll - self.sheet.room.side_margin - (4 if decision else 0)
