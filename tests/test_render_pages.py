@@ -17,6 +17,7 @@ from strategies import build, sop_specs
 from sopflow import SOP, Revision
 from sopflow.dsl import DefinitionTypeError
 from sopflow.graph import START_NODE, end_node
+from sopflow.importers.draft_py import draft_source
 from sopflow.interchange.json_format import JSONFormatError, dumps, loads, to_dict
 from sopflow.procedure import compile_definition
 from sopflow.render import LayoutError, LayoutOptions
@@ -163,6 +164,12 @@ def test_revisions_and_breaks_round_trip_through_json_and_dsl(revisions: list[Re
     assert definition.identity.revisions == tuple(revisions)
     assert [s.page_break for s in definition.steps] == breaks
     assert loads(dumps(definition)) == definition
+    # and through DSL source (what `sopflow import` writes), run again
+    namespace: dict[str, Any] = {}
+    exec(compile(draft_source(definition, [], "uji.pdf"), "uji.py", "exec"), namespace)
+    again = namespace["sop"].definition()
+    assert again.identity.revisions == tuple(revisions)
+    assert [s.page_break for s in again.steps] == breaks
 
 
 @settings(max_examples=15, deadline=None)
