@@ -252,3 +252,53 @@ def test_bad_dsl_is_refused_at_its_line() -> None:
     a = sop.actor("Staf")
     with pytest.raises(DefinitionTypeError, match=r"test_render_pages\.py:\d+: page_break="):
         sop.step("Satu", by=a, page_break="ya")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- CLI and Word
+def _two_step_json(tmp_path: Any, **identity: Any) -> Any:
+    sop = new_sop()
+    sop.identity = attrs.evolve(sop.identity, **identity)
+    a = sop.actor("Staf")
+    sop.step("Satu", by=a, inputs="Berkas", time="5 menit", output="Hasil")
+    sop.step("Dua", by=a, inputs="Berkas", time="5 menit", output="Hasil")
+    path = tmp_path / "sop.json"
+    path.write_text(dumps(sop.definition()), encoding="utf-8")
+    return path
+
+
+def test_cli_terminators_flag(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from pypdf import PdfReader
+
+    from sopflow.cli import main
+
+    path = _two_step_json(tmp_path)
+    texts = {}
+    for style in ("separate", "steps"):
+        pdf = tmp_path / f"{style}.pdf"
+        assert main(["render", str(path), "-o", str(pdf), "--terminators", style]) in (0, 1)
+        texts[style] = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Mulai" in texts["separate"] and "Selesai" in texts["separate"]
+    assert "Mulai" not in texts["steps"] and "Selesai" not in texts["steps"]
+    assert main(["render", str(path), "-o", str(tmp_path / "x.pdf"), "--terminators",
+                 "both"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_word_file_lists_the_revisions(tmp_path: Any) -> None:
+    pytest.importorskip("docx")
+    import docx
+
+    from sopflow.render.docx import render_docx
+
+    sop = new_sop()
+    sop.identity = attrs.evolve(sop.identity, revisions=(
+        Revision(date=datetime.date(2024, 3, 1), number="01", changes="Awal <b>&</b>"),
+        Revision(number="02", changes="Pelaksana diganti")))
+    a = sop.actor("Staf")
+    sop.step("Satu", by=a, inputs="Berkas", time="5 menit", output="Hasil")
+    out = tmp_path / "sop.docx"
+    render_docx(sop.compile(strict=False), out)
+    cells = [c.text for t in docx.Document(str(out)).tables for r in t.rows for c in r.cells]
+    for text in ("Riwayat Revisi:", "1 Maret 2024", "01", "Awal <b>&</b>", "02",
+                 "Pelaksana diganti", "Uraian Perubahan"):
+        assert text in cells
