@@ -104,19 +104,20 @@ def test_forced_breaks_ignore_the_first_row() -> None:
 
 # --------------------------------------------------------------------------- terminators
 @settings(max_examples=40, deadline=None)
-@given(spec=sop_specs(max_steps=8, max_lanes=3))
-def test_terminators_as_steps(spec: dict[str, Any]) -> None:
+@given(spec=sop_specs(max_steps=8, max_lanes=3),
+       style=st.sampled_from(["steps", "first", "last"]))
+def test_terminators_as_steps(spec: dict[str, Any], style: str) -> None:
     proc = build(spec).compile(strict=False)
-    pages = _pages(proc, terminators="steps")
+    pages = _pages(proc, terminators=style)
     shapes = [s for p in pages for s in p.shapes]
     graph = proc.graph
     steps = [n for n, d in sorted(graph.nodes(data=True), key=lambda x: x[1]["row"])
              if d["kind"] in ("process", "decision")]
     first, last = steps[0], steps[-1]
-    first_ok = (graph.nodes[first]["kind"] == "process"
+    first_ok = (style != "last" and graph.nodes[first]["kind"] == "process"
                 and list(graph.in_edges(START_NODE)) == []
                 and list(graph.out_edges(START_NODE)) == [(START_NODE, first)])
-    last_ok = (graph.nodes[last]["kind"] == "process"
+    last_ok = (style != "first" and graph.nodes[last]["kind"] == "process"
                and list(graph.out_edges(last)) == [(last, end_node(last))])
     drawn = {s.node for s in shapes}
     capsule_nodes = {s.node for s in shapes if s.kind == "terminator"}
@@ -125,14 +126,32 @@ def test_terminators_as_steps(spec: dict[str, Any]) -> None:
     assert (first in capsule_nodes) == first_ok
     if last_ok:
         assert end_node(last) not in drawn and last in capsule_nodes
+    allowed = {first} if first_ok else set()
+    allowed |= {last} if last_ok else set()
     for s in shapes:
         if s.kind == "terminator" and s.node in steps:
-            assert s.node in (first, last) and s.text == ""  # empty, like a process box
+            assert s.node in allowed and s.text == ""  # empty, like a process box
             assert s.cell is not None
             assert s.cell.x <= s.rect.x and s.rect.right <= s.cell.x + s.cell.w
     # the separate style keeps both capsules
     plain = _pages(proc)
     assert START_NODE in {s.node for p in plain for s in p.shapes}
+
+
+@pytest.mark.parametrize(("name", "style", "capsules"), [
+    # the signed bps-346 draws its first and last steps as the capsules
+    ("bps_346", "steps", ["s1", "s8"]),
+    # the signed bps-040 has a separate start capsule and its last step as the end capsule
+    ("bps_040", "last", ["s10", "start"]),
+    # bps-052 loops back to its start capsule: it stays
+    ("bps_052", "steps", ["start"]),
+])
+def test_corpus_terminators_as_signed(name: str, style: str, capsules: list[str]) -> None:
+    import corpus_sops
+
+    proc = getattr(corpus_sops, name)().compile(strict=False)
+    pages = layout_flowchart(proc.graph, LayoutOptions(terminators=style))
+    assert sorted(s.node for p in pages for s in p.shapes if s.kind == "terminator") == capsules
 
 
 def test_terminators_from_the_document_section_and_refused_by_name() -> None:

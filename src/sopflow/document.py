@@ -33,8 +33,9 @@ PAPER_NAMES = ("A4", "F4", "Letter", "Legal")
 #: Off-page connectors: lettered (A, B, ...) or blank pentagons.
 CONNECTOR_STYLES = ("letters", "blank")
 #: Start and end of the table: separate "Mulai"/"Selesai" capsules, or the first and last
-#: steps' own boxes drawn as capsules holding their text (as many signed SOPs do).
-TERMINATOR_STYLES = ("separate", "steps")
+#: steps' own symbols drawn as the capsules (as many signed SOPs do), or only the first or
+#: only the last of them.
+TERMINATOR_STYLES = ("separate", "steps", "first", "last")
 #: The flowchart table's header words that may be renamed.
 COLUMN_LABEL_KEYS = ("no", "kegiatan", "pelaksana", "mutu_baku", "kelengkapan", "waktu",
                      "output", "keterangan")
@@ -104,7 +105,8 @@ class DocumentStyle:
     ``verification_url``: what its QR code holds (default: the SOP's Nomor and Nama). The
     URL is only encoded, never opened. ``terminators``: "separate" (a "Mulai" capsule
     before the first step and a "Selesai" capsule after the last) or "steps" (the first and
-    last steps' own boxes drawn as capsules holding their text, no separate terminators).
+    last steps' own symbols drawn as the capsules, no separate terminators); "first" or
+    "last": only that step is the capsule, the other end keeps its separate one.
     """
 
     paper: str | None = attrs.field(default=None, validator=_one_of(PAPER_NAMES, "paper"))

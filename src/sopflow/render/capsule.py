@@ -147,18 +147,21 @@ def _last_capsule(flow: Flow) -> tuple[str, str] | None:
     return end, last
 
 
-def steps_as_terminators(flow: Flow) -> Flow:
+def steps_as_terminators(flow: Flow, *, first: bool = True, last: bool = True) -> Flow:
     """``flow`` with the first and last steps drawn as capsules in place of separate start
     and end capsules, where the flow allows (``terminators="steps"``, as many signed SOPs
     draw them: the capsule is the step's own symbol, empty like a process box, its text in
     the Kegiatan column). Kept separate: a start that arrows loop back to or whose first
     step is a decision; an end after a decision or reached from elsewhere too. Other ends
-    (a decision's "Tidak" that ends the procedure) keep their "Selesai" capsule."""
+    (a decision's "Tidak" that ends the procedure) keep their "Selesai" capsule. ``first``
+    and ``last`` say which of the two ends to draw so (``terminators="first"``/``"last"``)."""
     if not flow.rows:
         return flow
     dropped: set[str] = set()
     capsules: set[str] = set()
-    for found in (_first_capsule(flow), _last_capsule(flow)):
+    found_first = _first_capsule(flow) if first else None
+    found_last = _last_capsule(flow) if last else None
+    for found in (found_first, found_last):
         if found is not None:
             dropped.add(found[0])
             capsules.add(found[1])
