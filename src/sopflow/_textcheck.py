@@ -65,6 +65,9 @@ def definition_texts(
         for k, value in enumerate(getattr(ident, field)):
             yield f"{field}[{k}]", value, top
     yield "warning", ident.warning, top
+    for k, revision in enumerate(ident.revisions):
+        yield f"revisions[{k}].number", revision.number, top
+        yield f"revisions[{k}].changes", revision.changes, top
     signatory = ident.approved_by
     if signatory is not None:
         for field in ("position", "name", "nip"):

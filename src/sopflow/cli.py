@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from sopflow import __version__
+from sopflow.document import TERMINATOR_STYLES
 from sopflow.loader import LoadedSOP, LoadError, load_sops
 
 if TYPE_CHECKING:
@@ -210,6 +211,10 @@ def _add_render(command: _Command) -> None:
     p.add_argument("--header", choices=("every", "first"), default=None,
                    help="print the table header on every flowchart page or the first only "
                    "(default: the SOP file's document section, else every)")
+    p.add_argument("--terminators", choices=TERMINATOR_STYLES, default=None,
+                   help="'separate' Mulai/Selesai capsules, or the first and last steps drawn "
+                   "as the capsules ('steps'; 'first' or 'last' only: that one) (default: the "
+                   "SOP file's document section, else separate)")
     p.add_argument("--footer", default=None, metavar="TEXT",
                    help="small text at the bottom of every page (an e-signature notice)")
     p.add_argument("--empty-cell", default=None, metavar="TEXT",
@@ -602,7 +607,7 @@ def _style_flags(args: argparse.Namespace) -> dict[str, Any]:
     flags: dict[str, Any] = {}
     if args.header is not None:
         flags["repeat_header"] = args.header == "every"
-    for name in ("footer", "empty_cell", "logo"):
+    for name in ("footer", "empty_cell", "logo", "terminators"):
         if getattr(args, name) is not None:
             flags[name] = getattr(args, name)
     return flags

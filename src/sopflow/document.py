@@ -24,6 +24,7 @@ __all__ = [
     "CONNECTOR_STYLES",
     "IDENTITY_LABEL_KEYS",
     "PAPER_NAMES",
+    "TERMINATOR_STYLES",
     "DocumentStyle",
 ]
 
@@ -31,13 +32,18 @@ __all__ = [
 PAPER_NAMES = ("A4", "F4", "Letter", "Legal")
 #: Off-page connectors: lettered (A, B, ...) or blank pentagons.
 CONNECTOR_STYLES = ("letters", "blank")
+#: Start and end of the table: separate "Mulai"/"Selesai" capsules, or the first and last
+#: steps' own symbols drawn as the capsules (as many signed SOPs do), or only the first or
+#: only the last of them.
+TERMINATOR_STYLES = ("separate", "steps", "first", "last")
 #: The flowchart table's header words that may be renamed.
 COLUMN_LABEL_KEYS = ("no", "kegiatan", "pelaksana", "mutu_baku", "kelengkapan", "waktu",
                      "output", "keterangan")
 #: The identity grid's field names that may be renamed.
 IDENTITY_LABEL_KEYS = ("number", "created", "revised", "effective", "approved_by", "name",
                        "legal_basis", "qualifications", "related", "equipment", "warning",
-                       "records")
+                       "records", "revisions", "revision_date", "revision_number",
+                       "revision_changes")
 
 
 def _pairs(value: Mapping[str, str] | tuple[tuple[str, str], ...], allowed: tuple[str, ...],
@@ -97,7 +103,10 @@ class DocumentStyle:
     ``identity_labels``: renamed header words, e.g. ``{"kegiatan": "Uraian Kegiatan"}``.
     ``tte``: the electronic-signature block (QR code and BSrE footnote) on every page;
     ``verification_url``: what its QR code holds (default: the SOP's Nomor and Nama). The
-    URL is only encoded, never opened.
+    URL is only encoded, never opened. ``terminators``: "separate" (a "Mulai" capsule
+    before the first step and a "Selesai" capsule after the last) or "steps" (the first and
+    last steps' own symbols drawn as the capsules, no separate terminators); "first" or
+    "last": only that step is the capsule, the other end keeps its separate one.
     """
 
     paper: str | None = attrs.field(default=None, validator=_one_of(PAPER_NAMES, "paper"))
@@ -116,6 +125,8 @@ class DocumentStyle:
         default=(), converter=_identity_pairs)
     tte: bool | None = attrs.field(default=None, validator=_opt_bool)
     verification_url: str | None = attrs.field(default=None, validator=_opt_str)
+    terminators: str | None = attrs.field(
+        default=None, validator=_one_of(TERMINATOR_STYLES, "terminator style"))
 
     @property
     def is_default(self) -> bool:

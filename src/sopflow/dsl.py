@@ -30,6 +30,7 @@ from sopflow.model import (
     Exit,
     Identity,
     Labels,
+    Revision,
     Signatory,
     SOPDefinition,
     SourceLocation,
@@ -149,9 +150,10 @@ class SOP:
     ``approved_by`` "Disahkan oleh", ``legal_basis`` "Dasar Hukum", ``qualifications``
     "Kualifikasi Pelaksana", ``related`` "Keterkaitan", ``equipment``
     "Peralatan/Perlengkapan", ``warning`` "Peringatan" and ``records`` "Pencatatan dan
-    Pendataan". ``bare_hari`` says whether a bare "hari" in a Waktu means working days
-    or calendar days; left out, it is read as working days and validation (W105) asks for
-    "hari kerja" or "hari kalender".
+    Pendataan". ``revisions`` is the revision history ("Riwayat Revisi"), oldest first: each a
+    :class:`Revision` or a ``(date, number, changes)`` tuple. ``bare_hari`` says whether a
+    bare "hari" in a Waktu means working days or calendar days; left out, it is read as
+    working days and validation (W105) asks for "hari kerja" or "hari kalender".
     """
 
     def __init__(
@@ -174,6 +176,7 @@ class SOP:
         bare_hari: Basis | str | None = None,
         accept: Mapping[str, str] | None = None,
         document: DocumentStyle | Mapping[str, object] | None = None,
+        revisions: Iterable[Revision | tuple[date | None, str, str]] = (),
     ) -> None:
         self._location = caller_location()
         self.accept = _acceptances(self._location, accept)
@@ -208,6 +211,7 @@ class SOP:
             equipment=_strings(self._location, "equipment=", equipment),
             warning=warning,
             records=_strings(self._location, "records=", records),
+            revisions=_revisions(self._location, revisions),
         )
         self.labels = labels if labels is not None else Labels()
         try:
@@ -259,6 +263,7 @@ class SOP:
         note: str = "",
         then: Target | None = NEXT,
         accept: Mapping[str, str] | None = None,
+        page_break: bool = False,
     ) -> StepRef:
         """Write a process row (a rectangle).
 
@@ -267,11 +272,13 @@ class SOP:
         default, a step id or handle, ``END`` to finish here, ``START`` to return to the start
         capsule, or ``None`` for a row the flow stops at without an end (validation reports it).
         ``accept`` maps warning codes to the reason they are accepted for this row
-        (``{"W101": "printed so in the signed SOP"}``).
+        (``{"W101": "printed so in the signed SOP"}``). ``page_break=True`` starts a new page
+        of the printed table with this row.
         """
         location = caller_location()
         _check(location, "output=", output, str)
         _check(location, "note=", note, str)
+        _check(location, "page_break=", page_break, bool)
         exits: tuple[Exit, ...] = ()
         if then is not None:
             exits = (Exit(label=None, target=self._target(then, location), location=location),)
@@ -288,6 +295,7 @@ class SOP:
                 note=note,
                 accept=_acceptances(location, accept),
                 location=location,
+                page_break=page_break,
             )
         )
 
@@ -306,6 +314,7 @@ class SOP:
         output: str = "",
         note: str = "",
         accept: Mapping[str, str] | None = None,
+        page_break: bool = False,
     ) -> StepRef:
         """Write a decision row (a diamond) with its labelled exits.
 
@@ -313,10 +322,11 @@ class SOP:
         ``exits`` mapping each printed label to its target (``None`` for an unlabelled exit);
         both may be combined. Exits are listed explicitly: nothing is assumed for an exit left
         out, and a decision with fewer than two exits is reported by validation.
-        ``question`` is the short text inside the diamond ("Sesuai?"); ``accept`` as for
-        :meth:`step`.
+        ``question`` is the short text inside the diamond ("Sesuai?"); ``accept`` and
+        ``page_break`` as for :meth:`step`.
         """
         location = caller_location()
+        _check(location, "page_break=", page_break, bool)
         _check(location, "output=", output, str)
         _check(location, "note=", note, str)
         _check(location, "question=", question, str, None)
@@ -359,6 +369,7 @@ class SOP:
                 note=note,
                 accept=_acceptances(location, accept),
                 location=location,
+                page_break=page_break,
             )
         )
 
@@ -507,6 +518,29 @@ class SOP:
                                           argument="by=", value=item)
         return tuple(names)
 
+
+
+def _revisions(location: SourceLocation, value: object) -> tuple[Revision, ...]:
+    """``revisions=`` as given: Revision values or (date, number, changes) tuples, checked
+    here so a mistake is reported at the line that wrote it."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise DefinitionTypeError(location, f"revisions= must be a list of Revision or "
+                                  f"(date, number, changes) tuples, got {value!r}",
+                                  argument="revisions=", value=value)
+    out = []
+    for item in value:
+        if isinstance(item, tuple) and len(item) == 3:
+            try:
+                item = Revision(date=item[0], number=item[1], changes=item[2])
+            except TypeError as error:
+                raise DefinitionTypeError(location, f"revisions=: {error}",
+                                          argument="revisions=", value=item) from None
+        if not isinstance(item, Revision):
+            raise DefinitionTypeError(location, f"revisions= items must be Revision or "
+                                      f"(date, number, changes) tuples, got {item!r}",
+                                      argument="revisions=", value=item)
+        out.append(item)
+    return tuple(out)
 
 
 def _document_style(location: SourceLocation,

@@ -84,6 +84,7 @@ class NodeAttrs(TypedDict):
     output: NotRequired[str]
     note: NotRequired[str]
     location: NotRequired[SourceLocation | None]
+    page_break: NotRequired[bool]  # set (True) only on a step that starts a new table page
 
 
 class EdgeAttrs(TypedDict):
@@ -182,6 +183,8 @@ def _step_nodes(definition: SOPDefinition) -> tuple[dict[str, int], list[tuple[s
             "note": step.note,
             "location": step.location,
         }))
+        if step.page_break:
+            nodes[-1][1]["page_break"] = True
     return rows, nodes
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -26,6 +26,7 @@ __all__ = [
     "Exit",
     "Identity",
     "Labels",
+    "Revision",
     "SOPDefinition",
     "Signatory",
     "SourceLocation",
@@ -107,6 +108,38 @@ class Signatory:
     )
 
 
+def _revision_day(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """attrs validator: a date (not a datetime) or None."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return
+    raise TypeError(f"Revision.{attribute.name} must be a date or None, got {value!r}")
+
+
+def _revision_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _text_field("Revision", attribute, value)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Revision:
+    """One line of the revision history ("Riwayat Revisi") signed SOPs print: when, which
+    revision ("01", "Revisi 2"), and what changed. Text is printed exactly as written."""
+
+    date: date | None = attrs.field(default=None, validator=_revision_day)
+    number: str = attrs.field(default="", validator=_revision_text)
+    changes: str = attrs.field(default="", validator=_revision_text)
+
+
+def _revisions(value: object) -> tuple[Revision, ...]:
+    """A list of :class:`Revision` values as a tuple; anything else refused by name."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise TypeError(f"Identity.revisions must be a list of Revision, got {value!r}")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, Revision):
+            raise TypeError(f"Identity.revisions must hold Revision values, got {item!r}")
+    return items
+
+
 def _about(label: str, *, required: bool = False) -> dict[str, Any]:
     """Field metadata of an identity field: its Indonesian name on the document (``label``)
     and whether validation requires it (``required``): the one home of both facts."""
@@ -115,7 +148,8 @@ def _about(label: str, *, required: bool = False) -> dict[str, Any]:
 
 @attrs.frozen(kw_only=True, slots=True)
 class Identity:
-    """The thirteen fields of the SOP AP identity page, in the guideline's order.
+    """The thirteen fields of the SOP AP identity page, in the guideline's order, then the
+    revision history (``revisions``, oldest first, as signed SOPs list it).
 
     Each field's metadata holds its printed name and whether it is required; read them with
     :func:`identity_label` and :func:`required_identity_fields`.
@@ -144,6 +178,8 @@ class Identity:
     warning: str = attrs.field(default="", metadata=_about("Peringatan"))
     records: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str,
                                            metadata=_about("Pencatatan dan Pendataan"))
+    revisions: tuple[Revision, ...] = attrs.field(default=(), converter=_revisions,
+                                                  metadata=_about("Riwayat Revisi"))
 
 
 def identity_label(field: str) -> str:
@@ -200,7 +236,8 @@ class Step:
     """One row of the flowchart table with its Mutu Baku.
 
     A process has at most one exit (none means the flow stops there, which validation
-    reports); a decision has two or more labelled exits.
+    reports); a decision has two or more labelled exits. ``page_break``: the printed table
+    starts a new page with this row (ignored on the first row: no empty page).
     """
 
     id: str
@@ -215,6 +252,8 @@ class Step:
     note: str = ""
     accept: tuple[Acceptance, ...] = ()
     location: SourceLocation | None = attrs.field(default=None, eq=False)
+    #: start a new page of the table with this row (honoured from the second row on)
+    page_break: bool = False
 
 
 @attrs.frozen(kw_only=True, slots=True)

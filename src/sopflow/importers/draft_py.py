@@ -63,6 +63,7 @@ def draft_source(definition: SOPDefinition, arrows: Sequence[ArrowMark], source:
         f"    equipment={_lit(list(i.equipment))},",
         f"    warning={_lit(i.warning)},",
         f"    records={_lit(list(i.records))},",
+        *([f"    revisions={_revisions(definition)},"] if i.revisions else []),
         ")",
     ]
     names = {}
@@ -75,6 +76,13 @@ def draft_source(definition: SOPDefinition, arrows: Sequence[ArrowMark], source:
         out.extend(_step(step, names))
     out.append("")
     return "\n".join(out)
+
+
+def _revisions(definition: SOPDefinition) -> str:
+    """The revision history as a list of (date, number, changes) tuples."""
+    items = "".join(f"        ({_date(r.date)}, {r.number!r}, {r.changes!r}),\n"
+                    for r in definition.identity.revisions)
+    return f"[\n{items}    ]"
 
 
 def _date(value: object) -> str:
@@ -104,6 +112,8 @@ def _step(step: Step, names: dict[str, str]) -> list[str]:
     common = [f"    by={by},", f"    id={_lit(step.id)},", f"    inputs={_lit(list(step.inputs))},",
               f"    time={_lit(step.time)},", f"    output={_lit(step.output)},",
               f"    note={_lit(step.note)},"]
+    if step.page_break:
+        common.append("    page_break=True,")
     if step.kind == StepKind.DECISION:
         pairs = ", ".join(f"({_lit(e.label)}, {_target(e.target)})" for e in step.exits)
         return ["sop.decision(", f"    {_lit(step.text)},", *common,

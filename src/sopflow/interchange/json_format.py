@@ -30,6 +30,7 @@ from sopflow.model import (
     Exit,
     Identity,
     Labels,
+    Revision,
     Signatory,
     SOPDefinition,
     SourceLocation,
@@ -115,6 +116,8 @@ def to_dict(definition: SOPDefinition) -> dict[str, Any]:
             "equipment": list(identity.equipment),
             "warning": identity.warning,
             "records": list(identity.records),
+            "revisions": [{"date": _date(v.date), "number": v.number, "changes": v.changes}
+                          for v in identity.revisions],
         },
         "labels": {
             "yes": definition.labels.yes,
@@ -138,6 +141,7 @@ def to_dict(definition: SOPDefinition) -> dict[str, Any]:
                 "note": s.note,
                 "exits": [{"label": e.label, "target": e.target} for e in s.exits],
                 "accept": _accept_out(s.accept),
+                "page_break": s.page_break,
             }
             for s in definition.steps
         ],
@@ -229,6 +233,11 @@ class _Reader:
             raise self.fail(path, f"expected one of {allowed}, got {value!r}")
         return enum(value)  # type: ignore[call-arg]
 
+    def flag(self, value: object, path: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(path, f"expected true or false, got {_kind(value)}")
+        return value
+
     def array(self, value: object, path: str) -> list[Any]:
         if not isinstance(value, list):
             raise self.fail(path, f"expected an array, got {_kind(value)}")
@@ -291,9 +300,9 @@ def _parse_int(digits: str) -> int | _LongNumber:
 
 _IDENTITY_KEYS = {
     "number", "unit", "created", "revised", "effective", "approved_by", "legal_basis",
-    "qualifications", "related", "equipment", "warning", "records",
+    "qualifications", "related", "equipment", "warning", "records", "revisions",
 }
-_STEP_KEYS = {"question", "inputs", "time", "output", "note", "exits", "accept"}
+_STEP_KEYS = {"question", "inputs", "time", "output", "note", "exits", "accept", "page_break"}
 
 
 def from_dict(
@@ -350,6 +359,7 @@ def from_dict(
         equipment=r.strs(ident.get("equipment", []), "$.identity.equipment"),
         warning=r.str_(ident.get("warning", ""), "$.identity.warning"),
         records=r.strs(ident.get("records", []), "$.identity.records"),
+        revisions=_revisions_in(r, ident.get("revisions", [])),
     )
 
     labels = Labels()
@@ -396,6 +406,7 @@ def from_dict(
             exits=tuple(exits),
             accept=_accept_in(r, s.get("accept", {}), f"{path}.accept"),
             location=location,
+            page_break=r.flag(s.get("page_break", False), f"{path}.page_break"),
         ))
 
     return SOPDefinition(
@@ -410,6 +421,18 @@ def from_dict(
         document=_document(r, top.get("document")),
         location=SourceLocation(file=file, line=1) if file is not None else None,
     )
+
+
+def _revisions_in(r: _Reader, value: object) -> tuple[Revision, ...]:
+    """The revision history: a list of {date, number, changes}, each optional."""
+    out = []
+    for k, item in enumerate(r.array(value, "$.identity.revisions")):
+        path = f"$.identity.revisions[{k}]"
+        rev = r.obj(item, path, set(), {"date", "number", "changes"})
+        out.append(Revision(date=r.opt_date(rev.get("date"), f"{path}.date"),
+                            number=r.str_(rev.get("number", ""), f"{path}.number"),
+                            changes=r.str_(rev.get("changes", ""), f"{path}.changes")))
+    return tuple(out)
 
 
 def _document(r: _Reader, value: object) -> DocumentStyle:

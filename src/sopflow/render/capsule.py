@@ -1,6 +1,10 @@
 """The size of a start/end capsule, from its word: wide enough for the word at the table's text
 size, never wider than its lane allows; only a lane too narrow for that shrinks the text (down
-to the table's floor) and then wraps it onto more lines, with a taller capsule."""
+to the table's floor) and then wraps it onto more lines, with a taller capsule.
+
+Also the other way many signed SOPs mark the start and the end: no "Mulai"/"Selesai"
+capsules, the first and last steps' own boxes drawn as capsules (:func:`steps_as_terminators`).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,11 @@ import attrs
 
 from sopflow.graph import NodeKind
 from sopflow.render import fonts
+from sopflow.render.flow import Flow
 from sopflow.render.symbols import CELL_PAD, TERM_H, TERM_W
 
 if TYPE_CHECKING:
-    from sopflow.render.flow import Flow
+    from sopflow.render.flow import Edge
 
 __all__ = [
     "ENTERED_GUTTER",
@@ -24,6 +29,7 @@ __all__ = [
     "half_width",
     "lane_room",
     "lines_fit",
+    "steps_as_terminators",
     "text_room",
 ]
 
@@ -111,3 +117,59 @@ def lane_room(flow: Flow, node: str, lane_w: float) -> float:
     if flow.nodes[node].kind is NodeKind.START and any(e.v == node for e in flow.edges):
         return lane_w - ENTERED_GUTTER + 2 * CELL_PAD
     return lane_w
+
+
+def _first_capsule(flow: Flow) -> tuple[str, str] | None:
+    """(start node, first step) when the first step can stand for the start capsule: a
+    process the start leads to, and no arrow comes back to the start."""
+    first = flow.rows[0].step
+    starts = [n.id for n in flow.nodes.values() if n.kind is NodeKind.START]
+    if len(starts) != 1 or flow.nodes[first].kind is not NodeKind.PROCESS:
+        return None
+    touching = [e for e in flow.edges if starts[0] in (e.u, e.v)]
+    if [(e.u, e.v) for e in touching] != [(starts[0], first)]:
+        return None
+    return starts[0], first
+
+
+def _last_capsule(flow: Flow) -> tuple[str, str] | None:
+    """(end node, last step) when the last step can stand for the end capsule: a process
+    whose only exit ends the procedure."""
+    last = flow.rows[-1].step
+    if flow.nodes[last].kind is not NodeKind.PROCESS:
+        return None
+    out: list[Edge] = [e for e in flow.edges if e.u == last]
+    if len(out) != 1 or flow.nodes[out[0].v].kind is not NodeKind.END:
+        return None
+    end = out[0].v
+    if any(e.v == end and e.u != last for e in flow.edges):
+        return None
+    return end, last
+
+
+def steps_as_terminators(flow: Flow, *, first: bool = True, last: bool = True) -> Flow:
+    """``flow`` with the first and last steps drawn as capsules in place of separate start
+    and end capsules, where the flow allows (``terminators="steps"``, as many signed SOPs
+    draw them: the capsule is the step's own symbol, empty like a process box, its text in
+    the Kegiatan column). Kept separate: a start that arrows loop back to or whose first
+    step is a decision; an end after a decision or reached from elsewhere too. Other ends
+    (a decision's "Tidak" that ends the procedure) keep their "Selesai" capsule. ``first``
+    and ``last`` say which of the two ends to draw so (``terminators="first"``/``"last"``)."""
+    if not flow.rows:
+        return flow
+    dropped: set[str] = set()
+    capsules: set[str] = set()
+    found_first = _first_capsule(flow) if first else None
+    found_last = _last_capsule(flow) if last else None
+    for found in (found_first, found_last):
+        if found is not None:
+            dropped.add(found[0])
+            capsules.add(found[1])
+    if not dropped:
+        return flow
+    return attrs.evolve(
+        flow,
+        nodes={k: n for k, n in flow.nodes.items() if k not in dropped},
+        edges=tuple(e for e in flow.edges if e.u not in dropped and e.v not in dropped),
+        capsules=frozenset(capsules),
+    )

@@ -91,7 +91,9 @@ def document_pages(procedure: Procedure, options: LayoutOptions | None = None,
 def _document_pages(graph: SOPGraph, definition: SOPDefinition,
                     opts: LayoutOptions) -> list[Page]:
     identity = layout_identity(definition, opts)
-    if opts.table_below_identity and identity:
+    # a page break asked before the first step: the table starts on a page of its own
+    first_breaks = bool(definition.steps) and definition.steps[0].page_break
+    if opts.table_below_identity and identity and not first_breaks:
         shared = _below_identity(graph, opts, identity)
         if shared is not None:
             return shared

@@ -280,6 +280,32 @@ def _identity_table(doc: DocxDocument, definition: SOPDefinition, opts: LayoutOp
             _write_para(cell, cell.paragraphs[0], f"{head}:", size, bold=True)
             _numbered(cell, cell.add_paragraph(), list(items) or ["-"], size)
             _cell_props(cell, valign="top")
+    if ident.revisions:
+        _revision_table(doc, definition, opts, width)
+
+
+def _revision_table(doc: DocxDocument, definition: SOPDefinition, opts: LayoutOptions,
+                    width: float) -> None:
+    """The revision history ("Riwayat Revisi") as its own Word table below the identity
+    grid: a title row, the column names, one row per revision (Word breaks it across pages
+    and repeats nothing: the PDF repeats the heading)."""
+    labels: IdentityLabels = opts.identity_labels
+    size = opts.font_size + 1
+    revisions = definition.identity.revisions
+    shares = (0.0, 0.05, 0.19, 0.31, 1.0)  # as the PDF's columns (render/identity.py)
+    table = doc.add_table(rows=2 + len(revisions), cols=4)
+    _table_props(table, _edges([width * f for f in shares]), pad=(100, 100))
+    title = _at(table, 0, 0).merge(_at(table, 0, 3))
+    _write_para(title, title.paragraphs[0], f"{labels.revisions}:", size, bold=True)
+    names = (opts.labels.no, labels.revision_date, labels.revision_number,
+             labels.revision_changes)
+    for col, name in enumerate(names):
+        _write(_at(table, 1, col), name, size, bold=True)
+    for k, rev in enumerate(revisions, start=2):
+        values = (f"{k - 1}.", format_date(rev.date), rev.number or "-", rev.changes or "-")
+        for col, text in enumerate(values):
+            _write(_at(table, k, col), text, size)
+            _cell_props(_at(table, k, col), valign="top")
 
 
 def _write_para(cell: _Cell, para: Any, text: str, size: float, *, bold: bool = False,

@@ -62,16 +62,20 @@ class RowData:
     waktu: str
     output: str
     note: str
+    page_break: bool = False  # this row starts a new page
 
 
 @attrs.frozen(kw_only=True)
 class Flow:
-    """Lanes, nodes, arrows and table rows (in row order) of one SOP."""
+    """Lanes, nodes, arrows and table rows (in row order) of one SOP; ``capsules`` are the
+    steps drawn as a capsule holding their text (the first and last with
+    ``terminators="steps"``)."""
 
     lanes: tuple[str, ...]
     nodes: Mapping[str, Node]
     edges: tuple[Edge, ...]
     rows: tuple[RowData, ...]
+    capsules: frozenset[str] = frozenset()
 
 
 def _node(graph: nx.DiGraph[Any], n: str, index: dict[str, int]) -> Node:
@@ -97,6 +101,7 @@ def _row(graph: nx.DiGraph[Any], n: str) -> RowData:
         waktu=str(getattr(waktu, "text", waktu) or ""),
         output=str(d.get("output") or ""),
         note=str(d.get("note") or ""),
+        page_break=bool(d.get("page_break", False)),
     )
 
 

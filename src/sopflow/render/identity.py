@@ -3,11 +3,14 @@
 Top: the issuing unit (with an optional logo) on the left, the Nomor / dates / Disahkan oleh /
 Nama SOP rows on the right. Below: Dasar Hukum | Kualifikasi Pelaksana, Keterkaitan |
 Peralatan/Perlengkapan, Peringatan | Pencatatan dan Pendataan, as numbered lists. A grid row
-that does not fit continues on the next page; nothing is clipped.
+that does not fit continues on the next page; nothing is clipped. Last, when the SOP lists
+revisions, the "Riwayat Revisi" table (No, Tanggal, Revisi, Uraian Perubahan): below the grid
+when it fits there, its rows continuing on the next page (under a repeated heading) when not.
 """
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -312,5 +315,93 @@ def _identity_at(definition: SOPDefinition, options: LayoutOptions) -> list[Page
             (r_head, _paras(r_items, cw, size, True), half),
         ]
         y = _grid_row(out, cells, y, limit, cw)
+    if ident.revisions:
+        y = _revision_table(out, ident, labels, y, limit)
     out.close(y)
     return out.pages
+
+
+#: Shares of the width for the revision table's No, Tanggal and Revisi columns (the rest:
+#: Uraian Perubahan).
+_REVISION_SHARES = (0.05, 0.14, 0.12)
+
+
+def _revision_cells(out: _Pages, texts: Sequence[str], bold: bool) -> tuple[list[_Para], float]:
+    """One row of the revision table: its wrapped cells and its height."""
+    m = fonts.metrics(bold)
+    xs = _revision_xs(out)
+    paras = [_Para(lines=m.wrap(text or "-", x1 - x0 - 2 * PAD, out.size), bold=bold)
+             for text, (x0, x1) in zip(texts, itertools.pairwise(xs), strict=True)]
+    h = max(len(p.lines) for p in paras) * m.line_height(out.size) + 2 * PAD
+    return paras, h
+
+
+def _revision_xs(out: _Pages) -> list[float]:
+    w = out.right - out.left
+    xs = [out.left]
+    for share in _REVISION_SHARES:
+        xs.append(xs[-1] + share * w)
+    return [*xs, out.right]
+
+
+def _revision_row(out: _Pages, paras: Sequence[_Para], y: float, h: float) -> float:
+    """Draw a row of the revision table at ``y``; return the y below it."""
+    xs = _revision_xs(out)
+    for p, (x0, x1) in zip(paras, itertools.pairwise(xs), strict=True):
+        out.text(x0 + PAD, y + PAD, x1 - x0 - 2 * PAD, p)
+    for x in xs[1:-1]:
+        out.rule((x, y), (x, y + h))
+    out.rule((out.left, y + h), (out.right, y + h))
+    return y + h
+
+
+def _revision_names(out: _Pages, labels: IdentityLabels) -> tuple[str, str, str, str]:
+    """The revision table's column names: the table's "No." and the identity labels'."""
+    return (out.options.labels.no, labels.revision_date, labels.revision_number,
+            labels.revision_changes)
+
+
+def _revision_heading(out: _Pages, labels: IdentityLabels, y: float, continued: bool) -> float:
+    """The table's title ("Riwayat Revisi:") and its column names; returns the y below."""
+    title = f"{labels.revisions} (lanjutan):" if continued else f"{labels.revisions}:"
+    para = _Para(lines=fonts.metrics(True).wrap(title, out.right - out.left - 2 * PAD,
+                                                out.size), bold=True)
+    y += out.text(out.left + PAD, y + PAD, out.right - out.left - 2 * PAD, para) + 2 * PAD
+    out.rule((out.left, y), (out.right, y))
+    names = _revision_names(out, labels)
+    paras, h = _revision_cells(out, names, bold=True)
+    return _revision_row(out, paras, y, h)
+
+
+def _revision_table(out: _Pages, ident: Identity, labels: IdentityLabels, y: float,
+                    limit: float) -> float:
+    """The revision history below the grid, in the order given; a row that does not fit
+    goes to the next page under the repeated heading. Returns the y below the table."""
+    rows = [_revision_cells(out, (f"{k}.", format_date(r.date), r.number, r.changes), False)
+            for k, r in enumerate(ident.revisions, start=1)]
+    continued = False
+    k = 0
+    while k < len(rows):
+        head_h = _revision_heading_height(out, labels, continued)
+        if y + head_h + rows[k][1] > limit:
+            if y <= out.top + 1:
+                raise IdentityRoomError("a revision is too long for one page")
+            out.close(y)
+            y = out.top
+            continued = continued or k > 0
+            continue
+        y = _revision_heading(out, labels, y, continued)
+        while k < len(rows) and y + rows[k][1] <= limit:
+            y = _revision_row(out, rows[k][0], y, rows[k][1])
+            k += 1
+        continued = True
+    return y
+
+
+def _revision_heading_height(out: _Pages, labels: IdentityLabels, continued: bool) -> float:
+    title = f"{labels.revisions} (lanjutan):" if continued else f"{labels.revisions}:"
+    m = fonts.metrics(True)
+    lh = m.line_height(out.size)
+    names = _revision_names(out, labels)
+    _, h = _revision_cells(out, names, bold=True)
+    return len(m.wrap(title, out.right - out.left - 2 * PAD, out.size)) * lh + 2 * PAD + h

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from sopflow.render import pagination, table
+from sopflow.render.capsule import steps_as_terminators
 from sopflow.render.errors import (
     NOT_CURED_BY_ROOM,
     ConnectorRoomError,
@@ -88,6 +89,9 @@ def layout_flowchart(graph: nx.DiGraph[Any], options: LayoutOptions | None = Non
     """
     opts = options or LayoutOptions()
     flow = read_flow(graph)
+    if opts.terminators != "separate":
+        flow = steps_as_terminators(flow, first=opts.terminators in ("steps", "first"),
+                                    last=opts.terminators in ("steps", "last"))
     try:
         return _best_layout(flow, opts, _Start(balance=False, first_top=first_top))
     except ConnectorRoomError:

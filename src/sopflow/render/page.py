@@ -17,7 +17,16 @@ from sopflow.graph import NodeKind
 from sopflow.render import fonts
 from sopflow.render.capsule import fit_capsule, lane_room
 from sopflow.render.errors import ConnectorRoomError, EndRoomError
-from sopflow.render.geometry import Connector, Line, Page, Point, Rect, Shape, TextBox
+from sopflow.render.geometry import (
+    Connector,
+    Line,
+    Page,
+    Point,
+    Rect,
+    Shape,
+    ShapeKind,
+    TextBox,
+)
 from sopflow.render.labels import Surroundings, place_labels
 from sopflow.render.ports import ENTRY, port_point
 from sopflow.render.route import DOWN, UP, Dir, Port, RouteGrid, RouteJob, route_all
@@ -227,7 +236,7 @@ class PageBuilder:
         decision = n.kind is NodeKind.DECISION
         w, hh = (DECISION_W, DECISION_H) if decision else (PROCESS_W, PROCESS_H)
         text = n.question if decision else ""
-        boxes = []
+        boxes: list[Shape] = []
         for lane in sorted(set(n.lanes), key=lambda ln: (ln != n.lanes[0], ln)):
             ll, lr = self.cols.lane(lane)
             room_w = lr - ll - self.sheet.room.side_margin - (4 if decision else 0)
@@ -239,7 +248,10 @@ class PageBuilder:
             if text and fonts.metrics().width(text, tsize) > 0.7 * bw - 3:
                 tsize = max(4.5, tsize * (0.7 * bw - 3) / fonts.metrics().width(text, tsize))
             rect = Rect(x=(ll + lr) / 2 - bw / 2, y=sy, w=bw, h=hh)
-            boxes.append(Shape(kind="decision" if decision else "process", rect=rect,
+            kind: ShapeKind = "decision" if decision else "process"
+            if not boxes and n.id in self.flow.capsules:
+                kind = "terminator"  # the step's own box is the start or end capsule
+            boxes.append(Shape(kind=kind, rect=rect,
                                node=n.id, lane=lane, text=text, size=tsize,
                                cell=Rect(x=ll, y=y, w=lr - ll, h=h)))
         return boxes

@@ -3,11 +3,12 @@
 Rows are packed onto pages by measured height (a row is never split). An arrow whose ends
 land on different pages becomes a lettered pair of off-page connectors. When too many arrows
 cross one break for its connectors, the pages can be broken up to ``BALANCE_ROWS`` rows early
-where fewer arrows cross.
+where fewer arrows cross. A step marked ``page_break`` always starts a page.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 import attrs
@@ -15,13 +16,13 @@ import attrs
 from sopflow.render.errors import RowTooTallError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from sopflow.render.flow import Edge, Flow
     from sopflow.render.table import Row
 
-__all__ = ["BALANCE_ROWS", "Crossings", "break_crossings", "crossings", "letters",
-           "node_rows", "paginate"]
+__all__ = ["BALANCE_ROWS", "Crossings", "break_crossings", "crossings", "forced_breaks",
+           "letters", "node_rows", "paginate"]
 
 #: How many rows earlier than full a page may break to cut fewer arrows.
 BALANCE_ROWS = 3
@@ -67,19 +68,36 @@ def break_crossings(flow: Flow, rows: Sequence[Row]) -> list[int]:
     return counts
 
 
+def forced_breaks(rows: Sequence[Row]) -> list[int]:
+    """The row indices a page must start at: each step asking for a page break (with the
+    start capsule's own row just above it, if any). A break before the table's first row is
+    dropped (no empty page), and so are repeats."""
+    out: list[int] = []
+    for i, row in enumerate(rows):
+        if row.data is None or not row.data.page_break:
+            continue
+        at = i - 1 if i > 0 and rows[i - 1].data is None else i
+        if at > 0 and (not out or out[-1] != at):
+            out.append(at)
+    return out
+
+
 def _greedy(rows: Sequence[Row], first_top: float, top: float, limit: float,
-            reserve: float) -> list[list[int]]:
+            reserve: float, last: bool = True) -> list[list[int]]:
+    """Fill each page; ``last``: these rows end the table (their last page needs no band of
+    connectors below it, so it may use that room)."""
     rest = [0.0] * (len(rows) + 1)
     for i in range(len(rows) - 1, -1, -1):
         rest[i] = rest[i + 1] + rows[i].height
+    tail = reserve if last else float("-inf")
     pages: list[list[int]] = [[]]
     y = first_top
     for i, row in enumerate(rows):
-        fits = y + row.height <= limit or y + rest[i] <= limit + reserve
+        fits = y + row.height <= limit or y + rest[i] <= limit + tail
         if not fits and pages[-1]:
             pages.append([])
             y = top + reserve
-            fits = y + row.height <= limit or y + rest[i] <= limit + reserve
+            fits = y + row.height <= limit or y + rest[i] <= limit + tail
         if not fits:
             raise RowTooTallError(row.data.row if row.data else None, row.height)
         pages[-1].append(i)
@@ -87,20 +105,23 @@ def _greedy(rows: Sequence[Row], first_top: float, top: float, limit: float,
     return pages
 
 
-def _balanced(rows: Sequence[Row], first_top: float, top: float, limit: float,
-              reserve: float, crossings: Sequence[int]) -> list[list[int]]:
-    """Like the greedy breaks, but each break is moved up to ``BALANCE_ROWS`` rows earlier
-    to where the fewest arrows cross it (the latest such place on a tie)."""
+def _balanced(rows: Sequence[Row], first_top: float, next_top: float,
+              crossings: Sequence[int],
+              fill: Callable[[Sequence[Row], float], list[list[int]]]) -> list[list[int]]:
+    """Like the greedy breaks (``fill``: greedy pages of some rows from a top), but each
+    break is moved up to ``BALANCE_ROWS`` rows earlier to where the fewest arrows cross it
+    (the latest such place on a tie). ``crossings`` is indexed like ``rows``; pages after
+    the first start at ``next_top``."""
     pages: list[list[int]] = []
     start, y0 = 0, first_top
     while start < len(rows):
-        full = _greedy(rows[start:], y0, top, limit, reserve)[0]
+        full = fill(rows[start:], y0)[0]
         end = start + len(full)  # the greedy break: before row ``end``
         if end < len(rows):
             options = range(max(start + 1, end - BALANCE_ROWS), end + 1)
             end = min(options, key=lambda b: (crossings[b], -b))
         pages.append(list(range(start, end)))
-        start, y0 = end, top + reserve
+        start, y0 = end, next_top
     return pages
 
 
@@ -113,10 +134,24 @@ def paginate(rows: Sequence[Row], first_top: float, top: float, limit: float,
     Continuation pages keep ``reserve`` above their first row for incoming connectors.
     With ``crossings`` (how many arrows cross a break before row ``i``), each page may end up
     to ``BALANCE_ROWS`` rows early where fewer arrows cross: fewer off-page connectors.
+    A step asking for a page break starts a page (see :func:`forced_breaks`): the rows
+    between two such breaks are paginated on their own.
     """
-    if crossings is not None:
-        return _balanced(rows, first_top, top, limit, reserve, crossings)
-    return _greedy(rows, first_top, top, limit, reserve)
+    cuts = [0, *forced_breaks(rows), len(rows)]
+    pages: list[list[int]] = []
+    for k, (a, b) in enumerate(itertools.pairwise(cuts)):
+        y0 = first_top if k == 0 else top + reserve
+        last = b == len(rows)
+        part = rows[a:b]
+        def fill(some: Sequence[Row], y: float, last: bool = last) -> list[list[int]]:
+            return _greedy(some, y, top, limit, reserve, last)
+
+        if crossings is not None:
+            found = _balanced(part, y0, top + reserve, crossings[a:b + 1], fill)
+        else:
+            found = fill(part, y0)
+        pages += [[a + i for i in page] for page in found]
+    return pages
 
 
 @attrs.frozen(kw_only=True)
