@@ -201,7 +201,7 @@ def _add_render(command: _Command) -> None:
     p.add_argument("--force", action="store_true",
                    help="overwrite OUT (and its numbered pages) if it exists")
     p.add_argument("--view", choices=("document", "flowchart"), default="document",
-                   help="the official document (default) or a Graphviz flowchart")
+                   help="the official document (default) or the swimlane flowchart")
     p.add_argument("--paper", choices=PAPERS, default=None,
                    help="paper size, landscape (document only; default: the SOP file's "
                    "document paper, else the configuration's, else A4)")

@@ -59,7 +59,7 @@ class Procedure:
         return ends(self.graph)
 
     def _repr_svg_(self) -> str:
-        """Jupyter shows a compiled SOP as its compact flowchart (lanes as clusters)."""
+        """Jupyter shows a compiled SOP as its swimlane view (lanes in declared order)."""
         from sopflow.render import procedure_svg
 
         return procedure_svg(self)
