@@ -52,8 +52,8 @@ TITLE_GAP = 8.0
 class SwimlaneOptions:
     """How the swimlane view is laid out (points).
 
-    ``text_width``: the Kegiatan column (0 leaves out the No. and Kegiatan columns: lanes
-    only, each step then shown by its number inside its box's row); ``lane_width``: each
+    ``text_width``: the Kegiatan column (0 leaves it out: the row numbers and the lanes
+    only); ``lane_width``: each
     lane, widened where a decision's exit labels need room; ``title``: the SOP's name above
     the table; ``labels``: the header words (No., Kegiatan).
     """
@@ -90,9 +90,11 @@ class Swimlane:
 
 
 # --------------------------------------------------------------------------- columns
-def _lanes_only(flow: Flow) -> Flow:
-    """The flow without the Mutu Baku texts: their columns have no width here."""
-    rows = tuple(attrs.evolve(r, inputs=(), waktu="", output="", note="") for r in flow.rows)
+def _lanes_only(flow: Flow, keep_text: bool) -> Flow:
+    """The flow without the Mutu Baku texts (their columns have no width here), and without
+    the Kegiatan text when that column is left out."""
+    rows = tuple(attrs.evolve(r, inputs=(), waktu="", output="", note="",
+                              text=r.text if keep_text else "") for r in flow.rows)
     return attrs.evolve(flow, rows=rows)
 
 
@@ -118,7 +120,7 @@ def _columns(flow: Flow, opts: SwimlaneOptions, lopts: LayoutOptions) -> table.C
     wishes = table.label_room(flow, lopts)
     no_w = max(NO_W, fonts.metrics(True).width(opts.labels.no, opts.header_font_size)
                * fonts.WRAP_RESERVE + 2 * CELL_PAD + 2)
-    xs = [left, left + (no_w if text_w else 0.0)]
+    xs = [left, left + no_w]
     xs.append(xs[-1] + text_w)
     for k in range(len(flow.lanes)):
         xs.append(xs[-1] + max(opts.lane_width, lane_min, wishes[k]))
@@ -144,8 +146,9 @@ def _header(flow: Flow, cols: table.Columns, opts: SwimlaneOptions,
     size = opts.header_font_size
     m = fonts.metrics(True)
     cells: list[tuple[str, tuple[float, float]]] = []
-    if cols.x[1] > cols.x[0]:
-        cells += [(opts.labels.no, cols.col(0)), (opts.labels.kegiatan, cols.col(1))]
+    cells += [(opts.labels.no, cols.col(0))]
+    if cols.x[2] > cols.x[1]:
+        cells += [(opts.labels.kegiatan, cols.col(1))]
     cells += [(name, cols.lane(k)) for k, name in enumerate(flow.lanes)]
     n_lines = max(len(m.wrap(text, r - l_ - 2 * CELL_PAD, size)) for text, (l_, r) in cells)
     height = max(n_lines, 1) * m.line_height(size) + 2 * CELL_PAD + 2
@@ -175,7 +178,7 @@ def swimlane_layout(graph: nx.DiGraph[Any], options: SwimlaneOptions | None = No
     gutters when some arrow found no clean route, and the cleanest attempt is kept.
     """
     opts = options or SwimlaneOptions()
-    flow = _lanes_only(read_flow(graph))
+    flow = _lanes_only(read_flow(graph), keep_text=opts.text_width > 0)
     if not flow.rows:
         from sopflow.render.errors import FlowShapeError
 
