@@ -8,6 +8,7 @@ text drawn literally (markup in names as typed) in the SVG, with a sans-serif fa
 
 from __future__ import annotations
 
+import itertools
 import runpy
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -52,7 +53,7 @@ def check_swimlane(view: Swimlane, graph: Any) -> None:
     # lanes in declared order, side by side, all the same full height
     assert [lane.name for lane in lanes] == declared
     assert [lane.index for lane in lanes] == list(range(len(declared)))
-    for left, right in zip(lanes, lanes[1:], strict=False):
+    for left, right in itertools.pairwise(lanes):
         assert left.rect.right == pytest.approx(right.rect.x)
     top, bottom = lanes[0].rect.y, lanes[0].rect.bottom
     for lane in lanes:
