@@ -190,7 +190,7 @@ def _add_render(command: _Command) -> None:
     """The ``sopflow render`` subcommand and its options."""
     p = command("render", "draw the official SOP document or a flowchart",
                 "Render one SOP as the official SOP AP document (identity page and "
-                "flowchart table) or as a compact flowchart. The format follows OUT's "
+                "flowchart table) or as a swimlane flowchart. The format follows OUT's "
                 "extension: .pdf (one multi-page file), .svg or .png (one file per page).")
     p.add_argument("file", metavar="FILE", help=_FILE_HELP)
     p.add_argument("-o", "--output", required=True, metavar="OUT",
