@@ -19,7 +19,7 @@ import attrs
 
 from sopflow._atomic import write_atomic
 from sopflow.render import fonts, pagination, table
-from sopflow.render.errors import NOT_CURED_BY_ROOM, LayoutError
+from sopflow.render.errors import NOT_CURED_BY_ROOM, FlowShapeError, LayoutError
 from sopflow.render.flow import Flow, read_flow
 from sopflow.render.geometry import Line, Page, Rect, TextBox
 from sopflow.render.layout import ROOMS
@@ -171,44 +171,53 @@ def _title(name: str, opts: SwimlaneOptions, width: float) -> TextBox | None:
 
 
 # --------------------------------------------------------------------------- layout
+@attrs.frozen(kw_only=True)
+class _Drawn:
+    """One attempt's page and where its table is: top, header bottom, last row rule."""
+
+    built: BuiltPage
+    top: float
+    header_bottom: float
+    table_bottom: float
+
+
 def swimlane_layout(graph: nx.DiGraph[Any], options: SwimlaneOptions | None = None) -> Swimlane:
     """Lay out the swimlane view of a compiled graph: one page, lanes in declared order.
 
     Like the document, a crowded lane (loops, many exits) is laid out again with taller
     gutters when some arrow found no clean route, and the cleanest attempt is kept.
+    A :class:`~sopflow.render.LayoutError` when there is nothing to draw (no actor, no step).
     """
     opts = options or SwimlaneOptions()
     flow = _lanes_only(read_flow(graph), keep_text=opts.text_width > 0)
     if not flow.rows:
-        from sopflow.render.errors import FlowShapeError
-
         raise FlowShapeError("the SOP has no steps: there is no flowchart to draw")
     lopts = _layout_options(opts)
     cols = _columns(flow, opts, lopts)
     title = _title(str(graph.graph.get("name", "")), opts, cols.x[-1] - cols.x[0])
     top = opts.margin + (title.rect.h + TITLE_GAP if title is not None else 0.0)
-    best: BuiltPage | None = None
+    best: _Drawn | None = None
     error: LayoutError | None = None
     for room in ROOMS:
         try:
-            built = _attempt(flow, cols, lopts, opts, room, top)
+            drawn = _attempt(flow, cols, lopts, opts, room, top)
         except NOT_CURED_BY_ROOM:
             raise
         except LayoutError as exc:
             error = error or exc
             continue
-        if best is None or built.relaxed < best.relaxed:
-            best = built
-        if best.relaxed == 0:
+        if best is None or drawn.built.relaxed < best.built.relaxed:
+            best = drawn
+        if best.built.relaxed == 0:
             break
     if best is None:
         assert error is not None
         raise error
-    return _finish(best.page, flow, cols, opts, title)
+    return _finish(best, flow, cols, opts, title)
 
 
 def _attempt(flow: Flow, cols: table.Columns, lopts: LayoutOptions, opts: SwimlaneOptions,
-             room: Room, top: float) -> BuiltPage:
+             room: Room, top: float) -> _Drawn:
     """One layout of the whole table on one page with the spacing of ``room``."""
     ports = plan_ports(flow)
     rows = tuple(table.rows(flow, cols, lopts, ports, room.pad_y))
@@ -217,7 +226,10 @@ def _attempt(flow: Flow, cols: table.Columns, lopts: LayoutOptions, opts: Swimla
     sheet = Sheet(flow=flow, opts=lopts, cols=cols, hdr=hdr, header=drawing, ports=ports,
                   rows=rows, cross=pagination.crossings(flow, rows, pages, True),
                   table_top=top, room=room)
-    return PageBuilder(sheet, 0, pages[0]).build()
+    built = PageBuilder(sheet, 0, pages[0]).build()
+    header_bottom = top + hdr.total
+    return _Drawn(built=built, top=top, header_bottom=header_bottom,
+                  table_bottom=header_bottom + sum(r.height for r in rows))
 
 
 def _bottom(page: Page, table_bottom: float) -> float:
@@ -231,45 +243,45 @@ def _bottom(page: Page, table_bottom: float) -> float:
     return low
 
 
-def _finish(page: Page, flow: Flow, cols: table.Columns, opts: SwimlaneOptions,
-            title: TextBox | None) -> Swimlane:
-    """The page cut to the table (plus margins), its rules drawn once each, its vertical
-    rules running the lanes' full height, and the lanes described."""
-    verticals = [ln for ln in page.lines if len(ln.points) == 2
-                 and ln.points[0][0] == ln.points[1][0]]
-    top = min(min(ln.points[0][1], ln.points[1][1]) for ln in verticals)
-    table_bottom = max(max(ln.points[0][1], ln.points[1][1]) for ln in verticals)
-    bottom = _bottom(page, table_bottom)
+def _rules(page: Page, drawn: _Drawn, bottom: float) -> tuple[Line, ...]:
+    """The page's rules drawn once each (the Mutu Baku columns' edges all fall on the
+    table's right edge), the column edges from the table's top to ``bottom`` and the last
+    row rule moved down to ``bottom``."""
     lines: list[Line] = []
     seen: set[tuple[tuple[float, float], ...]] = set()
     for ln in page.lines:
         pts = ln.points
-        if ln in verticals:
-            pts = ((pts[0][0], top), (pts[0][0], bottom))
-        elif len(pts) == 2 and pts[0][1] == pts[1][1] == table_bottom:
-            pts = ((pts[0][0], bottom), (pts[1][0], bottom))
-        if ln.role == "rule" and pts in seen:
-            continue
-        seen.add(pts)
+        if ln.role == "rule" and len(pts) == 2:
+            (x0, y0), (x1, y1) = pts
+            if x0 == x1:
+                pts = ((x0, drawn.top), (x0, bottom))
+            elif y0 == y1 == drawn.table_bottom:
+                pts = ((x0, bottom), (x1, bottom))
+            if pts in seen:
+                continue
+            seen.add(pts)
         lines.append(attrs.evolve(ln, points=pts))
-    header_h = max(t.rect.bottom for t in page.texts if t.role == "header") + CELL_PAD
-    lanes = tuple(
-        Lane(index=k, name=name, rect=Rect(x=cols.lane(k)[0], y=top,
-                                           w=cols.lane(k)[1] - cols.lane(k)[0], h=bottom - top),
-             title=Rect(x=cols.lane(k)[0], y=top, w=cols.lane(k)[1] - cols.lane(k)[0],
-                        h=_header_bottom(page, top, header_h) - top))
-        for k, name in enumerate(flow.lanes))
+    return tuple(lines)
+
+
+def _finish(drawn: _Drawn, flow: Flow, cols: table.Columns, opts: SwimlaneOptions,
+            title: TextBox | None) -> Swimlane:
+    """The page cut to the table (plus margins), with full-height lane edges, and its lanes
+    described."""
+    page = drawn.built.page
+    bottom = _bottom(page, drawn.table_bottom)
+    top = drawn.top
+    lanes = []
+    for k, name in enumerate(flow.lanes):
+        left, right = cols.lane(k)
+        lanes.append(Lane(index=k, name=name,
+                          rect=Rect(x=left, y=top, w=right - left, h=bottom - top),
+                          title=Rect(x=left, y=top, w=right - left,
+                                     h=drawn.header_bottom - top)))
     texts = (title, *page.texts) if title is not None else page.texts
     finished = attrs.evolve(page, width=cols.x[-1] + opts.margin, height=bottom + opts.margin,
-                            lines=tuple(lines), texts=texts)
-    return Swimlane(page=finished, lanes=lanes, title=title)
-
-
-def _header_bottom(page: Page, top: float, fallback: float) -> float:
-    """The rule under the header: the first horizontal rule below the table's top."""
-    ys = sorted({ln.points[0][1] for ln in page.lines if len(ln.points) == 2
-                 and ln.points[0][1] == ln.points[1][1] and ln.points[0][1] > top + 1e-6})
-    return ys[0] if ys else fallback
+                            lines=_rules(page, drawn, bottom), texts=texts)
+    return Swimlane(page=finished, lanes=tuple(lanes), title=title)
 
 
 # --------------------------------------------------------------------------- output
