@@ -238,3 +238,37 @@ def test_a_definition_that_is_not_compiled_is_a_clear_error(tmp_path: Path) -> N
 
     with pytest.raises(TypeError, match=r"call \.compile\(\) on the SOP first"):
         swimlane_svg(new_sop("X"))  # type: ignore[arg-type]
+
+
+def test_the_checks_catch_a_broken_view(reference: Any) -> None:
+    """Each rule of check_swimlane fails on a view broken in that one way."""
+    import attrs
+
+    view = swimlane_layout(reference.graph)
+    page = view.page
+    arrow = page.arrows[0]
+    (x, y), rest = arrow.points[0], arrow.points[1:]
+    title = view.lanes[0].title
+    into_title = attrs.evolve(arrow, points=((x, title.cy), (x, y), *rest))
+    labelled = next(a for a in page.arrows if a.label is not None)
+    (a, b) = page.arrows[1].segments()[0]
+    on_arrow = attrs.evolve(labelled, label=attrs.evolve(labelled.label, rect=Rect(
+        x=(a[0] + b[0]) / 2 - 4, y=(a[1] + b[1]) / 2 - 4, w=8, h=8)))
+    shape = page.shapes[0]
+    moved = attrs.evolve(shape, lane=(shape.lane + 1) % len(view.lanes))
+    broken = [
+        (attrs.evolve(view, lanes=tuple(reversed(view.lanes))), "Sekretaris"),
+        (attrs.evolve(view, page=attrs.evolve(page, arrows=(into_title, *page.arrows[1:]))),
+         "crosses a lane title"),
+        (attrs.evolve(view, page=attrs.evolve(page, arrows=tuple(
+            on_arrow if p is labelled else p for p in page.arrows))), "crosses a label"),
+        (attrs.evolve(view, page=attrs.evolve(page, shapes=(moved, *page.shapes[1:]))),
+         "leaves its lane"),
+        (attrs.evolve(view, page=attrs.evolve(page, lines=tuple(
+            ln for ln in page.lines if not (ln.points[0][0] == ln.points[-1][0]
+                                            == view.lanes[1].rect.x)))), "not full height"),
+    ]
+    check_swimlane(view, reference.graph)
+    for bad, why in broken:
+        with pytest.raises(AssertionError, match=why):
+            check_swimlane(bad, reference.graph)
