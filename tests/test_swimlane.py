@@ -116,7 +116,7 @@ def _view_or_skip(graph: Any, options: SwimlaneOptions | None = None) -> Swimlan
 
 
 # --------------------------------------------------------------------------- properties
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(spec=sop_specs(max_steps=14, max_lanes=6), text_width=st.sampled_from([190.0, 0.0]))
 def test_random_sops_draw_as_full_height_lanes(spec: dict[str, Any], text_width: float) -> None:
     proc = build(spec).compile(strict=False)
