@@ -272,3 +272,17 @@ def test_the_checks_catch_a_broken_view(reference: Any) -> None:
     for bad, why in broken:
         with pytest.raises(AssertionError, match=why):
             check_swimlane(bad, reference.graph)
+
+
+def test_the_cli_flowchart_view_is_the_swimlane(reference: Any, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from sopflow.cli import main
+
+    example = str(ROOT / "examples" / "pengumpulan_data_kinerja.py")
+    out = tmp_path / "flow.svg"
+    assert main(["render", example, "-o", str(out), "--view", "flowchart"]) == 0
+    assert out.read_text(encoding="utf-8") == swimlane_svg(reference)
+    png = tmp_path / "flow.png"
+    assert main(["render", example, "-o", str(png), "--view", "flowchart", "--dpi", "30"]) == 0
+    assert png.read_bytes().startswith(b"\x89PNG") and not list(tmp_path.glob("flow-*.png"))
+    assert "Traceback" not in capsys.readouterr().err
