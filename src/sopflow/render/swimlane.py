@@ -53,9 +53,10 @@ class SwimlaneOptions:
     """How the swimlane view is laid out (points).
 
     ``text_width``: the Kegiatan column (0 leaves it out: the row numbers and the lanes
-    only); ``lane_width``: each
-    lane, widened where a decision's exit labels need room; ``title``: the SOP's name above
-    the table; ``labels``: the header words (No., Kegiatan).
+    only); ``lane_width``: each lane, widened where a decision's exit labels need room and
+    never narrower than the longest word of its name; ``title``: the SOP's name above the
+    table; ``labels``: the header words (No., Kegiatan); ``start_own_row`` as in the
+    document (:class:`~sopflow.render.LayoutOptions`).
     """
 
     font_size: float = 8.0
@@ -145,8 +146,7 @@ def _header(flow: Flow, cols: table.Columns, opts: SwimlaneOptions,
     """One header row: No., Kegiatan and each lane's title (wrapped, never cut)."""
     size = opts.header_font_size
     m = fonts.metrics(True)
-    cells: list[tuple[str, tuple[float, float]]] = []
-    cells += [(opts.labels.no, cols.col(0))]
+    cells: list[tuple[str, tuple[float, float]]] = [(opts.labels.no, cols.col(0))]
     if cols.x[2] > cols.x[1]:
         cells += [(opts.labels.kegiatan, cols.col(1))]
     cells += [(name, cols.lane(k)) for k, name in enumerate(flow.lanes)]
@@ -160,6 +160,7 @@ def _header(flow: Flow, cols: table.Columns, opts: SwimlaneOptions,
 
 
 def _title(name: str, opts: SwimlaneOptions, width: float) -> TextBox | None:
+    """The SOP's name above the table, bold, wrapped to the table's width."""
     if not opts.title or not name.strip():
         return None
     size = opts.header_font_size + 2
