@@ -9,6 +9,7 @@ would run).
   five rows with probability 0.2; every duration a range.
 * :func:`core_sop`: the DSL workload of bench_core.py (a decision loop every ten steps).
 * :func:`render_sop`: the long multi-page SOP of bench_render.py.
+* :func:`swimlane_sop`: the 60-row SOP of bench_swimlane.py (render_sop's pattern, shorter).
 """
 
 from __future__ import annotations
@@ -108,3 +109,9 @@ def render_sop(steps: int = 300, lanes: int = 6, decisions: int = 30) -> SOP:
             sop.step(f"Memproses berkas permohonan pada langkah nomor {i + 1}", by=lane,
                      **kwargs)
     return sop
+
+
+def swimlane_sop() -> SOP:
+    """60 rows in six lanes, a decision every tenth row looping back three rows: the size
+    the swimlane view is timed at (bench_swimlane.py)."""
+    return render_sop(steps=60, lanes=6, decisions=6)

@@ -2,7 +2,7 @@
 
 Run: ``python examples/render_document.py [output-folder]``. Writes the signed-document
 layout as a multi-page PDF (identity page, then the flowchart table), the same pages as PNG
-images, and the compact Graphviz flowchart as SVG.
+images, and the swimlane view as SVG.
 """
 
 from __future__ import annotations

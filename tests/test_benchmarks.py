@@ -24,6 +24,7 @@ def sops() -> list[tuple[str, Any]]:
         ("looping_sop 20 x 4 lanes (bench_simulate queueing)", generated.looping_sop(20, 4)[0]),
         ("core_sop (bench_core)", generated.core_sop(1000)),
         ("render_sop (bench_render)", generated.render_sop()),
+        ("swimlane_sop (bench_swimlane)", generated.swimlane_sop()),
     ]
 
 

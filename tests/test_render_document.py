@@ -103,14 +103,23 @@ def test_logo_is_drawn_on_the_identity_page(procedure: Any, tmp_path: Path) -> N
         render_document(procedure, tmp_path / "x.pdf", logo=str(tmp_path / "missing.png"))
 
 
-def test_dot_flowchart_and_notebook_svg(procedure: Any, tmp_path: Path) -> None:
+def test_flowchart_view_and_notebook_svg_are_the_swimlane(procedure: Any,
+                                                           tmp_path: Path) -> None:
     (svg,) = render_flowchart(procedure, tmp_path / "flow.svg")
     root = ET.fromstring(svg.read_text())
-    titles = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}title")}
-    assert {"cluster_0", "cluster_3", "start"} <= titles
+    drawn = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"Sekretaris", "JF Perencana", "Mulai", "Selesai", "Kegiatan"} <= drawn
     text = procedure_svg(procedure)
     assert text.lstrip().startswith("<?xml") and "Sekretaris" in text
+    assert text == svg.read_text()
     ET.fromstring(text)
+
+
+def test_the_earlier_dot_graph_is_still_there(procedure: Any) -> None:
+    from sopflow.render.flowchart import flowchart_graph
+
+    g = flowchart_graph(procedure.graph)
+    assert {"cluster_0", "cluster_3"} <= {sg.name for sg in g.subgraphs()}
 
 
 def test_bad_arguments_are_clear_errors(procedure: Any, tmp_path: Path) -> None:

@@ -191,7 +191,7 @@ def _add_render(command: _Command) -> None:
     """The ``sopflow render`` subcommand and its options."""
     p = command("render", "draw the official SOP document or a flowchart",
                 "Render one SOP as the official SOP AP document (identity page and "
-                "flowchart table) or as a compact flowchart. The format follows OUT's "
+                "flowchart table) or as a swimlane flowchart. The format follows OUT's "
                 "extension: .pdf (one multi-page file), .svg or .png (one file per page).")
     p.add_argument("file", metavar="FILE", help=_FILE_HELP)
     p.add_argument("-o", "--output", required=True, metavar="OUT",
@@ -202,7 +202,7 @@ def _add_render(command: _Command) -> None:
     p.add_argument("--force", action="store_true",
                    help="overwrite OUT (and its numbered pages) if it exists")
     p.add_argument("--view", choices=("document", "flowchart"), default="document",
-                   help="the official document (default) or a Graphviz flowchart")
+                   help="the official document (default) or the swimlane flowchart")
     p.add_argument("--paper", choices=PAPERS, default=None,
                    help="paper size, landscape (document only; default: the SOP file's "
                    "document paper, else the configuration's, else A4)")

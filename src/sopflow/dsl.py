@@ -436,9 +436,9 @@ class SOP:
 
         return compile_definition(self.definition(), strict=strict)
 
-    def _repr_svg_(self) -> str:
-        """Jupyter shows the SOP as its compact flowchart, as written so far (even with
-        errors: validation is where those are reported)."""
+    def _repr_svg_(self) -> str | None:
+        """Jupyter shows the SOP as its swimlane view, as written so far (even with errors:
+        validation is where those are reported); None while there is nothing to draw."""
         return self.compile(strict=False)._repr_svg_()
 
     def validate(self) -> Report:

@@ -58,11 +58,16 @@ class Procedure:
         """The graph's end node ids ("end:<step id>"), one per ending step."""
         return ends(self.graph)
 
-    def _repr_svg_(self) -> str:
-        """Jupyter shows a compiled SOP as its compact flowchart (lanes as clusters)."""
-        from sopflow.render import procedure_svg
+    def _repr_svg_(self) -> str | None:
+        """Jupyter shows a compiled SOP as its swimlane view (lanes in declared order); None
+        (Jupyter then shows the text form) while there is nothing to draw yet, such as an
+        SOP with no actor or no step."""
+        from sopflow.render import LayoutError, procedure_svg
 
-        return procedure_svg(self)
+        try:
+            return procedure_svg(self)
+        except LayoutError:
+            return None
 
     def summary(self) -> str:
         """A short human-readable description: identity, lanes, rows and exits."""

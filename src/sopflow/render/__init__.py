@@ -1,4 +1,4 @@
-"""Render an SOP: the official SOP AP document (PDF/SVG/PNG) and a compact Graphviz view.
+"""Render an SOP: the official SOP AP document (PDF/SVG/PNG) and the swimlane view.
 
 The document's layout is computed in Python as plain geometry (:mod:`.geometry`,
 :mod:`.layout`, :mod:`.identity`) and painted by Graphviz through pygraphviz
@@ -18,17 +18,27 @@ from sopflow.render.errors import LayoutError
 from sopflow.render.flowchart import procedure_svg, render_flowchart
 from sopflow.render.identity import format_date
 from sopflow.render.options import ColumnLabels, IdentityLabels, LayoutOptions
+from sopflow.render.swimlane import (
+    SwimlaneOptions,
+    render_swimlane,
+    swimlane_layout,
+    swimlane_svg,
+)
 
 __all__ = [
     "ColumnLabels",
     "IdentityLabels",
     "LayoutError",
     "LayoutOptions",
+    "SwimlaneOptions",
     "document_pages",
     "flowchart_pages",
     "format_date",
     "procedure_svg",
     "render_document",
     "render_flowchart",
+    "render_swimlane",
     "render_table",
+    "swimlane_layout",
+    "swimlane_svg",
 ]

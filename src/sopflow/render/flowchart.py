@@ -1,21 +1,25 @@
-"""A compact flowchart laid out by Graphviz ``dot``: lanes as clusters, for quick looks.
+"""The compact view for notebooks, docs and a first look at an SOP.
 
-Unlike the official document (computed geometry, see :mod:`sopflow.render.layout`), this view
-lets ``dot`` place everything. It is meant for notebooks, docs and a first look at an SOP.
+:func:`render_flowchart` and :func:`procedure_svg` draw the swimlane view
+(:mod:`sopflow.render.swimlane`: the document's own layout engine, lanes in declared order,
+one tall page). :func:`flowchart_graph` is the earlier view, kept for callers who want a
+pygraphviz graph that ``dot`` lays out itself: lanes as ``dot`` clusters (a staircase of
+boxes, slow on long SOPs, edges free to cross lane titles).
 """
 
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sopflow import _gvtext
-from sopflow._atomic import write_atomic
 from sopflow.graph import NodeKind, edge_attrs, edge_labels, node_attrs
 from sopflow.render import fonts
+from sopflow.render.swimlane import render_swimlane, swimlane_svg
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import networkx as nx
 
     from sopflow.graph import NodeAttrs
@@ -115,7 +119,8 @@ def _node_look(d: NodeAttrs, label: _Labels) -> dict[str, str]:
 
 
 def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
-    """The pygraphviz graph of the compact view (not yet laid out)."""
+    """The pygraphviz graph of the earlier ``dot`` view, lanes as clusters (not yet laid
+    out: call ``.layout(prog="dot")``). The compact view is now :func:`procedure_svg`."""
     text = _Labels()
     g = _agraph(graph, text)
     _add_lanes(g, graph, text)
@@ -134,34 +139,13 @@ def flowchart_graph(graph: nx.DiGraph[Any]) -> Any:
     return g
 
 
-def _procedure_graph(procedure: Procedure) -> nx.DiGraph[Any]:
-    graph = getattr(procedure, "graph", None)
-    if graph is None:
-        raise TypeError(f"expected a compiled sopflow.Procedure, got {type(procedure).__name__}")
-    return graph  # type: ignore[no-any-return]
-
-
 def render_flowchart(procedure: Procedure, path: str | Path, *, dpi: float = 150.0) -> list[Path]:
-    """Write the compact ``dot`` flowchart to ``path`` (.svg, .png or .pdf) and return it."""
-    path = Path(path)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in ("svg", "png", "pdf"):
-        raise ValueError(
-            f"cannot tell the output format from {str(path)!r}: use a .pdf, .svg or .png name"
-        )
-    g = flowchart_graph(_procedure_graph(procedure))
-    g.graph_attr["dpi"] = f"{dpi:g}" if fmt == "png" else "72"
-    with fonts.graphviz_stderr_filtered():
-        g.layout(prog="dot")
-        data: bytes = g.draw(format=fmt)
-    write_atomic(path, data)
-    return [path]
+    """Write the swimlane view to ``path`` (.svg, .png or .pdf, one page) and return it
+    (``sopflow render --view flowchart``); see :func:`sopflow.render.swimlane.render_swimlane`
+    for its options."""
+    return render_swimlane(procedure, path, dpi=dpi)
 
 
 def procedure_svg(procedure: Procedure) -> str:
-    """The compact flowchart as SVG text (what ``Procedure._repr_svg_`` shows in Jupyter)."""
-    g = flowchart_graph(_procedure_graph(procedure))
-    with fonts.graphviz_stderr_filtered():
-        g.layout(prog="dot")
-        data: bytes = g.draw(format="svg")
-    return data.decode("utf-8")
+    """The swimlane view as SVG text (what ``Procedure._repr_svg_`` shows in Jupyter)."""
+    return swimlane_svg(procedure)
