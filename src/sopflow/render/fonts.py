@@ -246,7 +246,9 @@ class FontMetrics:
         marks = [m.start() for m in _SOFT_BREAK.finditer(word)]
         room = width / scale  # in font units
         n, pos = len(word), 0
-        while cum[n] - cum[pos] > room:
+        # the last character always ends the word's last line (a cell of no width, or a
+        # negative one, still gets one character a line, never an empty line or an error)
+        while n - pos > 1 and cum[n] - cum[pos] > room:
             # the last character that still fits (at least one character per line)
             end = max(bisect.bisect_right(cum, cum[pos] + room, lo=pos + 1) - 1, pos + 1)
             # the last mark inside the piece, not its first character
