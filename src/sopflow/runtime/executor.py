@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import threading
@@ -246,8 +247,8 @@ class Executor:
     def events(self) -> Iterator[Event]:
         """The audit log of all this SOP's instances, streamed from the store (iterate it once;
         wrap in ``list()`` to keep it)."""
-        for name in sorted(self._names):
-            yield from self.store.events(procedure=name)
+        return itertools.chain.from_iterable(
+            self.store.events(procedure=name) for name in sorted(self._names))
 
     def procedure_of(self, instance: Instance) -> Procedure:
         """The SOP revision ``instance`` runs on (RevisionError if the store lacks it)."""

@@ -74,6 +74,7 @@ class SQLiteStore(_sql.SQLStoreBase[sqlite3.Connection]):
     """
 
     _statements = _SQL
+    _unindexed = "+"  # SQLite: a unary + on a column hides its indexes from the planner
     _save_definition = ("INSERT OR IGNORE INTO definitions (revision, name, document) "
                         "VALUES (?, ?, ?)")
 
