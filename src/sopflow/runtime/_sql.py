@@ -39,9 +39,11 @@ from sopflow.runtime.state import Event, Instance, InstanceStatus
 from sopflow.runtime.store import check_transition, skip_damaged
 
 __all__ = [
+    "CLAIM_COLUMNS",
     "DEFINITIONS_TABLE",
     "SQLStoreBase",
     "Statements",
+    "add_claim_columns",
     "commit_rows",
     "create_rows",
     "lost_update",
@@ -56,11 +58,23 @@ _PAGE = 2000
 _EVENT_PAGE = 1000
 _JOINED_EVENT_COLUMNS = ", ".join(f"e.{c.strip()}" for c in EVENT_COLUMNS.split(","))
 
+#: The lease on an instance's active step (see ``SQLStoreBase.claim``), on the instance row
+#: itself: a claimer that waited for the row then sees the claim just committed on it.
+CLAIM_COLUMNS = ("claimed_by TEXT, claim_step TEXT, claim_visit INTEGER, "
+                 "lease_until DOUBLE PRECISION")
+
 DEFINITIONS_TABLE = """CREATE TABLE definitions (
     revision TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     document TEXT NOT NULL
 )"""
+
+
+def add_claim_columns(*, if_missing: str = "") -> str:
+    """The statements (``;``-separated) adding :data:`CLAIM_COLUMNS` to a store made before
+    claims (schema version 2 and older)."""
+    return ";\n".join(f"ALTER TABLE instances ADD COLUMN {if_missing}{column.strip()}"
+                       for column in CLAIM_COLUMNS.split(",")) + ";\n"
 
 
 def schema(*, seq_column: str, index_columns: str) -> str:
@@ -85,7 +99,8 @@ CREATE TABLE instances (
     metadata TEXT NOT NULL,
     active TEXT NOT NULL,
     visits TEXT NOT NULL,
-    revision TEXT
+    revision TEXT,
+    {CLAIM_COLUMNS}
 );
 CREATE INDEX instances_by_procedure ON instances ({index_columns});
 CREATE TABLE events (
@@ -194,6 +209,12 @@ class SQLStoreBase(ABC, Generic[_C]):
     _save_definition: ClassVar[str]
     #: What keeps the dialect's planner from using an index on the column it prefixes.
     _unindexed: ClassVar[str] = ""
+    #: The dialect's SQL for the first active step's id and visit (JSON in ``active``), its
+    #: null-safe "differs", and what a claim adds to skip rows other claimers hold.
+    _active_step: ClassVar[str]
+    _active_visit: ClassVar[str]
+    _differs: ClassVar[str]
+    _skip_locked: ClassVar[str] = ""
     _all: list[_C]
     _lock: AbstractContextManager[Any]
     _closed: bool
@@ -285,6 +306,66 @@ class SQLStoreBase(ABC, Generic[_C]):
                 return
             yield self._fetch("cannot read events", query, (last, ids[-1][0], *params))
             last = ids[-1][0]
+
+    def claim(self, *, procedures: Sequence[str], steps: Sequence[str] | None, worker: str,
+              limit: int, now: float, until: float) -> list[Instance]:
+        """Lease up to ``limit`` running instances to ``worker`` until ``until`` (seconds, on
+        the executor's clock): those whose first active step is one of ``steps`` (all if
+        None) and holds no live lease (none, expired at ``now``, or on a step since done).
+        One statement: the rows are chosen, locked and marked together, so no two claimers
+        get the same step; PostgreSQL skips rows another claimer or writer holds
+        (``SKIP LOCKED``) instead of waiting for them."""
+        p = self._statements.placeholder
+        step, visit, differs = self._active_step, self._active_visit, self._differs
+        names = ", ".join([p] * len(procedures))
+        query = (
+            f"UPDATE instances SET claimed_by = {p}, claim_step = {step}, "
+            f"claim_visit = {visit}, lease_until = {p} WHERE seq IN (SELECT seq FROM instances"
+            f" WHERE procedure IN ({names}) AND status = 'running' AND active <> '[]' AND "
+            f"(lease_until IS NULL OR lease_until <= {p} OR claim_step {differs} {step} OR "
+            f"claim_visit {differs} {visit})"
+        )
+        params: list[Any] = [worker, until, *procedures, now]
+        if steps is not None:
+            if not steps:
+                return []
+            query += f" AND {step} IN ({', '.join([p] * len(steps))})"
+            params.extend(steps)
+        query += (f" ORDER BY seq LIMIT {int(limit)}{self._skip_locked}) "
+                  f"RETURNING seq, {INSTANCE_COLUMNS}")
+        found: list[Any] = []
+
+        def body(conn: _C) -> None:
+            found.extend(conn.execute(query, params).fetchall())
+
+        self._write(f"cannot claim work for {worker!r}", body)
+        found.sort(key=lambda row: row[0])
+        return [decode_instance(row[1:]) for row in found]
+
+    def release(self, instance_id: str, worker: str) -> bool:
+        """End ``worker``'s lease on the instance; False if it held none."""
+        p = self._statements.placeholder
+        done: list[int] = []
+
+        def body(conn: _C) -> None:
+            done.append(conn.execute(
+                f"UPDATE instances SET claimed_by = NULL, claim_step = NULL, claim_visit = "
+                f"NULL, lease_until = NULL WHERE id = {p} AND claimed_by = {p}",
+                (instance_id, worker)).rowcount)
+
+        self._write(f"cannot release {instance_id!r}", body)
+        return done[0] == 1
+
+    def lease(self, instance_id: str) -> tuple[str, str, int, float] | None:
+        """The lease on the instance as stored (worker, step, visit, until), or None."""
+        rows = self._fetch(f"cannot read instance {instance_id!r}",
+                           "SELECT claimed_by, claim_step, claim_visit, lease_until FROM "
+                           f"instances WHERE id = {self._statements.placeholder}",
+                           (instance_id,))
+        if not rows or rows[0][0] is None:
+            return None
+        worker, step, visit, until = rows[0]
+        return str(worker), str(step), int(visit), float(until)
 
     def close(self) -> None:
         """Close every thread's connection (call when no thread uses the store any more)."""
