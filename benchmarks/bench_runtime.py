@@ -228,7 +228,10 @@ def run_plain_sqlite(path: Path, procedure: Procedure, instances: int,
 
 
 def _spread(values: list[float]) -> str:
-    return f"{statistics.median(values):8.1f} ({min(values):.1f}-{max(values):.1f})"
+    median = statistics.median(values)
+    if median < 100:
+        return f"{median:6.2f} ({min(values):.2f}-{max(values):.2f})"
+    return f"{median:8.1f} ({min(values):.1f}-{max(values):.1f})"
 
 
 def transitions(instances: int, rounds: int) -> None:
@@ -343,15 +346,16 @@ def postgres(url: str, instances: int) -> None:
 # ---------------------------------------------------------------- streamed reads
 
 
-def stream(instances: int) -> None:
+def _build_stream_store(path: Path, procedure: Procedure, instances: int) -> None:
+    """``instances`` instances at every stage (just started to finished), written straight
+    into a SQLite store file."""
     from sopflow.runtime._rows import event_row, instance_row
     from sopflow.runtime.sqlite_store import _INSERT_EVENT, _INSERT_INSTANCE
 
-    procedure = reference()
     clock = FakeClock(START)
     memory = MemoryStore()
     ex = Executor(procedure, store=memory, clock=clock)
-    for n in range(instances):  # every stage: from just started to finished
+    for n in range(instances):
         instance = ex.start(f"i{n}")
         for _ in range(n % 12):
             if not instance.active:
@@ -360,37 +364,73 @@ def stream(instances: int) -> None:
             clock.advance(minutes=7 + n % 50)
             instance = ex.complete(instance.id, active.step_id, by="P",
                                    answer=choose(n, active.visit, ex.answers(active.step_id)))
+    with SQLiteStore(path, synchronous="NORMAL") as store:
+        Executor(procedure, store=store)
+        conn = store._conn()
+        conn.execute("BEGIN")
+        conn.executemany(_INSERT_INSTANCE, [instance_row(i) for i in memory.instances()])
+        conn.executemany(_INSERT_EVENT, [event_row(e) for e in memory.events()])
+        conn.execute("COMMIT")
+
+
+def _raw_events(path: Path) -> tuple[int, float]:
+    """The floor: plain sqlite3 iterating every event row (the same columns), undecoded."""
+    from sopflow.runtime._rows import EVENT_COLUMNS
+
+    conn = sqlite3.connect(path)
+    t0 = time.perf_counter()
+    count = sum(1 for _ in conn.execute(f"SELECT {EVENT_COLUMNS} FROM events"))
+    seconds = time.perf_counter() - t0
+    conn.close()
+    return count, seconds
+
+
+def _streamed(ex: Executor) -> tuple[int, float]:
+    t0 = time.perf_counter()
+    count = sum(1 for _ in ex.events())
+    return count, time.perf_counter() - t0
+
+
+def stream(instances: int, rounds: int = 3) -> None:
+    procedure = reference()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "stream.db"
-        with SQLiteStore(path, synchronous="NORMAL") as store:
-            Executor(procedure, store=store)
-            conn = store._conn()
-            conn.execute("BEGIN")
-            conn.executemany(_INSERT_INSTANCE, [instance_row(i) for i in memory.instances()])
-            conn.executemany(_INSERT_EVENT, [event_row(e) for e in memory.events()])
-            conn.execute("COMMIT")
-        del memory, ex
+        _build_stream_store(path, procedure, instances)
+        clock = FakeClock(START + timedelta(days=400))
         with SQLiteStore(path) as store:
             ex = Executor(procedure, store=store, clock=clock)
-            t0 = time.perf_counter()
-            count = sum(1 for _ in ex.events())
-            seconds = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            raw = sum(1 for _ in store._conn().execute("SELECT * FROM events"))
-            raw_seconds = time.perf_counter() - t0
+            floor: list[float] = []
+            streamed: list[float] = []
+            monitored: list[float] = []
+            counts = set()
+            for r in range(rounds):  # interleaved: floor, events(), monitor(); reversed
+                steps: list[Callable[[], None]] = [
+                    lambda: floor.append(_raw_events(path)[1]),
+                    lambda: (lambda c, s: (counts.add(c), streamed.append(s)))(*_streamed(ex)),
+                ]
+                for step in steps if r % 2 == 0 else reversed(steps):
+                    step()
+                t0 = time.perf_counter()
+                report = monitor(ex)
+                monitored.append(time.perf_counter() - t0)
             tracemalloc.start()
             sum(1 for _ in ex.events())
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
-            t0 = time.perf_counter()
-            report = monitor(ex)
-            monitor_seconds = time.perf_counter() - t0
-    print(f"{instances} instances, {count} events in SQLite")
-    print(f"  events() streamed: {seconds:.2f} s (target < 2 s), peak Python memory "
-          f"{peak / 1e6:.1f} MB (target < 200 MB); plain sqlite3 iterating the rows "
-          f"undecoded: {raw_seconds:.2f} s ({raw} rows)")
-    print(f"  monitor(): {monitor_seconds:.2f} s for {len(report.instances)} instances "
-          "(target < 5 s)")
+    (count,) = counts
+
+    def ratios(values: list[float]) -> str:
+        found = [v / f for v, f in zip(values, floor, strict=True)]
+        return f"{statistics.median(found):.2f} ({min(found):.2f}-{max(found):.2f})"
+
+    print(f"{instances} instances, {count} events in SQLite; {rounds} interleaved rounds, "
+          "seconds median (min-max)")
+    print(f"  floor: plain sqlite3 iterating the event rows undecoded: {_spread(floor)}")
+    print(f"  events() streamed:  {_spread(streamed)}  = {ratios(streamed)} x floor "
+          f"(target < 2 s); peak Python memory {peak / 1e6:.1f} MB (target < 200 MB)")
+    print(f"  monitor():          {_spread(monitored)}  = {ratios(monitored)} x floor "
+          f"(target < 5 s), {len(report.instances)} instances, "
+          f"{sum(len(r.timings) for r in report.instances)} visits judged")
 
 
 def main() -> None:
@@ -405,7 +445,8 @@ def main() -> None:
             sys.exit("give a PostgreSQL URL: bench_runtime.py postgres postgresql://...")
         postgres(url, int(sys.argv[3]) if len(sys.argv) > 3 else 300)
     elif mode == "stream":
-        stream(int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
+        stream(int(sys.argv[2]) if len(sys.argv) > 2 else 100_000,
+               int(sys.argv[3]) if len(sys.argv) > 3 else 3)
     else:
         sys.exit(f"unknown mode {mode!r}: transitions, postgres or stream")
 

@@ -550,3 +550,24 @@ def test_fast_built_values_equal_attrs_built_ones(tmp_path: Path, kind: str) -> 
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             value.seq = 5  # type: ignore[misc, union-attr]
     store.close()
+
+
+def test_a_row_changed_behind_the_stores_back_is_read_again(tmp_path: Path) -> None:
+    """The store keeps the row each transition wrote to skip decoding it on the next read;
+    any change to the row (here without a new version) is seen all the same."""
+    path = tmp_path / "kept.db"
+    with SQLiteStore(path) as store:
+        ex = Executor(loop_procedure(), store=store, clock=FakeClock(MONDAY))
+        ex.start("a")
+        ex.get("a")
+        after = ex.complete("a", "ajukan", by="P")
+        assert ex.get("a") is after  # the row just written, not decoded again
+        conn = sqlite3.connect(path)
+        conn.execute("UPDATE instances SET visits = '{\"ajukan\": 7}' WHERE id = 'a'")
+        conn.commit()
+        assert ex.get("a").visits == {"ajukan": 7}
+        conn.execute("UPDATE instances SET visits = '[' WHERE id = 'a'")
+        conn.commit()
+        conn.close()
+        with pytest.raises(StoreError, match=r"instance 'a'.*damaged"):
+            ex.get("a")

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = ["all_reports"]
 
+_EPOCH = datetime(1970, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
 _new_timing: Callable[..., StepTiming] = _slot_builder(StepTiming, positional=False)
 _STEPS = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED)
 _Key = tuple[str | None, str]  # (revision, step id)
@@ -260,11 +262,13 @@ def _local(calendar: Any, moments: list[datetime]) -> tuple[Any, tzinfo | None]:
     """The moments as ``datetime64[us]`` wall-clock times of the calendar (and its zone)."""
     import numpy as np
 
-    if calendar.tz is None:
-        return np.array(moments, dtype="datetime64[us]"), None
-    zone = calendar._zone()
-    return np.array([m.astimezone(zone).replace(tzinfo=None) for m in moments],
-                    dtype="datetime64[us]"), zone
+    zone = None if calendar.tz is None else calendar._zone()
+    if zone is not None:
+        moments = [m.astimezone(zone).replace(tzinfo=None) for m in moments]
+    # timedelta arithmetic is several times faster than numpy's own datetime conversion
+    micros = np.fromiter(((m - _EPOCH) // _MICROSECOND for m in moments), dtype=np.int64,
+                         count=len(moments))
+    return micros.astype("datetime64[us]"), zone
 
 
 def _datetimes(values: Any, zone: tzinfo | None) -> list[datetime | None]:

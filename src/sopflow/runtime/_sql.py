@@ -54,6 +54,8 @@ _T = TypeVar("_T")
 _log = logging.getLogger("sopflow.runtime")
 #: Rows read per query while listing (no statement or cursor stays open between pages).
 _PAGE = 2000
+#: Rows of instances each thread keeps (see ``SQLStoreBase._decode``) before starting afresh.
+_SEEN = 4096
 #: Instances whose events are read per query while streaming events.
 _EVENT_PAGE = 1000
 _JOINED_EVENT_COLUMNS = ", ".join(f"e.{c.strip()}" for c in EVENT_COLUMNS.split(","))
@@ -218,6 +220,7 @@ class SQLStoreBase(ABC, Generic[_C]):
     _all: list[_C]
     _lock: AbstractContextManager[Any]
     _closed: bool
+    _local: Any  # threading.local: this thread's connection (and rows seen)
 
     @abstractmethod
     def _run(self, doing: str, body: Callable[[_C], _T]) -> _T:
@@ -231,6 +234,45 @@ class SQLStoreBase(ABC, Generic[_C]):
     @abstractmethod
     def load(self, instance_id: str) -> Instance:
         """The instance as last committed; UnknownInstanceError if absent."""
+
+    def _rows_seen(self) -> dict[str, tuple[Sequence[Any], Instance]]:
+        """This thread's last row of each instance it read or wrote, with its value."""
+        seen: dict[str, tuple[Sequence[Any], Instance]] | None = getattr(
+            self._local, "seen", None)
+        if seen is None or len(seen) >= _SEEN:
+            seen = self._local.seen = {}
+        return seen
+
+    def _decode(self, row: Sequence[Any]) -> Instance:
+        """The instance in ``row``: the value kept from the last read or write when the row is
+        exactly the one kept (every column equal, so the decode would give the same), else
+        decoded. A transition reads the row its previous one wrote: this skips the JSON and
+        datetime parsing of it."""
+        seen = self._rows_seen()
+        kept = seen.get(row[0])
+        if kept is not None and kept[0] == row:
+            return kept[1]
+        instance = decode_instance(row)
+        seen[row[0]] = (tuple(row), instance)
+        return instance
+
+    def _wrote(self, instance: Instance, values: tuple[Any, ...]) -> None:
+        """Keep the row a commit just wrote (``values`` of :attr:`Statements.update_instance`)
+        with the instance it encodes, if the last read row of the instance is kept (for its
+        unchanged columns) and the instance's times have no zone (a zone's tzinfo object
+        would come back from the text as a fixed offset: not the same value)."""
+        seen = self._rows_seen()
+        kept = seen.get(instance.id)
+        if kept is None:
+            return
+        if instance.updated_at.tzinfo is not None or instance.created_at.tzinfo is not None:
+            del seen[instance.id]
+            return
+        old = kept[0]
+        (version, status, event_count, updated, end, active, visits, procedure,
+         revision) = values[:9]
+        seen[instance.id] = ((old[0], procedure, version, status, event_count, old[5], updated,
+                              end, old[8], active, visits, revision), instance)
 
     def _fetch(self, doing: str, query: str, params: Sequence[Any]) -> list[Any]:
         return self._run(doing, lambda conn: conn.execute(query, params).fetchall())

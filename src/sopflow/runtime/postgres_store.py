@@ -25,7 +25,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from sopflow.runtime import _sql
-from sopflow.runtime._rows import decode_instance
 from sopflow.runtime.errors import (
     DuplicateInstanceError,
     StoreBusyError,
@@ -189,6 +188,7 @@ class PostgresStore(_sql.SQLStoreBase["psycopg.Connection[Any]"]):
                 cursor.executemany(_SQL.insert_event, rows)
 
         self._write(f"cannot commit instance {instance.id!r}", body)
+        self._wrote(instance, values)
 
     # ------------------------------------------------------------------ reading
 
@@ -197,7 +197,7 @@ class PostgresStore(_sql.SQLStoreBase["psycopg.Connection[Any]"]):
                            (instance_id,))
         if not rows:
             raise UnknownInstanceError(instance_id)
-        return decode_instance(rows[0])
+        return self._decode(rows[0])
 
 
 def _without_password(url: str) -> str:

@@ -34,7 +34,6 @@ from os import PathLike
 from typing import Any, Literal, NoReturn, TypeVar
 
 from sopflow.runtime import _sql
-from sopflow.runtime._rows import decode_instance
 from sopflow.runtime.errors import (
     DuplicateInstanceError,
     StoreBusyError,
@@ -256,13 +255,14 @@ class SQLiteStore(_sql.SQLStoreBase[sqlite3.Connection]):
         values, rows = _sql.commit_rows(instance, events, expected_version)
         if self._shared:
             with self._lock:
-                self._commit(instance.id, values, rows, expected_version)
+                self._commit(instance, values, rows, expected_version)
         else:
-            self._commit(instance.id, values, rows, expected_version)
+            self._commit(instance, values, rows, expected_version)
 
-    def _commit(self, instance_id: str, values: tuple[Any, ...], rows: list[tuple[Any, ...]],
+    def _commit(self, instance: Instance, values: tuple[Any, ...], rows: list[tuple[Any, ...]],
                 expected_version: int) -> None:
         """The hot path of every transition, written out (no closures)."""
+        instance_id = instance.id
         conn = self._conn()
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -278,6 +278,7 @@ class SQLiteStore(_sql.SQLStoreBase[sqlite3.Connection]):
                 raise
         except sqlite3.Error as error:
             self._fail(error, f"cannot commit instance {instance_id!r}")
+        self._wrote(instance, values)
 
     # ------------------------------------------------------------------ reading
 
@@ -292,7 +293,7 @@ class SQLiteStore(_sql.SQLStoreBase[sqlite3.Connection]):
             self._fail(error, f"cannot read instance {instance_id!r}")
         if row is None:
             raise UnknownInstanceError(instance_id)
-        return decode_instance(row)
+        return self._decode(row)
 
     def integrity_check(self) -> str:
         """SQLite's own check of the file ("ok" when sound)."""
