@@ -7,9 +7,12 @@ import hashlib
 import logging
 import sqlite3
 import threading
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sopfactory import new_sop
 from test_runtime import MONDAY, loop_procedure
 
@@ -571,3 +574,22 @@ def test_a_row_changed_behind_the_stores_back_is_read_again(tmp_path: Path) -> N
         conn.close()
         with pytest.raises(StoreError, match=r"instance 'a'.*damaged"):
             ex.get("a")
+
+
+@settings(max_examples=200, deadline=None)
+@given(steps=st.lists(st.tuples(st.text(max_size=6), st.integers(1, 10**9), st.datetimes(),
+                                st.booleans()), max_size=3),
+       visits=st.dictionaries(st.text(max_size=6), st.integers(0, 10**9), max_size=4))
+def test_hand_written_json_of_active_steps_and_visits_is_json_dumps(
+    steps: list[tuple[str, int, datetime, bool]], visits: dict[str, int]
+) -> None:
+    import json
+
+    from sopflow.runtime._rows import _active_json, _visits_json
+    from sopflow.runtime.state import ActiveStep
+
+    active = tuple(ActiveStep(step_id=s, visit=v, activated_at=t, overdue_notified=n)
+                   for s, v, t, n in steps)
+    assert _active_json(active) == json.dumps([[s, v, t.isoformat(), n]
+                                               for s, v, t, n in steps])
+    assert _visits_json(visits) == json.dumps(visits)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -49,10 +49,26 @@ EVENT_COLUMNS = (
 _DAMAGE = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
 
+@functools.lru_cache(maxsize=4096)
+def _text_json(text: str) -> str:
+    """A step id as a JSON string, encoded once: the same few repeat."""
+    return json.dumps(text)
+
+
 def _active_json(active: Sequence[ActiveStep]) -> str:
-    return json.dumps(
-        [[a.step_id, a.visit, a.activated_at.isoformat(), a.overdue_notified] for a in active]
-    )
+    """``json.dumps`` of ``[[step_id, visit, activated_at, overdue_notified], ...]``, the same
+    text written out by hand (a transition writes it every time)."""
+    parts = [
+        f"[{_text_json(a.step_id)}, {a.visit:d}, \"{a.activated_at.isoformat()}\", "
+        f"{'true' if a.overdue_notified else 'false'}]"
+        for a in active
+    ]
+    return f"[{', '.join(parts)}]"
+
+
+def _visits_json(visits: Mapping[str, int]) -> str:
+    """``json.dumps(dict(visits))``, written out by hand."""
+    return "{" + ", ".join(f"{_text_json(k)}: {v:d}" for k, v in visits.items()) + "}"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -83,7 +99,7 @@ def instance_update(i: Instance) -> tuple[Any, ...]:
     active, visits, procedure, revision (in that order)."""
     return (
         i.version, _STATUS_TEXT[i.status], i.event_count, i.updated_at.isoformat(), i.end,
-        _active_json(i.active), json.dumps(dict(i.visits)), i.procedure, i.revision,
+        _active_json(i.active), _visits_json(i.visits), i.procedure, i.revision,
     )
 
 
