@@ -312,33 +312,88 @@ def _pg_worker(url: str, worker: int, instances: int, go: Any, out: Any) -> None
     store.close()
 
 
+def _claim_worker(url: str, worker: int, go: Any, out: Any) -> None:
+    """Claim items 10 at a time from the one shared worklist and complete them, until no
+    running instance is left."""
+    from sopflow.runtime import InstanceStatus, open_store
+
+    procedure = reference()
+    store = open_store(url)
+    ex = Executor(procedure, store=store)
+    answers = {sid: ex.answers(sid) for sid in ex.step_ids()}
+    go.wait()
+    t0 = time.perf_counter()
+    count = 0
+    while True:
+        items = ex.claim(worker=f"w{worker}", limit=10, lease=timedelta(minutes=5))
+        for item in items:
+            n = int(item.instance_id[1:])
+            ex.complete(item.instance_id, item.step_id, by="P",
+                        answer=choose(n, item.visit, answers[item.step_id]))
+            count += 1
+        if not items and not ex.instances(status=InstanceStatus.RUNNING):
+            break
+    out.put((count, time.perf_counter() - t0))
+    store.close()
+
+
+def _processes(target: Callable[..., None], args: Callable[[int], tuple[Any, ...]],
+               workers: int) -> list[tuple[int, float]]:
+    """Run ``workers`` processes of ``target`` from one start signal; (count, seconds) each,
+    and the wall time from the signal to the last result appended."""
+    ctx = multiprocessing.get_context("fork")
+    go, out = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=target, args=(*args(w), go, out)) for w in range(workers)]
+    for p in procs:
+        p.start()
+    time.sleep(1.0)
+    t0 = time.perf_counter()
+    go.set()
+    results = [out.get() for _ in procs]
+    results.append((0, time.perf_counter() - t0))
+    for p in procs:
+        p.join()
+    return results
+
+
+def _scratch(url: str) -> tuple[str, str]:
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    return f"{url}{'&' if '?' in url else '?'}schema={schema}", schema
+
+
 def postgres(url: str, instances: int) -> None:
     import psycopg
 
     from sopflow.runtime import open_store
 
-    print(f"PostgreSQL: each worker process runs {instances} instances of its own "
-          "(transitions = starts + completions)")
+    print(f"PostgreSQL, 1, 2 and 4 worker processes on one server ({instances} instances per "
+          "worker)")
+    print("  own instances: each worker starts and runs its own (transitions = starts + "
+          "completions)")
     for workers in (1, 2, 4):
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        store_url = f"{url}{'&' if '?' in url else '?'}schema={schema}"
+        store_url, schema = _scratch(url)
         open_store(store_url).close()  # create the tables once
-        ctx = multiprocessing.get_context("fork")
-        go, out = ctx.Event(), ctx.Queue()
-        procs = [ctx.Process(target=_pg_worker, args=(store_url, w, instances, go, out))
-                 for w in range(workers)]
-        for p in procs:
-            p.start()
-        time.sleep(1.0)
-        t0 = time.perf_counter()
-        go.set()
-        results = [out.get() for _ in procs]
-        wall = time.perf_counter() - t0
-        for p in procs:
-            p.join()
-        total = sum(c for c, _ in results)
-        print(f"  {workers} worker(s): {total} transitions in {wall:.2f} s = "
+        results = _processes(_pg_worker, lambda w, u=store_url: (u, w, instances), workers)
+        total, wall = sum(c for c, _ in results), results[-1][1]
+        print(f"    {workers} worker(s): {total} transitions in {wall:.2f} s = "
               f"{total / wall:,.0f} transitions/s")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    print("  claiming: the instances started beforehand; every worker claims 10 items at a "
+          "time (FOR UPDATE SKIP LOCKED) from the one worklist and completes them")
+    procedure = reference()
+    for workers in (1, 2, 4):
+        store_url, schema = _scratch(url)
+        store = open_store(store_url)
+        ex = Executor(procedure, store=store, clock=FakeClock(START))
+        for n in range(instances * workers):
+            ex.start(f"c{n}")
+        store.close()
+        results = _processes(_claim_worker, lambda w, u=store_url: (u, w), workers)
+        total, wall = sum(c for c, _ in results), results[-1][1]
+        shares = "/".join(str(c) for c, _ in results[:-1])
+        print(f"    {workers} worker(s): {total} completions in {wall:.2f} s = "
+              f"{total / wall:,.0f} completions/s (per worker {shares})")
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 

@@ -99,7 +99,8 @@ _LIFECYCLE: Mapping[EventKind, str | None] = {
     EventKind.INSTANCE_RESUMED: "resume",
     EventKind.INSTANCE_CANCELLED: "pi_abort",
     EventKind.INSTANCE_FINISHED: None,
-    EventKind.INSTANCE_MIGRATED: None,
+    # the active step moved to another SOP revision: XES "reassign" of that step
+    EventKind.INSTANCE_MIGRATED: "reassign",
 }
 
 
@@ -126,7 +127,8 @@ class Event:
 
     @property
     def lifecycle(self) -> str | None:
-        """The XES ``lifecycle:transition`` (start, complete, suspend, resume, pi_abort)."""
+        """The XES ``lifecycle:transition`` (start, complete, suspend, resume, pi_abort,
+        reassign)."""
         return _LIFECYCLE[self.kind]
 
     def __str__(self) -> str:
