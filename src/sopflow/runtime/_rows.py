@@ -218,6 +218,7 @@ def decode_events(rows: Iterable[Sequence[Any]],
     StoreError, naming it, handed to ``damaged`` (log it and go on)."""
     kinds, strings, parse, build = _KINDS, _strings_json, datetime.fromisoformat, event_from_row
     last_text, last_time = None, None
+    seen: dict[object, tuple[str, ...]] = {}  # actors texts of this page, decoded
     events: list[Event] = []
     append = events.append
     for row in rows:
@@ -229,8 +230,11 @@ def decode_events(rows: Iterable[Sequence[Any]],
                 raise TypeError("the instance id, seq, version or note has the wrong type")
             if stamp != last_text:  # the events of one transition share their time
                 last_time, last_text = parse(stamp), stamp
+            lanes = seen.get(actors)
+            if lanes is None:
+                lanes = seen[actors] = strings(actors, "actors")
             append(build(instance_id, seq, kinds[kind], last_time, version, step_id, activity,
-                         strings(actors, "actors"), person, visit, answer, note,
+                         lanes, person, visit, answer, note,
                          None if present is None else strings(present, "inputs_present"),
                          output, revision))
         except _DAMAGE:
