@@ -79,10 +79,12 @@ def add_claim_columns(*, if_missing: str = "") -> str:
                        for column in CLAIM_COLUMNS.split(",")) + ";\n"
 
 
-def schema(*, seq_column: str, index_columns: str) -> str:
+def schema(*, seq_column: str, index_columns: str, events_options: str = "") -> str:
     """The statements (``;``-separated) creating a store's tables. The dialect gives the
-    auto-numbered key ``seq`` (creation order, for paging) and the columns of the index that
-    lists the instances of one SOP."""
+    auto-numbered key ``seq`` (creation order, for paging), the columns of the index that
+    lists the instances of one SOP, and what follows the events table (SQLite: ``WITHOUT
+    ROWID``, so each instance's events lie together in the key's order and a page of the
+    streamed log reads them in place instead of through a second index)."""
     return f"""
 CREATE TABLE sopflow_meta (
     key TEXT PRIMARY KEY,
@@ -122,7 +124,7 @@ CREATE TABLE events (
     output TEXT,
     revision TEXT,
     PRIMARY KEY (instance_id, seq)
-);
+){events_options};
 {DEFINITIONS_TABLE};
 """
 

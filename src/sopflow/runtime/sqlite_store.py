@@ -50,7 +50,7 @@ APPLICATION_ID = 0x534F5066
 _T = TypeVar("_T")
 
 _SCHEMA = _sql.schema(seq_column="INTEGER PRIMARY KEY AUTOINCREMENT",
-                 index_columns="procedure, status")
+                      index_columns="procedure, status", events_options=" WITHOUT ROWID")
 # A version 1 store (sopflow before revisions): no application_id, no revision column.
 _V1_TABLES = {"sopflow_meta", "instances", "events", "sqlite_sequence"}
 _UPGRADE_V2 = _sql.add_claim_columns()  # version 2: before claims
