@@ -10,6 +10,7 @@ each implements; everything here is built on it.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 from abc import ABC, abstractmethod
@@ -325,11 +326,29 @@ class SQLStoreBase(ABC, Generic[_C]):
     def events(self, *, procedure: str | None = None) -> Iterator[Event]:
         """Streamed in pages of instances; a damaged event is logged and skipped. Each page
         is decoded in one loop and the pages chained (no Python frame per event)."""
+        return itertools.chain.from_iterable(self._decoded_pages(procedure))
+
+    def _decoded_pages(self, procedure: str | None) -> Iterator[list[Event]]:
+        """Each page read and decoded with the cyclic garbage collector paused: a page makes
+        tens of thousands of objects at once, and the collector's passes over them (which
+        promote them, which triggers full passes over everything alive) cost as much as the
+        decoding itself. Events hold no cycles; the collector runs again between pages."""
         def damaged(error: StoreError) -> None:
             _log.warning("skipped while listing: %s", error)
 
         pages = self._event_pages(procedure)
-        return itertools.chain.from_iterable(decode_events(rows, damaged) for rows in pages)
+        while True:
+            was = gc.isenabled()
+            gc.disable()
+            try:
+                rows = next(pages, None)
+                events = None if rows is None else decode_events(rows, damaged)
+            finally:
+                if was:
+                    gc.enable()
+            if events is None:
+                return
+            yield events
 
     def _event_pages(self, procedure: str | None) -> Iterator[list[Any]]:
         p = self._statements.placeholder
