@@ -131,3 +131,26 @@ def test_visits_past_the_last_year_fall_back_to_no_due_time() -> None:
     assert list(report.instances) == scalar_reports(ex, clock())
     assert any(t.due_at is None and t.basis is not None
                for r in report.instances for t in r.timings)
+
+
+def test_reads_leave_the_garbage_collector_as_they_found_it(tmp_path: object) -> None:
+    import gc
+
+    clock = FakeClock(MONDAY)
+    with SQLiteStore(f"{tmp_path}/gc.db") as store:
+        ex = Executor(loop_procedure(), store=store, clock=clock)
+        run_many(ex, clock, random.Random(1), 5)
+        assert gc.isenabled()
+        stream = ex.events()
+        next(stream)  # a page decoded; the caller iterates with the collector on
+        assert gc.isenabled()
+        assert len(list(stream)) > 0 and gc.isenabled()
+        monitor(ex)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            list(ex.events())
+            monitor(ex)
+            assert not gc.isenabled()  # the caller's choice stands
+        finally:
+            gc.enable()
