@@ -228,7 +228,10 @@ def run_plain_sqlite(path: Path, procedure: Procedure, instances: int,
 
 
 def _spread(values: list[float]) -> str:
-    return f"{statistics.median(values):8.1f} ({min(values):.1f}-{max(values):.1f})"
+    median = statistics.median(values)
+    if median < 100:
+        return f"{median:6.2f} ({min(values):.2f}-{max(values):.2f})"
+    return f"{median:8.1f} ({min(values):.1f}-{max(values):.1f})"
 
 
 def transitions(instances: int, rounds: int) -> None:
@@ -309,33 +312,88 @@ def _pg_worker(url: str, worker: int, instances: int, go: Any, out: Any) -> None
     store.close()
 
 
+def _claim_worker(url: str, worker: int, go: Any, out: Any) -> None:
+    """Claim items 10 at a time from the one shared worklist and complete them, until no
+    running instance is left."""
+    from sopflow.runtime import InstanceStatus, open_store
+
+    procedure = reference()
+    store = open_store(url)
+    ex = Executor(procedure, store=store)
+    answers = {sid: ex.answers(sid) for sid in ex.step_ids()}
+    go.wait()
+    t0 = time.perf_counter()
+    count = 0
+    while True:
+        items = ex.claim(worker=f"w{worker}", limit=10, lease=timedelta(minutes=5))
+        for item in items:
+            n = int(item.instance_id[1:])
+            ex.complete(item.instance_id, item.step_id, by="P",
+                        answer=choose(n, item.visit, answers[item.step_id]))
+            count += 1
+        if not items and not ex.instances(status=InstanceStatus.RUNNING):
+            break
+    out.put((count, time.perf_counter() - t0))
+    store.close()
+
+
+def _processes(target: Callable[..., None], args: Callable[[int], tuple[Any, ...]],
+               workers: int) -> list[tuple[int, float]]:
+    """Run ``workers`` processes of ``target`` from one start signal; (count, seconds) each,
+    and the wall time from the signal to the last result appended."""
+    ctx = multiprocessing.get_context("fork")
+    go, out = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=target, args=(*args(w), go, out)) for w in range(workers)]
+    for p in procs:
+        p.start()
+    time.sleep(1.0)
+    t0 = time.perf_counter()
+    go.set()
+    results = [out.get() for _ in procs]
+    results.append((0, time.perf_counter() - t0))
+    for p in procs:
+        p.join()
+    return results
+
+
+def _scratch(url: str) -> tuple[str, str]:
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    return f"{url}{'&' if '?' in url else '?'}schema={schema}", schema
+
+
 def postgres(url: str, instances: int) -> None:
     import psycopg
 
     from sopflow.runtime import open_store
 
-    print(f"PostgreSQL: each worker process runs {instances} instances of its own "
-          "(transitions = starts + completions)")
+    print(f"PostgreSQL, 1, 2 and 4 worker processes on one server ({instances} instances per "
+          "worker)")
+    print("  own instances: each worker starts and runs its own (transitions = starts + "
+          "completions)")
     for workers in (1, 2, 4):
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        store_url = f"{url}{'&' if '?' in url else '?'}schema={schema}"
+        store_url, schema = _scratch(url)
         open_store(store_url).close()  # create the tables once
-        ctx = multiprocessing.get_context("fork")
-        go, out = ctx.Event(), ctx.Queue()
-        procs = [ctx.Process(target=_pg_worker, args=(store_url, w, instances, go, out))
-                 for w in range(workers)]
-        for p in procs:
-            p.start()
-        time.sleep(1.0)
-        t0 = time.perf_counter()
-        go.set()
-        results = [out.get() for _ in procs]
-        wall = time.perf_counter() - t0
-        for p in procs:
-            p.join()
-        total = sum(c for c, _ in results)
-        print(f"  {workers} worker(s): {total} transitions in {wall:.2f} s = "
+        results = _processes(_pg_worker, lambda w, u=store_url: (u, w, instances), workers)
+        total, wall = sum(c for c, _ in results), results[-1][1]
+        print(f"    {workers} worker(s): {total} transitions in {wall:.2f} s = "
               f"{total / wall:,.0f} transitions/s")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    print("  claiming: the instances started beforehand; every worker claims 10 items at a "
+          "time (FOR UPDATE SKIP LOCKED) from the one worklist and completes them")
+    procedure = reference()
+    for workers in (1, 2, 4):
+        store_url, schema = _scratch(url)
+        store = open_store(store_url)
+        ex = Executor(procedure, store=store, clock=FakeClock(START))
+        for n in range(instances * workers):
+            ex.start(f"c{n}")
+        store.close()
+        results = _processes(_claim_worker, lambda w, u=store_url: (u, w), workers)
+        total, wall = sum(c for c, _ in results), results[-1][1]
+        shares = "/".join(str(c) for c, _ in results[:-1])
+        print(f"    {workers} worker(s): {total} completions in {wall:.2f} s = "
+              f"{total / wall:,.0f} completions/s (per worker {shares})")
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
@@ -343,15 +401,16 @@ def postgres(url: str, instances: int) -> None:
 # ---------------------------------------------------------------- streamed reads
 
 
-def stream(instances: int) -> None:
+def _build_stream_store(path: Path, procedure: Procedure, instances: int) -> None:
+    """``instances`` instances at every stage (just started to finished), written straight
+    into a SQLite store file."""
     from sopflow.runtime._rows import event_row, instance_row
     from sopflow.runtime.sqlite_store import _INSERT_EVENT, _INSERT_INSTANCE
 
-    procedure = reference()
     clock = FakeClock(START)
     memory = MemoryStore()
     ex = Executor(procedure, store=memory, clock=clock)
-    for n in range(instances):  # every stage: from just started to finished
+    for n in range(instances):
         instance = ex.start(f"i{n}")
         for _ in range(n % 12):
             if not instance.active:
@@ -360,37 +419,73 @@ def stream(instances: int) -> None:
             clock.advance(minutes=7 + n % 50)
             instance = ex.complete(instance.id, active.step_id, by="P",
                                    answer=choose(n, active.visit, ex.answers(active.step_id)))
+    with SQLiteStore(path, synchronous="NORMAL") as store:
+        Executor(procedure, store=store)
+        conn = store._conn()
+        conn.execute("BEGIN")
+        conn.executemany(_INSERT_INSTANCE, [instance_row(i) for i in memory.instances()])
+        conn.executemany(_INSERT_EVENT, [event_row(e) for e in memory.events()])
+        conn.execute("COMMIT")
+
+
+def _raw_events(path: Path) -> tuple[int, float]:
+    """The floor: plain sqlite3 iterating every event row (the same columns), undecoded."""
+    from sopflow.runtime._rows import EVENT_COLUMNS
+
+    conn = sqlite3.connect(path)
+    t0 = time.perf_counter()
+    count = sum(1 for _ in conn.execute(f"SELECT {EVENT_COLUMNS} FROM events"))
+    seconds = time.perf_counter() - t0
+    conn.close()
+    return count, seconds
+
+
+def _streamed(ex: Executor) -> tuple[int, float]:
+    t0 = time.perf_counter()
+    count = sum(1 for _ in ex.events())
+    return count, time.perf_counter() - t0
+
+
+def stream(instances: int, rounds: int = 3) -> None:
+    procedure = reference()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "stream.db"
-        with SQLiteStore(path, synchronous="NORMAL") as store:
-            Executor(procedure, store=store)
-            conn = store._conn()
-            conn.execute("BEGIN")
-            conn.executemany(_INSERT_INSTANCE, [instance_row(i) for i in memory.instances()])
-            conn.executemany(_INSERT_EVENT, [event_row(e) for e in memory.events()])
-            conn.execute("COMMIT")
-        del memory, ex
+        _build_stream_store(path, procedure, instances)
+        clock = FakeClock(START + timedelta(days=400))
         with SQLiteStore(path) as store:
             ex = Executor(procedure, store=store, clock=clock)
-            t0 = time.perf_counter()
-            count = sum(1 for _ in ex.events())
-            seconds = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            raw = sum(1 for _ in store._conn().execute("SELECT * FROM events"))
-            raw_seconds = time.perf_counter() - t0
+            floor: list[float] = []
+            streamed: list[float] = []
+            monitored: list[float] = []
+            counts = set()
+            for r in range(rounds):  # interleaved: floor, events(), monitor(); reversed
+                steps: list[Callable[[], None]] = [
+                    lambda: floor.append(_raw_events(path)[1]),
+                    lambda: (lambda c, s: (counts.add(c), streamed.append(s)))(*_streamed(ex)),
+                ]
+                for step in steps if r % 2 == 0 else reversed(steps):
+                    step()
+                t0 = time.perf_counter()
+                report = monitor(ex)
+                monitored.append(time.perf_counter() - t0)
             tracemalloc.start()
             sum(1 for _ in ex.events())
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
-            t0 = time.perf_counter()
-            report = monitor(ex)
-            monitor_seconds = time.perf_counter() - t0
-    print(f"{instances} instances, {count} events in SQLite")
-    print(f"  events() streamed: {seconds:.2f} s (target < 2 s), peak Python memory "
-          f"{peak / 1e6:.1f} MB (target < 200 MB); plain sqlite3 iterating the rows "
-          f"undecoded: {raw_seconds:.2f} s ({raw} rows)")
-    print(f"  monitor(): {monitor_seconds:.2f} s for {len(report.instances)} instances "
-          "(target < 5 s)")
+    (count,) = counts
+
+    def ratios(values: list[float]) -> str:
+        found = [v / f for v, f in zip(values, floor, strict=True)]
+        return f"{statistics.median(found):.2f} ({min(found):.2f}-{max(found):.2f})"
+
+    print(f"{instances} instances, {count} events in SQLite; {rounds} interleaved rounds, "
+          "seconds median (min-max)")
+    print(f"  floor: plain sqlite3 iterating the event rows undecoded: {_spread(floor)}")
+    print(f"  events() streamed:  {_spread(streamed)}  = {ratios(streamed)} x floor "
+          f"(target < 2 s); peak Python memory {peak / 1e6:.1f} MB (target < 200 MB)")
+    print(f"  monitor():          {_spread(monitored)}  = {ratios(monitored)} x floor "
+          f"(target < 5 s), {len(report.instances)} instances, "
+          f"{sum(len(r.timings) for r in report.instances)} visits judged")
 
 
 def main() -> None:
@@ -405,7 +500,8 @@ def main() -> None:
             sys.exit("give a PostgreSQL URL: bench_runtime.py postgres postgresql://...")
         postgres(url, int(sys.argv[3]) if len(sys.argv) > 3 else 300)
     elif mode == "stream":
-        stream(int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
+        stream(int(sys.argv[2]) if len(sys.argv) > 2 else 100_000,
+               int(sys.argv[3]) if len(sys.argv) > 3 else 3)
     else:
         sys.exit(f"unknown mode {mode!r}: transitions, postgres or stream")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import build, sop_specs
@@ -87,3 +88,32 @@ def test_migration_keeps_each_instance_in_place(
         assert [e.seq for e in events] == list(range(len(events)))
         assert all(e.step_id is None or e.step_id in mapping or e.step_id in mapping.values()
                    for e in events)
+
+
+def test_a_migration_is_in_the_xes_log_as_a_reassign_of_its_step(tmp_path: Any) -> None:
+    import xml.etree.ElementTree as ET
+
+    from test_runtime import loop_procedure
+
+    from sopflow.runtime import events_to_csv, events_to_xes
+
+    store, clock = MemoryStore(), FakeClock(MONDAY)
+    old = Executor(loop_procedure(), store=store, clock=clock)
+    old.start("a")
+    v2, mapping = renamed(loop_procedure())
+    new = Executor(v2, store=store, clock=clock)
+    clock.advance(minutes=3)
+    new.migrate(steps=mapping, by="Admin")
+    ns = {"x": "http://www.xes-standard.org/"}
+    root = ET.fromstring(events_to_xes(new.events(), tz="Asia/Jakarta"))
+    events = [{a.get("key"): a.get("value") for a in e}
+              for e in root.findall("x:trace/x:event", ns)]
+    assert [e["lifecycle:transition"] for e in events] == ["start", "reassign"]
+    moved = events[1]
+    assert moved["step_id"] == "langkah_ajukan" and moved["org:resource"] == "Admin"
+    assert moved["sopflow:revision"] == new.revision
+    assert "instance_migrated" in events_to_csv(new.events())
+    pm4py = pytest.importorskip("pm4py")
+    path = tmp_path / "log.xes"
+    events_to_xes(new.events(), path)
+    assert list(pm4py.read_xes(str(path))["lifecycle:transition"]) == ["start", "reassign"]

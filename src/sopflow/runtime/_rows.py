@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -21,6 +21,7 @@ from sopflow.runtime.state import (
     EventKind,
     Instance,
     InstanceStatus,
+    event_from_row,
     new_event,
     new_instance,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "EVENT_COLUMNS",
     "INSTANCE_COLUMNS",
     "decode_event",
+    "decode_events",
     "decode_instance",
     "event_row",
     "instance_row",
@@ -47,10 +49,26 @@ EVENT_COLUMNS = (
 _DAMAGE = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
 
+@functools.lru_cache(maxsize=4096)
+def _text_json(text: str) -> str:
+    """A step id as a JSON string, encoded once: the same few repeat."""
+    return json.dumps(text)
+
+
 def _active_json(active: Sequence[ActiveStep]) -> str:
-    return json.dumps(
-        [[a.step_id, a.visit, a.activated_at.isoformat(), a.overdue_notified] for a in active]
-    )
+    """``json.dumps`` of ``[[step_id, visit, activated_at, overdue_notified], ...]``, the same
+    text written out by hand (a transition writes it every time)."""
+    parts = [
+        f"[{_text_json(a.step_id)}, {a.visit:d}, \"{a.activated_at.isoformat()}\", "
+        f"{'true' if a.overdue_notified else 'false'}]"
+        for a in active
+    ]
+    return f"[{', '.join(parts)}]"
+
+
+def _visits_json(visits: Mapping[str, int]) -> str:
+    """``json.dumps(dict(visits))``, written out by hand."""
+    return "{" + ", ".join(f"{_text_json(k)}: {v:d}" for k, v in visits.items()) + "}"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -81,7 +99,7 @@ def instance_update(i: Instance) -> tuple[Any, ...]:
     active, visits, procedure, revision (in that order)."""
     return (
         i.version, _STATUS_TEXT[i.status], i.event_count, i.updated_at.isoformat(), i.end,
-        _active_json(i.active), json.dumps(dict(i.visits)), i.procedure, i.revision,
+        _active_json(i.active), _visits_json(i.visits), i.procedure, i.revision,
     )
 
 
@@ -190,3 +208,38 @@ def decode_event(row: Sequence[Any]) -> Event:
             f"instance {row[0]!r}: its stored event #{row[1]!r} is damaged "
             f"({type(exc).__name__}: {exc}); another program changed it"
         ) from None
+
+
+def decode_events(rows: Iterable[Sequence[Any]],
+                  damaged: Callable[[StoreError], object]) -> list[Event]:
+    """The events of many rows of :data:`EVENT_COLUMNS` (a page of a streamed log), decoded
+    in one tight loop: the same checks and result as :func:`decode_event`, with the repeated
+    texts (kind, timestamp, actors) looked up once. A damaged row is left out and its
+    StoreError, naming it, handed to ``damaged`` (log it and go on)."""
+    kinds, strings, parse, build = _KINDS, _strings_json, datetime.fromisoformat, event_from_row
+    last_text, last_time = None, None
+    seen: dict[object, tuple[str, ...]] = {}  # actors texts of this page, decoded
+    events: list[Event] = []
+    append = events.append
+    for row in rows:
+        try:
+            (instance_id, seq, kind, stamp, version, step_id, activity, actors, person, visit,
+             answer, note, present, output, revision) = row
+            if (type(instance_id) is not str or type(seq) is not int
+                    or type(version) is not int or type(note) is not str):
+                raise TypeError("the instance id, seq, version or note has the wrong type")
+            if stamp != last_text:  # the events of one transition share their time
+                last_time, last_text = parse(stamp), stamp
+            lanes = seen.get(actors)
+            if lanes is None:
+                lanes = seen[actors] = strings(actors, "actors")
+            append(build(instance_id, seq, kinds[kind], last_time, version, step_id, activity,
+                         lanes, person, visit, answer, note,
+                         None if present is None else strings(present, "inputs_present"),
+                         output, revision))
+        except _DAMAGE:
+            try:
+                append(decode_event(row))
+            except StoreError as error:
+                damaged(error)
+    return events

@@ -3,7 +3,9 @@
 XES holds one trace per instance (``concept:name`` = case id) and one event per step
 lifecycle transition: ``start`` when a step became active (the Mutu Baku clock starts; the
 runtime does not learn when someone picked the work up), ``complete`` when it was done,
-``suspend``/``resume`` and ``pi_abort`` (instance cancelled) on the step that was active.
+``suspend``/``resume`` and ``pi_abort`` (instance cancelled) on the step that was active,
+``reassign`` when a migration moved the active step to another SOP revision (with
+``sopflow:revision``, the new revision's fingerprint, and the migration's note).
 Instance-level records (started, finished, overdue notices) stay in the CSV only.
 Standard extensions used: Concept, Lifecycle, Time, Org (``org:resource`` = the person,
 ``org:role`` = the step's actor(s)).
@@ -161,6 +163,8 @@ def events_to_xes(
             _attr(node, "string", "answer", e.answer)
         if e.note:
             _attr(node, "string", "note", e.note)
+        if e.revision is not None:
+            _attr(node, "string", "sopflow:revision", e.revision)
     ET.indent(log)
     body = xml_safe(ET.tostring(log, encoding="unicode"))
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import threading
@@ -123,6 +124,8 @@ class WorkItem:
     due_at: datetime | None  # None when the Waktu cannot be read
     answers: tuple[str, ...]  # a decision's exit labels; () for a process step
     suspended: bool
+    claimed_by: str | None = None  # the worker it is leased to (set by Executor.claim)
+    lease_until: datetime | None = None  # when that lease runs out
 
 
 def _freeze_json(value: Mapping[str, Any] | None, what: str) -> Mapping[str, Any]:
@@ -246,8 +249,8 @@ class Executor:
     def events(self) -> Iterator[Event]:
         """The audit log of all this SOP's instances, streamed from the store (iterate it once;
         wrap in ``list()`` to keep it)."""
-        for name in sorted(self._names):
-            yield from self.store.events(procedure=name)
+        return itertools.chain.from_iterable(
+            self.store.events(procedure=name) for name in sorted(self._names))
 
     def procedure_of(self, instance: Instance) -> Procedure:
         """The SOP revision ``instance`` runs on (RevisionError if the store lacks it)."""
@@ -302,11 +305,7 @@ class Executor:
 
     def worklist(self, *, person: str | None = None, actor: str | None = None) -> list[WorkItem]:
         """Active steps of all running instances, optionally for one person or actor."""
-        wanted: frozenset[str] | None = None
-        if person is not None:
-            wanted = self._holds(person)
-        if actor is not None:
-            wanted = frozenset({actor}) if wanted is None else wanted & {actor}
+        wanted = self._wanted(person, actor)
         items: list[WorkItem] = []
         for instance in self._iter_instances(InstanceStatus.RUNNING):
             try:
@@ -316,6 +315,42 @@ class Executor:
                 continue
             items.extend(i for i in found if wanted is None or wanted.intersection(i.actors))
         return items
+
+    def _wanted(self, person: str | None, actor: str | None) -> frozenset[str] | None:
+        """The actors whose work a person or an actor takes (None: everyone's)."""
+        wanted: frozenset[str] | None = None
+        if person is not None:
+            wanted = self._holds(person)
+        if actor is not None:
+            wanted = frozenset({actor}) if wanted is None else wanted & {actor}
+        return wanted
+
+    def claim(
+        self,
+        *,
+        worker: str,
+        actor: str | None = None,
+        person: str | None = None,
+        limit: int = 1,
+        lease: timedelta = timedelta(minutes=5),
+        at: datetime | None = None,
+    ) -> list[WorkItem]:
+        """Lease up to ``limit`` work items (of ``actor``, or of the actors ``person`` holds;
+        anyone's by default) to ``worker`` until ``lease`` from now: no other claim gets them
+        meanwhile. The lease ends when the step is done, on :meth:`release`, or when it runs
+        out (a worker that died gives its items back after at most ``lease``). Workers
+        sharing a PostgreSQL store skip each other's rows (``SKIP LOCKED``) instead of
+        waiting; see :mod:`sopflow.runtime.claims`. Oldest instances first."""
+        from sopflow.runtime.claims import claim
+
+        return claim(self, worker=worker, actor=actor, person=person, limit=limit,
+                     lease=lease, at=at)
+
+    def release(self, instance_id: str, *, worker: str) -> bool:
+        """Give back ``worker``'s lease on the instance's step (False if it held none)."""
+        from sopflow.runtime.claims import release
+
+        return release(self, instance_id, worker=worker)
 
     # ------------------------------------------------------------------ transitions
 

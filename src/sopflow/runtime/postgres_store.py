@@ -25,7 +25,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from sopflow.runtime import _sql
-from sopflow.runtime._rows import decode_instance
 from sopflow.runtime.errors import (
     DuplicateInstanceError,
     StoreBusyError,
@@ -39,15 +38,18 @@ if TYPE_CHECKING:
 
 __all__ = ["PostgresStore"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _T = TypeVar("_T")
 _TABLES = {"sopflow_meta", "instances", "events", "definitions"}
 _SCHEMA = _sql.schema(
     seq_column="BIGSERIAL PRIMARY KEY", index_columns="procedure, status, seq"
 ) + """
 INSERT INTO sopflow_meta (key, value) VALUES ('application', 'sopflow');
-INSERT INTO sopflow_meta (key, value) VALUES ('schema_version', '2')
+INSERT INTO sopflow_meta (key, value) VALUES ('schema_version', '3')
 """
+# version 2: before claims
+_UPGRADE_V2 = _sql.add_claim_columns(if_missing="IF NOT EXISTS ") + (
+    "UPDATE sopflow_meta SET value = '3' WHERE key = 'schema_version'")
 _SQL = _sql.Statements.written_with("%s")
 
 
@@ -72,6 +74,10 @@ class PostgresStore(_sql.SQLStoreBase["psycopg.Connection[Any]"]):
     _statements = _SQL
     _save_definition = ("INSERT INTO definitions (revision, name, document) VALUES (%s, %s, %s) "
                         "ON CONFLICT (revision) DO NOTHING")
+    _active_step = "(active::jsonb -> 0 ->> 0)"
+    _active_visit = "((active::jsonb -> 0 ->> 1)::integer)"
+    _differs = "IS DISTINCT FROM"
+    _skip_locked = " FOR UPDATE SKIP LOCKED"
 
     def __init__(self, url: str, *, schema: str = "sopflow", timeout: float = 30.0) -> None:
         self._pg = _psycopg()
@@ -145,6 +151,11 @@ class PostgresStore(_sql.SQLStoreBase["psycopg.Connection[Any]"]):
                     f"{', '.join(sorted(tables))}); it was left unchanged. Give another schema="
                 )
             meta = dict(conn.execute("SELECT key, value FROM sopflow_meta").fetchall())
+            if meta.get("application") == "sopflow" and meta.get("schema_version") == "2":
+                for statement in _UPGRADE_V2.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                return
             if meta.get("application") != "sopflow" or meta.get("schema_version") != str(
                     SCHEMA_VERSION):
                 raise StoreError(
@@ -177,6 +188,7 @@ class PostgresStore(_sql.SQLStoreBase["psycopg.Connection[Any]"]):
                 cursor.executemany(_SQL.insert_event, rows)
 
         self._write(f"cannot commit instance {instance.id!r}", body)
+        self._wrote(instance, values)
 
     # ------------------------------------------------------------------ reading
 
@@ -185,7 +197,7 @@ class PostgresStore(_sql.SQLStoreBase["psycopg.Connection[Any]"]):
                            (instance_id,))
         if not rows:
             raise UnknownInstanceError(instance_id)
-        return decode_instance(rows[0])
+        return self._decode(rows[0])
 
 
 def _without_password(url: str) -> str:

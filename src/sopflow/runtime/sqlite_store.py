@@ -34,7 +34,6 @@ from os import PathLike
 from typing import Any, Literal, NoReturn, TypeVar
 
 from sopflow.runtime import _sql
-from sopflow.runtime._rows import decode_instance
 from sopflow.runtime.errors import (
     DuplicateInstanceError,
     StoreBusyError,
@@ -45,20 +44,21 @@ from sopflow.runtime.state import Event, Instance
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: SQLite ``PRAGMA application_id`` of a sopflow store: "SOPf".
 APPLICATION_ID = 0x534F5066
 _T = TypeVar("_T")
 
 _SCHEMA = _sql.schema(seq_column="INTEGER PRIMARY KEY AUTOINCREMENT",
-                 index_columns="procedure, status")
+                      index_columns="procedure, status", events_options=" WITHOUT ROWID")
 # A version 1 store (sopflow before revisions): no application_id, no revision column.
 _V1_TABLES = {"sopflow_meta", "instances", "events", "sqlite_sequence"}
+_UPGRADE_V2 = _sql.add_claim_columns()  # version 2: before claims
 _UPGRADE_V1 = f"""
 ALTER TABLE instances ADD COLUMN revision TEXT;
 ALTER TABLE events ADD COLUMN revision TEXT;
 {_sql.DEFINITIONS_TABLE};
-"""
+""" + _UPGRADE_V2
 _SQL = _sql.Statements.written_with("?")
 _INSERT_EVENT = _SQL.insert_event
 _INSERT_INSTANCE = _SQL.insert_instance
@@ -74,6 +74,10 @@ class SQLiteStore(_sql.SQLStoreBase[sqlite3.Connection]):
     """
 
     _statements = _SQL
+    _unindexed = "+"  # SQLite: a unary + on a column hides its indexes from the planner
+    _active_step = "json_extract(active, '$[0][0]')"
+    _active_visit = "json_extract(active, '$[0][1]')"
+    _differs = "IS NOT"
     _save_definition = ("INSERT OR IGNORE INTO definitions (revision, name, document) "
                         "VALUES (?, ?, ?)")
 
@@ -175,12 +179,14 @@ class SQLiteStore(_sql.SQLStoreBase[sqlite3.Connection]):
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if app_id == APPLICATION_ID:
-            if user_version != SCHEMA_VERSION:
+            if user_version not in (2, SCHEMA_VERSION):
                 raise StoreError(
                     f"{self.path}: store schema version {user_version}, this sopflow reads "
-                    f"version {SCHEMA_VERSION}"
+                    f"version {SCHEMA_VERSION} (and upgrades versions 1 and 2)"
                 )
             self._pragmas(conn)
+            if user_version == 2:
+                self._upgrade(conn, _UPGRADE_V2)
             return
         if app_id != 0 or user_version != 0 or (tables and not tables <= _V1_TABLES):
             raise StoreError(
@@ -195,10 +201,15 @@ class SQLiteStore(_sql.SQLStoreBase[sqlite3.Connection]):
         if legacy:
             self._check_v1(conn)
         self._pragmas(conn)
+        self._upgrade(conn, _UPGRADE_V1 if legacy else _SCHEMA)
+
+    def _upgrade(self, conn: sqlite3.Connection, script: str) -> None:
+        """Run ``script`` and mark the file as this schema version, in one transaction (a
+        second process doing the same waits for the lock, then finds the work done)."""
         conn.execute("BEGIN IMMEDIATE")
         try:
-            script = _UPGRADE_V1 if legacy else _SCHEMA
-            for statement in script.split(";"):
+            done = conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+            for statement in () if done else script.split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.execute("INSERT OR REPLACE INTO sopflow_meta (key, value) VALUES "
@@ -244,13 +255,14 @@ class SQLiteStore(_sql.SQLStoreBase[sqlite3.Connection]):
         values, rows = _sql.commit_rows(instance, events, expected_version)
         if self._shared:
             with self._lock:
-                self._commit(instance.id, values, rows, expected_version)
+                self._commit(instance, values, rows, expected_version)
         else:
-            self._commit(instance.id, values, rows, expected_version)
+            self._commit(instance, values, rows, expected_version)
 
-    def _commit(self, instance_id: str, values: tuple[Any, ...], rows: list[tuple[Any, ...]],
+    def _commit(self, instance: Instance, values: tuple[Any, ...], rows: list[tuple[Any, ...]],
                 expected_version: int) -> None:
         """The hot path of every transition, written out (no closures)."""
+        instance_id = instance.id
         conn = self._conn()
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -266,6 +278,7 @@ class SQLiteStore(_sql.SQLStoreBase[sqlite3.Connection]):
                 raise
         except sqlite3.Error as error:
             self._fail(error, f"cannot commit instance {instance_id!r}")
+        self._wrote(instance, values)
 
     # ------------------------------------------------------------------ reading
 
@@ -280,7 +293,7 @@ class SQLiteStore(_sql.SQLStoreBase[sqlite3.Connection]):
             self._fail(error, f"cannot read instance {instance_id!r}")
         if row is None:
             raise UnknownInstanceError(instance_id)
-        return decode_instance(row)
+        return self._decode(row)
 
     def integrity_check(self) -> str:
         """SQLite's own check of the file ("ok" when sound)."""

@@ -40,9 +40,10 @@ class ActiveStep:
     overdue_notified: bool = False  # an overdue event was already emitted for this visit
 
 
-# Instance and Event are frozen without __slots__: attrs then fills the instance dict directly,
-# about a third faster to build than slotted frozen classes (two events and an instance are
-# built per transition; see benchmarks/bench_runtime.py).
+# Instance is frozen without __slots__: attrs then fills the instance dict directly, about a
+# third faster to build than a slotted frozen class (an instance is built per transition).
+# Event is slotted (an event log holds millions): built by ``new_event``/``event_from_row``,
+# which set the slots straight through their descriptors (see ``_slot_builder``).
 @attrs.frozen(kw_only=True, slots=False)
 class Instance:
     """One run of a procedure. ``version`` rises by one with every committed transition."""
@@ -98,11 +99,12 @@ _LIFECYCLE: Mapping[EventKind, str | None] = {
     EventKind.INSTANCE_RESUMED: "resume",
     EventKind.INSTANCE_CANCELLED: "pi_abort",
     EventKind.INSTANCE_FINISHED: None,
-    EventKind.INSTANCE_MIGRATED: None,
+    # the active step moved to another SOP revision: XES "reassign" of that step
+    EventKind.INSTANCE_MIGRATED: "reassign",
 }
 
 
-@attrs.frozen(kw_only=True, slots=False)
+@attrs.frozen(kw_only=True, slots=True)
 class Event:
     """One entry of the audit log. ``(instance_id, seq)`` identifies it."""
 
@@ -125,7 +127,8 @@ class Event:
 
     @property
     def lifecycle(self) -> str | None:
-        """The XES ``lifecycle:transition`` (start, complete, suspend, resume, pi_abort)."""
+        """The XES ``lifecycle:transition`` (start, complete, suspend, resume, pi_abort,
+        reassign)."""
         return _LIFECYCLE[self.kind]
 
     def __str__(self) -> str:
@@ -134,11 +137,11 @@ class Event:
 
 
 def _builder(cls: Any) -> Callable[..., Any]:
-    """A constructor for trusted values (the runtime's own hot paths): fills the instance dict
-    in one update instead of attrs' per-field frozen assignment. Fields left out take their
-    defaults; there are no validators or converters to skip."""
+    """A constructor for trusted values (the runtime's own hot paths) of a dict-based attrs
+    class: fills the instance dict in one update instead of attrs' per-field frozen
+    assignment. Fields left out take their defaults; there are no validators or converters to
+    skip."""
     defaults = {a.name: a.default for a in attrs.fields(cls) if a.default is not attrs.NOTHING}
-    names = frozenset(a.name for a in attrs.fields(cls))
     new = object.__new__
 
     def build(**values: Any) -> Any:
@@ -148,10 +151,39 @@ def _builder(cls: Any) -> Callable[..., Any]:
         fields.update(values)
         return obj
 
-    build.fields = names  # type: ignore[attr-defined]
+    return build
+
+
+def _slot_builder(cls: Any, *, positional: bool) -> Callable[..., Any]:
+    """A constructor for trusted values of a slotted attrs class: each slot is set through its
+    member descriptor in straight-line code (what attrs' own ``__init__`` does through
+    ``object.__setattr__`` per field, three times slower). ``positional``: the fields in
+    order, all required (a stored row); else keyword-only with the class's defaults. No
+    validators or converters exist to skip; the result equals ``cls(...)``."""
+    fields = attrs.fields(cls)
+    names = [f"v{k}" for k in range(len(fields))]
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    params = []
+    for k, (name, field) in enumerate(zip(names, fields, strict=True)):
+        scope[f"_set{k}"] = cls.__dict__[field.name].__set__
+        if positional:
+            params.append(name)
+        elif field.default is attrs.NOTHING:
+            params.append(f"{field.name}")
+        else:
+            scope[f"_default{k}"] = field.default
+            params.append(f"{field.name}=_default{k}")
+    values = names if positional else [f.name for f in fields]
+    signature = ", ".join(params) if positional else "*, " + ", ".join(params)
+    body = "".join(f"    _set{k}(obj, {v})\n" for k, v in enumerate(values))
+    source = f"def build({signature}):\n    obj = _new(_cls)\n{body}    return obj\n"
+    exec(compile(source, f"<sopflow {cls.__name__} builder>", "exec"), scope)
+    build: Callable[..., Any] = scope["build"]
     return build
 
 
 #: Fast constructors used by the executor and the stores (same result as ``Event(...)``).
-new_event: Callable[..., Event] = _builder(Event)
+new_event: Callable[..., Event] = _slot_builder(Event, positional=False)
+#: An event from its fields in order (a stored row, decoded).
+event_from_row: Callable[..., Event] = _slot_builder(Event, positional=True)
 new_instance: Callable[..., Instance] = _builder(Instance)

@@ -102,6 +102,7 @@ class MemoryStore:
         self._instances: dict[str, Instance] = {}
         self._events: dict[str, list[Event]] = {}
         self._definitions: dict[str, str] = {}
+        self._leases: dict[str, tuple[str, str, int, float]] = {}
         self._lock = threading.Lock()
 
     def create(self, instance: Instance, events: Sequence[Event]) -> None:
@@ -158,6 +159,44 @@ class MemoryStore:
             with self._lock:
                 events = self._events[instance.id][: instance.event_count]
             yield from events
+
+    def claim(self, *, procedures: Sequence[str], steps: Sequence[str] | None, worker: str,
+              limit: int, now: float, until: float) -> list[Instance]:
+        """Lease up to ``limit`` running instances to ``worker`` (see
+        ``SQLStoreBase.claim``), under the store's lock."""
+        wanted = None if steps is None else set(steps)
+        found: list[Instance] = []
+        with self._lock:
+            for instance in self._instances.values():
+                if len(found) >= limit:
+                    break
+                if (instance.procedure not in procedures or instance.status is not
+                        InstanceStatus.RUNNING or not instance.active):
+                    continue
+                first = instance.active[0]
+                if wanted is not None and first.step_id not in wanted:
+                    continue
+                lease = self._leases.get(instance.id)
+                if lease is not None and lease[3] > now and lease[1:3] == (first.step_id,
+                                                                           first.visit):
+                    continue
+                self._leases[instance.id] = (worker, first.step_id, first.visit, until)
+                found.append(instance)
+        return found
+
+    def release(self, instance_id: str, worker: str) -> bool:
+        """End ``worker``'s lease on the instance; False if it held none."""
+        with self._lock:
+            lease = self._leases.get(instance_id)
+            if lease is None or lease[0] != worker:
+                return False
+            del self._leases[instance_id]
+            return True
+
+    def lease(self, instance_id: str) -> tuple[str, str, int, float] | None:
+        """The lease on the instance as stored (worker, step, visit, until), or None."""
+        with self._lock:
+            return self._leases.get(instance_id)
 
     def close(self) -> None:
         """Nothing to release."""

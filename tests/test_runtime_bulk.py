@@ -1,0 +1,156 @@
+"""The bulk paths against their scalar oracles: the calendar's elementwise functions against
+the scalar ones, and monitoring every instance at once against the instance-by-instance
+report, on random calendars, random visits and random runs (hypothesis)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from test_runtime import MONDAY, loop_procedure
+
+from sopflow.calendar import WorkingCalendar
+from sopflow.runtime import Executor, FakeClock, MemoryStore, SQLiteStore, monitor
+from sopflow.runtime.monitoring import scalar_reports
+
+
+@st.composite
+def day_hours(draw: st.DrawFn) -> tuple[tuple[time, time], ...]:
+    count = draw(st.integers(0, 3))
+    marks = sorted(draw(st.lists(st.integers(0, 24 * 4 - 1), min_size=2 * count,
+                                 max_size=2 * count, unique=True)))
+    return tuple((time(a // 4, a % 4 * 15), time(b // 4, b % 4 * 15))
+                 for a, b in zip(marks[::2], marks[1::2], strict=True))
+
+
+@st.composite
+def calendars(draw: st.DrawFn) -> WorkingCalendar:
+    week = tuple(draw(day_hours()) for _ in range(7))
+    assume(any(week))
+    holidays = draw(st.frozensets(st.dates(date(2024, 12, 1), date(2025, 8, 1)), max_size=30))
+    country = draw(st.sampled_from([None, None, "ID"]))
+    return WorkingCalendar(week_hours=week, holidays_country=country, extra_holidays=holidays)
+
+
+instants = st.datetimes(datetime(2025, 1, 1), datetime(2025, 7, 1))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cal=calendars(), starts=st.lists(instants, min_size=1, max_size=25),
+       spans=st.lists(st.integers(0, 90 * 24 * 60 * 60), min_size=25, max_size=25),
+       minutes=st.lists(st.sampled_from([0, 0.25, 15, 30, 450, 451.5, 2700, 20000]),
+                        min_size=25, max_size=25),
+       days=st.sampled_from([0, 0.1, 0.5, 1, 1.5, 2, 3.25, 10, 40]))
+def test_elementwise_calendar_equals_the_scalar_methods(
+    cal: WorkingCalendar, starts: list[datetime], spans: list[int], minutes: list[float],
+    days: float,
+) -> None:
+    ends = [s + timedelta(seconds=d) for s, d in zip(starts, spans, strict=False)]
+    a = np.array(starts, dtype="datetime64[us]")
+    b = np.array(ends, dtype="datetime64[us]")
+    assert cal.working_minutes_between_each(a, b).tolist() == [
+        cal.working_minutes_between(x, y) for x, y in zip(starts, ends, strict=True)]
+    assert cal.working_minutes_between_each(b, a).tolist() == [
+        cal.working_minutes_between(y, x) for x, y in zip(starts, ends, strict=True)]
+    amounts = minutes[:len(starts)]
+    assert cal.add_working_minutes_each(a, amounts).astype(object).tolist() == [
+        cal.add_working_minutes(s, m) for s, m in zip(starts, amounts, strict=True)]
+    assert cal.add_working_days_each(a, days).astype(object).tolist() == [
+        cal.add_working_days(s, days) for s in starts]
+
+
+def run_many(ex: Executor, clock: FakeClock, rng: random.Random, count: int) -> None:
+    """``count`` instances at every stage, with gaps across nights, weekends and holidays;
+    some suspended, some cancelled."""
+    for k in range(count):
+        ex.start(f"i{k}")
+        for _ in range(rng.randrange(0, 9)):
+            instance = ex.get(f"i{k}")
+            if not instance.active:
+                break
+            clock.advance(minutes=rng.choice([1, 20, 90, 600, 1500, 4000, 12000]))
+            step = instance.active[0].step_id
+            labels = ex.answers(step)
+            ex.complete(f"i{k}", step, by="P", answer=rng.choice(labels) if labels else None,
+                        inputs_present=rng.choice([None, [], list(ex.step(step).inputs)]))
+        instance = ex.get(f"i{k}")
+        if not instance.finished and rng.random() < 0.15:
+            ex.suspend(f"i{k}")
+        elif not instance.finished and rng.random() < 0.1:
+            ex.cancel(f"i{k}")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cal=calendars(), seed=st.integers(0, 10**6), count=st.integers(1, 25),
+       later=st.integers(0, 60 * 24 * 40))
+def test_bulk_monitoring_equals_the_instance_by_instance_report(
+    cal: WorkingCalendar, seed: int, count: int, later: int
+) -> None:
+    clock = FakeClock(MONDAY)
+    ex = Executor(loop_procedure(), store=MemoryStore(), clock=clock, calendar=cal)
+    run_many(ex, clock, random.Random(seed), count)
+    now = clock() + timedelta(minutes=later)
+    report = monitor(ex, at=now)
+    assert list(report.instances) == scalar_reports(ex, now)
+    one_by_one = monitor(ex, at=now, instance_ids=[i.id for i in ex.instances()])
+    assert report == one_by_one
+
+
+def test_bulk_monitoring_with_a_time_zone_and_a_sqlite_store(tmp_path: object) -> None:
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Asia/Makassar")
+    cal = WorkingCalendar.indonesia(tz="Asia/Makassar")
+    clock = FakeClock(MONDAY.replace(tzinfo=zone))
+    with SQLiteStore(f"{tmp_path}/m.db") as store:
+        ex = Executor(loop_procedure(), store=store, clock=clock, calendar=cal)
+        run_many(ex, clock, random.Random(5), 40)
+        now = clock() + timedelta(days=3)
+        report = monitor(ex, at=now)
+        assert list(report.instances) == scalar_reports(ex, now)
+        assert any(t.late for r in report.instances for t in r.timings)
+        assert report.overdue and all(o.due_at.tzinfo is not None for o in report.overdue)
+
+
+def test_visits_past_the_last_year_fall_back_to_no_due_time() -> None:
+    clock = FakeClock(datetime(9999, 12, 31, 8, 0))  # a Friday: "1 hari kerja" ends in 10000
+    ex = Executor(loop_procedure(), store=MemoryStore(), clock=clock,
+                  calendar=WorkingCalendar(holidays_country=None))
+    for k in range(4):
+        ex.start(f"i{k}")
+        for _ in range(k):
+            instance = ex.get(f"i{k}")
+            clock.advance(minutes=30)
+            step = instance.active[0].step_id
+            labels = ex.answers(step)
+            ex.complete(f"i{k}", step, by="P", answer=labels[0] if labels else None)
+    report = monitor(ex)
+    assert list(report.instances) == scalar_reports(ex, clock())
+    assert any(t.due_at is None and t.basis is not None
+               for r in report.instances for t in r.timings)
+
+
+def test_reads_leave_the_garbage_collector_as_they_found_it(tmp_path: object) -> None:
+    import gc
+
+    clock = FakeClock(MONDAY)
+    with SQLiteStore(f"{tmp_path}/gc.db") as store:
+        ex = Executor(loop_procedure(), store=store, clock=clock)
+        run_many(ex, clock, random.Random(1), 5)
+        assert gc.isenabled()
+        stream = ex.events()
+        next(stream)  # a page decoded; the caller iterates with the collector on
+        assert gc.isenabled()
+        assert len(list(stream)) > 0 and gc.isenabled()
+        monitor(ex)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            list(ex.events())
+            monitor(ex)
+            assert not gc.isenabled()  # the caller's choice stands
+        finally:
+            gc.enable()
