@@ -84,6 +84,8 @@ class NodeAttrs(TypedDict):
     output: NotRequired[str]
     note: NotRequired[str]
     location: NotRequired[SourceLocation | None]
+    enter: NotRequired[str | None]
+    leave: NotRequired[str | None]
 
 
 class EdgeAttrs(TypedDict):
@@ -95,6 +97,7 @@ class EdgeAttrs(TypedDict):
     kind: str
     back: bool
     location: NotRequired[SourceLocation | None]
+    side: NotRequired[str | None]
 
 
 def end_node(step_id: str) -> str:
@@ -181,6 +184,8 @@ def _step_nodes(definition: SOPDefinition) -> tuple[dict[str, int], list[tuple[s
             "output": step.output,
             "note": step.note,
             "location": step.location,
+            "enter": step.enter,
+            "leave": step.leave,
         }))
     return rows, nodes
 
@@ -247,6 +252,7 @@ def _exit_edges(graph: SOPGraph, definition: SOPDefinition,
             edge = merged.get((step.id, target))
             if edge is not None:  # a second exit to the same target: one edge, both labels
                 edge["labels"] = (*edge_labels(edge), exit_.label)
+                edge["side"] = edge.get("side") or exit_.side
                 continue
             edge = {
                 "label": exit_.label,
@@ -255,6 +261,7 @@ def _exit_edges(graph: SOPGraph, definition: SOPDefinition,
                 "kind": kind,
                 "back": back,
                 "location": exit_.location,
+                "side": exit_.side,
             }
             merged[step.id, target] = edge
             edges.append((step.id, target, edge))
