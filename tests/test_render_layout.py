@@ -275,14 +275,16 @@ def test_loop_back_enters_its_target_from_the_side() -> None:
     ).rect.y
 
 
-def test_joint_activity_boxes_are_joined_by_a_dotted_line() -> None:
+def test_joint_activity_boxes_are_joined_by_hand_off_arrows() -> None:
+    """The reference's joint row is entered in lane 3 and left in lane 0: solid hand-off
+    arrows join its boxes (tests/test_render_exits.py checks the chosen boxes)."""
     graph = reference_graph()
     pages, _ = _layout(graph, paper="Legal")
     boxes = [s for p in pages for s in p.shapes if s.node == "s7"]
     assert sorted(s.lane for s in boxes) == [0, 1, 2, 3]
     assert len({s.rect.cy for s in boxes}) == 1
-    joints = [ln for p in pages for ln in p.lines if ln.role == "joint"]
-    assert len(joints) == 3 and all(ln.style == "dotted" for ln in joints)
+    handoffs = [a for p in pages for a in p.arrows if a.edge == ("s7", "s7")]
+    assert len(handoffs) == 3 and all(a.points[0][1] == boxes[0].rect.cy for a in handoffs)
 
 
 def test_long_sop_paginates_with_lettered_connector_pairs() -> None:

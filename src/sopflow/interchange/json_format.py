@@ -139,7 +139,8 @@ def to_dict(definition: SOPDefinition) -> dict[str, Any]:
                 "note": s.note,
                 "exits": [_exit_out(e) for e in s.exits],
                 "accept": _accept_out(s.accept),
-                **_joint_out(s),
+                "enter": s.enter,
+                "leave": s.leave,
             }
             for s in definition.steps
         ],
@@ -154,11 +155,6 @@ def _exit_out(e: Exit) -> dict[str, str | None]:
     if e.side is not None:
         out["side"] = e.side
     return out
-
-
-def _joint_out(s: Step) -> dict[str, str]:
-    """A joint step's chosen entry and exit actors, when the SOP chose them."""
-    return {k: v for k, v in (("enter", s.enter), ("leave", s.leave)) if v is not None}
 
 
 def _accept_out(accept: tuple[Acceptance, ...]) -> dict[str, str]:

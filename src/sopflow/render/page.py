@@ -31,7 +31,7 @@ from sopflow.render.symbols import (
     PROCESS_H,
     PROCESS_W,
 )
-from sopflow.render.table import FONT_FLOOR, place_cell
+from sopflow.render.table import FONT_FLOOR, end_gap, place_cell
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -201,7 +201,7 @@ class PageBuilder:
                 handoffs += solid
                 sy += boxes[0].rect.h
             if row.end is not None:
-                sy += GAP_Y
+                sy += end_gap(self.flow.nodes[row.step], self.opts) if row.step else GAP_Y
                 node_shapes[row.end] = self._capsule(self.flow.nodes[row.end], sy, y, h)
                 sy += node_shapes[row.end].rect.h
             bands.append((top_shape, sy))

@@ -70,8 +70,8 @@ class _Planner:
         edges.sort(key=lambda e: e.order)
         src = self.flow.nodes[u]
         used = self.exit_sides.setdefault(u, set())
-        for e in edges:
-            if e.side is not None:
+        for e in edges:  # hints: not for "Selesai", drawn under its step
+            if e.side is not None and self.flow.nodes[e.v].kind is not NodeKind.END:
                 self.out_side[e.key] = self._exit(u, e.side)
         if "B" not in used:
             bottom = self._bottom_exit(src, [e for e in edges if e.key not in self.out_side])
@@ -157,8 +157,20 @@ class _Planner:
                 out = self._free_exit(e.u, side) if u_bad(side) else side
                 self.out_side[key] = self._exit(e.u, out)
             if key not in self.in_side:
-                # never beside an exit of the target: that exit's label would read as its
-                self.in_side[key] = self.take(e.v, "T" if v_bad(side) else side)
+                # never beside an exit of the target (that exit's label would read as this
+                # arrow's), but a loop into its own step: a small loop on the side it leaves
+                into = self.out_side[key] if e.u == e.v else ("T" if v_bad(side) else side)
+                self.in_side[key] = self.take(e.v, into)
+
+    def clear_exit_sides(self) -> None:
+        """Move to the top any entry left on a side one of its step's exits leaves by (a loop
+        balanced last may have taken that side): an exit's label must not read as the
+        entry's."""
+        for key, side in list(self.in_side.items()):
+            u, v = key
+            if u != v and side in self.exit_sides.get(v, ()) and side != "T":
+                self.load[(v, side)] -= 1
+                self.in_side[key] = self.take(v, "T")
 
     def _free_exit(self, node: str, side: Side) -> Side:
         """A side none of ``node``'s exits uses yet (the bottom last), else ``side``."""
@@ -179,6 +191,7 @@ def plan_ports(flow: Flow) -> Ports:
     for v, edges in by_target.items():
         plan.entries(v, edges)
     plan.balance_loops()
+    plan.clear_exit_sides()
     return {k: (plan.out_side[k], plan.in_side[k]) for k in plan.out_side}
 
 

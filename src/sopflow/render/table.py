@@ -429,6 +429,14 @@ def _diamond_h(node: Node, cols: Columns, opts: LayoutOptions, side_margin: floa
                            opts.label_font_size, FONT_FLOOR).h for ln in set(node.lanes))
 
 
+def end_gap(node: Node, opts: LayoutOptions) -> float:
+    """The gap between a step's shape and its end capsule below: under a diamond, room for
+    the exit's label ("Ya") beside the short arrow."""
+    if node.kind is not NodeKind.DECISION:
+        return GAP_Y
+    return max(GAP_Y, fonts.metrics().line_height(opts.label_font_size) + 5.0)
+
+
 def rows(flow: Flow, cols: Columns, opts: LayoutOptions, ports: Ports,
          pad_y: float, side_margin: float = 32.0) -> list[Row]:
     """The table's rows in order, each as tall as its text and its shapes need (diamonds as
@@ -453,7 +461,7 @@ def rows(flow: Flow, cols: Columns, opts: LayoutOptions, ports: Ports,
         if start is not None:
             zone += _term_h(flow, start, cols, opts) + GAP_Y
         if end is not None:
-            zone += GAP_Y + _term_h(flow, end, cols, opts)
+            zone += end_gap(node, opts) + _term_h(flow, end, cols, opts)
         cells = _cells(rd, cols, opts)
         text_h = max(c.height for c in cells) + 2 * CELL_PAD
         out.append(Row(data=rd, cells=cells, zone=zone, height=max(zone, text_h),
