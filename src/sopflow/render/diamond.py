@@ -8,7 +8,7 @@ from __future__ import annotations
 import attrs
 
 from sopflow.render import fonts
-from sopflow.render.symbols import CELL_PAD, DECISION_H, DECISION_W
+from sopflow.render.symbols import DECISION_H, DECISION_W
 
 __all__ = ["DiamondFit", "diamond_room", "fit_diamond", "half_width", "lines_fit"]
 
@@ -31,8 +31,17 @@ class DiamondFit:
 
 def diamond_room(lane_w: float, side_margin: float) -> float:
     """The widest diamond a lane ``lane_w`` wide holds, keeping ``side_margin`` beside it for
-    the exits and their labels (never less than a bare diamond's width)."""
-    return max(lane_w - side_margin - 4.0, min(DECISION_W, lane_w - 2 * CELL_PAD), 30.0)
+    the exits and their labels (at least 30 pt)."""
+    return max(lane_w - side_margin - 4.0, 30.0)
+
+
+def _word_room(text: str, room: float, limit: float, size: float) -> float:
+    """``room``, widened up to ``limit`` so that the question's longest word takes at most
+    half the diamond's width (a word wider than that needs a very tall diamond)."""
+    m = fonts.metrics()
+    longest = max((m.width(w, size) for w in text.split()), default=0.0)
+    need = 2 * (longest * fonts.WRAP_RESERVE + 2 * _PAD_X)  # the word across half the width
+    return max(room, min(limit, need))
 
 
 def half_width(w: float, h: float, d: float) -> float:
@@ -75,21 +84,29 @@ def _sizes(size: float, floor: float) -> list[float]:
     return sizes
 
 
-def fit_diamond(text: str, room: float, size: float, floor: float) -> DiamondFit:
+def fit_diamond(text: str, room: float, size: float, floor: float,
+                limit: float | None = None) -> DiamondFit:
     """The diamond for question ``text`` at most ``room`` wide (see :func:`diamond_room`): on
     one line at ``size`` or a half-point size down to ``floor`` in a diamond of the usual
-    height, else wrapped at ``floor`` (or ``size`` if smaller) in the shortest diamond."""
+    height, else wrapped at ``floor`` (or ``size`` if smaller) in the shortest diamond; a
+    word too long for ``room`` widens it up to ``limit`` (the lane less its padding)."""
     if not text:
         return DiamondFit(w=min(DECISION_W, room), h=DECISION_H, size=size, lines=())
     m = fonts.metrics()
+    if limit is not None:  # a question may take a bare diamond's width where the lane has it
+        room = max(room, min(limit, DECISION_W))
     one = (text,)
     for s in _sizes(size, floor):
         if "\n" not in text and lines_fit(one, room, DECISION_H, s):
             return DiamondFit(w=_least_width(one, room, s), h=DECISION_H, size=s, lines=one)
     s = min(size, floor)
+    room = _word_room(text, room, room if limit is None else max(limit, room), s)
     best: DiamondFit | None = None
+    words = text.split()
     for frac in _WRAP_FRACTIONS:
         lines = m.wrap(text, frac * room, s) or (text,)
+        if " ".join(lines).split() != words and frac < _WRAP_FRACTIONS[-1]:
+            continue  # a word broken between letters: only when no width keeps it whole
         h = _height_for(lines, room, s)
         if h is not None and (best is None or h < best.h):
             best = DiamondFit(w=room, h=max(DECISION_H, h), size=s, lines=lines)

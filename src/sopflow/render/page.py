@@ -23,6 +23,7 @@ from sopflow.render.labels import Surroundings, place_labels
 from sopflow.render.ports import ENTRY, port_point
 from sopflow.render.route import DOWN, UP, Dir, Port, RouteGrid, RouteJob, route_all
 from sopflow.render.symbols import (
+    CELL_PAD,
     CLEAR,
     CONN_BAND,
     CONN_H,
@@ -276,7 +277,7 @@ class PageBuilder:
     def _diamond(self, n: Node, lane: int) -> DiamondFit:
         ll, lr = self.cols.lane(lane)
         return fit_diamond(n.question, diamond_room(lr - ll, self.sheet.room.side_margin),
-                           self.opts.label_font_size, FONT_FLOOR)
+                           self.opts.label_font_size, FONT_FLOOR, lr - ll - 2 * CELL_PAD)
 
     def side_ends(self, body: _Body) -> dict[str, Shape]:
         """Ends reached by a side exit: beside their step, in the lower gutter of its row."""

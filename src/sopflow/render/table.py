@@ -424,9 +424,9 @@ def _term_h(flow: Flow, node: str, cols: Columns, opts: LayoutOptions) -> float:
 
 def _diamond_h(node: Node, cols: Columns, opts: LayoutOptions, side_margin: float) -> float:
     """The height of a decision's diamonds: taller than usual only when its question wraps."""
-    return max(fit_diamond(node.question, diamond_room(cols.lane(ln)[1] - cols.lane(ln)[0],
-                                                       side_margin),
-                           opts.label_font_size, FONT_FLOOR).h for ln in set(node.lanes))
+    widths = [cols.lane(ln)[1] - cols.lane(ln)[0] for ln in set(node.lanes)]
+    return max(fit_diamond(node.question, diamond_room(w, side_margin), opts.label_font_size,
+                           FONT_FLOOR, w - 2 * CELL_PAD).h for w in widths)
 
 
 def end_gap(node: Node, opts: LayoutOptions) -> float:
