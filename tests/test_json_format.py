@@ -19,7 +19,7 @@ from strategies import build, sop_specs
 import sopflow
 from sopflow.interchange import json_format
 from sopflow.interchange.json_format import FORMAT, JSONFormatError, dumps, loads, schema, to_dict
-from sopflow.model import Acceptance, Identity, Labels, Signatory, SOPDefinition
+from sopflow.model import EXIT_SIDES, Acceptance, Identity, Labels, Signatory, SOPDefinition
 from sopflow.validate import RULES
 from sopflow.waktu import Basis
 
@@ -63,9 +63,13 @@ def definitions(draw: st.DrawFn) -> SOPDefinition:
             note=draw(text), accept=draw(accepts),
             question=draw(st.one_of(st.none(), text)) if step.kind.value == "decision" else None,
             actors=tuple(draw(st.lists(st.sampled_from(lanes), min_size=1, max_size=2))),
+            exits=tuple(attrs.evolve(e, side=draw(st.sampled_from([None, *EXIT_SIDES])))
+                        for e in step.exits),
         )
         for step in definition.steps
     )
+    steps = tuple(attrs.evolve(s, enter=draw(st.sampled_from([None, *s.actors])),
+                               leave=draw(st.sampled_from([None, *s.actors]))) for s in steps)
     return attrs.evolve(
         definition, identity=identity, steps=steps,
         labels=draw(st.builds(Labels, yes=text, no=text, start=text, end=text)),
@@ -159,6 +163,9 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
     (_doc(steps__0__exits=[{"label": "Ya"}]), "$.steps[0].exits[0]",
      "missing required key 'target'"),
     (_doc(steps__0__exits=[{"target": ""}]), "$.steps[0].exits[0].target", "must not be empty"),
+    (_doc(steps__0__exits=[{"target": "@end", "side": "up"}]), "$.steps[0].exits[0].side",
+     "expected one of ['left', 'right', 'bottom'] or null"),
+    (_doc(steps__0__leave=3), "$.steps[0].leave", "expected a string"),
     (_doc(bare_hari="weekday"), "$.bare_hari", "expected one of ['working', 'calendar']"),
     (_doc(labels={"ya": "Ya"}), "$.labels.ya", "unknown key 'ya'"),
     (_doc(steps={}), "$.steps", "expected an array, got an object"),

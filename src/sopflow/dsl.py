@@ -24,6 +24,7 @@ from sopflow._textcheck import check_definition
 from sopflow.document import DocumentStyle
 from sopflow.model import (
     END,
+    EXIT_SIDES,
     START,
     Acceptance,
     Actor,
@@ -264,6 +265,9 @@ class SOP:
         then: Target | None = NEXT,
         accept: Mapping[str, str] | None = None,
         page_break: bool = False,
+        side: str | None = None,
+        enter: Actor | str | None = None,
+        leave: Actor | str | None = None,
     ) -> StepRef:
         """Write a process row (a rectangle).
 
@@ -273,21 +277,29 @@ class SOP:
         capsule, or ``None`` for a row the flow stops at without an end (validation reports it).
         ``accept`` maps warning codes to the reason they are accepted for this row
         (``{"W101": "printed so in the signed SOP"}``). ``page_break=True`` starts a new page
-        of the printed table with this row.
+        of the printed table with this row. ``side`` ("left", "right", "bottom")
+        asks the document to draw the arrow leaving by that side. A joint row (``by=`` several
+        actors) may name the actor whose box the flow enters (``enter``) and the one it
+        leaves (``leave``) from (by default the boxes nearest the incoming flow and the next step).
         """
         location = caller_location()
         _check(location, "output=", output, str)
         _check(location, "note=", note, str)
         _check(location, "page_break=", page_break, bool)
+        actors = self._actors_of(by, location)
         exits: tuple[Exit, ...] = ()
         if then is not None:
-            exits = (Exit(label=None, target=self._target(then, location), location=location),)
+            exits = (Exit(label=None, target=self._target(then, location), location=location,
+                          side=_side(location, "side=", side)),)
+        elif side is not None:
+            raise DefinitionValueError(location, "side= needs an exit: then= is None",
+                                       argument="side=", value=side)
         return self._add(
             Step(
                 id=self._id(id, location),
                 text=self._text(text, location),
                 kind=StepKind.PROCESS,
-                actors=self._actors_of(by, location),
+                actors=actors,
                 exits=exits,
                 inputs=_strings(location, "inputs=", inputs),
                 time=self._time(time, location),
@@ -296,6 +308,8 @@ class SOP:
                 accept=_acceptances(location, accept),
                 location=location,
                 page_break=page_break,
+                enter=_joint_actor(location, "enter=", enter, actors),
+                leave=_joint_actor(location, "leave=", leave, actors),
             )
         )
 
@@ -315,6 +329,9 @@ class SOP:
         note: str = "",
         accept: Mapping[str, str] | None = None,
         page_break: bool = False,
+        sides: Mapping[str | None, str] | None = None,
+        enter: Actor | str | None = None,
+        leave: Actor | str | None = None,
     ) -> StepRef:
         """Write a decision row (a diamond) with its labelled exits.
 
@@ -322,8 +339,9 @@ class SOP:
         ``exits`` mapping each printed label to its target (``None`` for an unlabelled exit);
         both may be combined. Exits are listed explicitly: nothing is assumed for an exit left
         out, and a decision with fewer than two exits is reported by validation.
-        ``question`` is the short text inside the diamond ("Sesuai?"); ``accept`` and
-        ``page_break`` as for :meth:`step`.
+        ``question`` is the short text inside the diamond ("Sesuai?"); ``accept``,
+        ``page_break``, ``enter`` and ``leave`` as for :meth:`step`; ``sides`` maps an exit's label to the side its arrow
+        leaves the diamond by (``{"Tidak": "left"}``).
         """
         location = caller_location()
         _check(location, "page_break=", page_break, bool)
@@ -352,14 +370,17 @@ class SOP:
                         argument="exits=", value=label,
                     )
                 pairs.append((label, target))
+        hints = _sides(location, sides, [label for label, _ in pairs])
+        actors = self._actors_of(by, location)
         return self._add(
             Step(
                 id=self._id(id, location),
                 text=self._text(text, location),
                 kind=StepKind.DECISION,
-                actors=self._actors_of(by, location),
+                actors=actors,
                 exits=tuple(
-                    Exit(label=label, target=self._target(target, location), location=location)
+                    Exit(label=label, target=self._target(target, location), location=location,
+                         side=hints.get(label))
                     for label, target in pairs
                 ),
                 question=question,
@@ -370,6 +391,8 @@ class SOP:
                 accept=_acceptances(location, accept),
                 location=location,
                 page_break=page_break,
+                enter=_joint_actor(location, "enter=", enter, actors),
+                leave=_joint_actor(location, "leave=", leave, actors),
             )
         )
 
@@ -541,6 +564,49 @@ def _revisions(location: SourceLocation, value: object) -> tuple[Revision, ...]:
                                       argument="revisions=", value=item)
         out.append(item)
     return tuple(out)
+def _side(location: SourceLocation, field: str, value: object) -> str | None:
+    """An exit's side hint: None or one of :data:`~sopflow.model.EXIT_SIDES`."""
+    if value is None:
+        return None
+    _check(location, field, value, str)
+    if value not in EXIT_SIDES:
+        raise DefinitionValueError(
+            location, f"{field} must be one of {', '.join(EXIT_SIDES)}, got {value!r}",
+            argument=field, value=value)
+    return str(value)
+
+
+def _sides(location: SourceLocation, sides: object, labels: list[str | None],
+           ) -> dict[str | None, str]:
+    """``sides=`` checked: each key the label of one of the decision's exits."""
+    if sides is None:
+        return {}
+    if not isinstance(sides, Mapping):
+        raise DefinitionTypeError(location, f"sides= must map exit labels to sides, "
+                                            f"got {sides!r}", argument="sides=", value=sides)
+    out: dict[str | None, str] = {}
+    for label, side in sides.items():
+        if label not in labels:
+            raise DefinitionValueError(
+                location, f"sides= names {label!r}, which is not an exit label of this "
+                          f"decision ({', '.join(repr(lb) for lb in labels)})",
+                argument="sides=", value=label)
+        out[label] = _side(location, "sides=", side) or ""
+    return {k: v for k, v in out.items() if v}
+
+
+def _joint_actor(location: SourceLocation, field: str, actor: object,
+                 actors: tuple[str, ...]) -> str | None:
+    """``enter=``/``leave=``: None, or one of the step's own actors (or its name)."""
+    if actor is None:
+        return None
+    name = actor.name if isinstance(actor, Actor) else actor
+    _check(location, field, name, str)
+    if name not in actors:
+        raise DefinitionValueError(
+            location, f"{field} must be one of the step's actors ({', '.join(actors)}), "
+                      f"got {name!r}", argument=field, value=actor)
+    return str(name)
 
 
 def _document_style(location: SourceLocation,

@@ -85,6 +85,8 @@ class NodeAttrs(TypedDict):
     note: NotRequired[str]
     location: NotRequired[SourceLocation | None]
     page_break: NotRequired[bool]  # set (True) only on a step that starts a new table page
+    enter: NotRequired[str | None]
+    leave: NotRequired[str | None]
 
 
 class EdgeAttrs(TypedDict):
@@ -96,6 +98,7 @@ class EdgeAttrs(TypedDict):
     kind: str
     back: bool
     location: NotRequired[SourceLocation | None]
+    side: NotRequired[str | None]
 
 
 def end_node(step_id: str) -> str:
@@ -182,6 +185,8 @@ def _step_nodes(definition: SOPDefinition) -> tuple[dict[str, int], list[tuple[s
             "output": step.output,
             "note": step.note,
             "location": step.location,
+            "enter": step.enter,
+            "leave": step.leave,
         }))
         if step.page_break:
             nodes[-1][1]["page_break"] = True
@@ -250,6 +255,7 @@ def _exit_edges(graph: SOPGraph, definition: SOPDefinition,
             edge = merged.get((step.id, target))
             if edge is not None:  # a second exit to the same target: one edge, both labels
                 edge["labels"] = (*edge_labels(edge), exit_.label)
+                edge["side"] = edge.get("side") or exit_.side
                 continue
             edge = {
                 "label": exit_.label,
@@ -258,6 +264,7 @@ def _exit_edges(graph: SOPGraph, definition: SOPDefinition,
                 "kind": kind,
                 "back": back,
                 "location": exit_.location,
+                "side": exit_.side,
             }
             merged[step.id, target] = edge
             edges.append((step.id, target, edge))

@@ -20,6 +20,7 @@ from sopflow.waktu import Basis
 
 __all__ = [
     "END",
+    "EXIT_SIDES",
     "START",
     "Acceptance",
     "Actor",
@@ -40,6 +41,8 @@ __all__ = [
 END = "@end"
 #: Exit target meaning "back to the start capsule" (seen in real SOPs: a loop into "Mulai").
 START = "@start"
+#: The sides an exit may ask to leave its shape by (``Exit.side``).
+EXIT_SIDES = ("left", "right", "bottom")
 
 
 def _tuple_of_str(value: object) -> tuple[str, ...]:
@@ -223,12 +226,14 @@ class StepKind(enum.Enum):
 class Exit:
     """One outgoing arrow of a step: a label (None when unlabelled) and a target.
 
-    ``target`` is a step id, :data:`END` or :data:`START`.
+    ``target`` is a step id, :data:`END` or :data:`START`. ``side`` optionally asks the
+    document to draw the arrow leaving by one side of its shape (one of :data:`EXIT_SIDES`).
     """
 
     label: str | None
     target: str
     location: SourceLocation | None = attrs.field(default=None, eq=False)
+    side: str | None = None
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -254,6 +259,10 @@ class Step:
     location: SourceLocation | None = attrs.field(default=None, eq=False)
     #: start a new page of the table with this row (honoured from the second row on)
     page_break: bool = False
+    #: a joint step (several actors): the actor whose box the flow enters, and the one it
+    #: leaves from (None: the box nearest the incoming flow / the next step)
+    enter: str | None = None
+    leave: str | None = None
 
 
 @attrs.frozen(kw_only=True, slots=True)

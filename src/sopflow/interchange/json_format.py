@@ -25,6 +25,7 @@ from sopflow._atomic import write_atomic
 from sopflow._textcheck import text_problem
 from sopflow.document import DocumentStyle
 from sopflow.model import (
+    EXIT_SIDES,
     Acceptance,
     Actor,
     Exit,
@@ -139,15 +140,25 @@ def to_dict(definition: SOPDefinition) -> dict[str, Any]:
                 "time": s.time,
                 "output": s.output,
                 "note": s.note,
-                "exits": [{"label": e.label, "target": e.target} for e in s.exits],
+                "exits": [_exit_out(e) for e in s.exits],
                 "accept": _accept_out(s.accept),
                 "page_break": s.page_break,
+                "enter": s.enter,
+                "leave": s.leave,
             }
             for s in definition.steps
         ],
         "accept": _accept_out(definition.accept),
         "document": definition.document.settings(),
     }
+
+
+def _exit_out(e: Exit) -> dict[str, str | None]:
+    """An exit; its side hint only when it has one (files without hints stay as they were)."""
+    out = {"label": e.label, "target": e.target}
+    if e.side is not None:
+        out["side"] = e.side
+    return out
 
 
 def _accept_out(accept: tuple[Acceptance, ...]) -> dict[str, str]:
@@ -244,6 +255,22 @@ class _Reader:
         return value
 
 
+def _side_in(r: _Reader, value: object, path: str) -> str | None:
+    """An exit's side hint: null or one of :data:`~sopflow.model.EXIT_SIDES`."""
+    if value is not None and value not in EXIT_SIDES:
+        raise r.fail(f"{path}.side", f"expected one of {list(EXIT_SIDES)} or null, "
+                                     f"got {value!r}")
+    return None if value is None else str(value)
+
+
+def _joint_in(r: _Reader, value: object, actors: tuple[str, ...], path: str) -> str | None:
+    """A joint step's entry or exit actor: null or one of the step's own actors."""
+    name = r.opt_str(value, path)
+    if name is not None and name not in actors:
+        raise r.fail(path, f"must name one of the step's actors {list(actors)}, got {name!r}")
+    return name
+
+
 def _accept_in(r: _Reader, value: object, path: str) -> tuple[Acceptance, ...]:
     from sopflow.validate import check_acceptance
 
@@ -302,7 +329,8 @@ _IDENTITY_KEYS = {
     "number", "unit", "created", "revised", "effective", "approved_by", "legal_basis",
     "qualifications", "related", "equipment", "warning", "records", "revisions",
 }
-_STEP_KEYS = {"question", "inputs", "time", "output", "note", "exits", "accept", "page_break"}
+_STEP_KEYS = {"question", "inputs", "time", "output", "note", "exits", "accept", "page_break",
+              "enter", "leave"}
 
 
 def from_dict(
@@ -389,15 +417,16 @@ def from_dict(
         exits = []
         for k, e in enumerate(r.array(s.get("exits", []), f"{path}.exits")):
             epath = f"{path}.exits[{k}]"
-            ex = r.obj(e, epath, {"target"}, {"label"})
+            ex = r.obj(e, epath, {"target"}, {"label", "side"})
             exits.append(Exit(label=r.opt_str(ex.get("label"), f"{epath}.label"),
                               target=r.str_(ex["target"], f"{epath}.target", nonempty=True),
-                              location=location))
+                              location=location, side=_side_in(r, ex.get("side"), epath)))
+        actors_ = r.strs(s["actors"], f"{path}.actors")
         steps.append(Step(
             id=step_id,
             kind=r.choice(s["kind"], f"{path}.kind", StepKind),
             text=r.str_(s["text"], f"{path}.text"),
-            actors=r.strs(s["actors"], f"{path}.actors"),
+            actors=actors_,
             question=r.opt_str(s.get("question"), f"{path}.question"),
             inputs=r.strs(s.get("inputs", []), f"{path}.inputs"),
             time=r.str_(s.get("time", ""), f"{path}.time"),
@@ -407,6 +436,8 @@ def from_dict(
             accept=_accept_in(r, s.get("accept", {}), f"{path}.accept"),
             location=location,
             page_break=r.flag(s.get("page_break", False), f"{path}.page_break"),
+            enter=_joint_in(r, s.get("enter"), actors_, f"{path}.enter"),
+            leave=_joint_in(r, s.get("leave"), actors_, f"{path}.leave"),
         ))
 
     return SOPDefinition(

@@ -6,7 +6,7 @@ SOP declares, and no two steps share a table row.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -33,6 +33,9 @@ class Node:
     text: str
     lanes: tuple[int, ...]
     question: str = ""
+    #: a joint step's chosen entry and exit lanes (None: nearest the flow, see joint.py)
+    enter: int | None = None
+    leave: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -45,6 +48,7 @@ class Edge:
     label: str | None
     order: int
     back: bool
+    side: Literal["L", "R", "B"] | None = None  # the exit's side hint, if the SOP gives one
 
     @property
     def key(self) -> tuple[str, str]:
@@ -86,8 +90,19 @@ def _node(graph: nx.DiGraph[Any], n: str, index: dict[str, int]) -> Node:
     missing = [a for a in names if a not in index]
     if missing:
         raise FlowShapeError(f"step {n!r} names actor {missing[0]!r}, which is not a lane")
+    lanes = tuple(index[a] for a in names)
     return Node(id=n, kind=NodeKind(d["kind"]), row=int(d["row"]), text=str(d.get("text", "")),
-                lanes=tuple(index[a] for a in names), question=str(d.get("question") or ""))
+                lanes=lanes, question=str(d.get("question") or ""),
+                enter=_chosen(d.get("enter"), names, lanes), leave=_chosen(d.get("leave"), names,
+                                                                           lanes))
+
+
+def _chosen(actor: str | None, names: tuple[str, ...], lanes: tuple[int, ...]) -> int | None:
+    """The lane of ``actor`` among a step's own actors; None if unset or not one of them
+    (validation reports an actor that is not the step's own)."""
+    if actor is None or actor not in names:
+        return None
+    return lanes[names.index(actor)]
 
 
 def _row(graph: nx.DiGraph[Any], n: str) -> RowData:
@@ -112,7 +127,11 @@ def _edge(u: str, v: str, d: EdgeAttrs) -> Edge:
     if back is None:
         raise FlowShapeError(f"the arrow {u!r} -> {v!r} has no 'back' flag: lay out a graph "
                              "made by sopflow.graph.compile_graph (docs/graph-schema.md)")
-    return Edge(u=u, v=v, label=label, order=int(d.get("order", 0)), back=bool(back))
+    side = _SIDES.get(str(d.get("side") or ""))
+    return Edge(u=u, v=v, label=label, order=int(d.get("order", 0)), back=bool(back), side=side)
+
+
+_SIDES: dict[str, Literal["L", "R", "B"]] = {"left": "L", "right": "R", "bottom": "B"}
 
 
 def read_flow(graph: nx.DiGraph[Any]) -> Flow:

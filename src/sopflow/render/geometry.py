@@ -131,7 +131,8 @@ class Shape:
 
     ``node`` is the graph node it draws (None for an off-page connector); ``lane`` the lane
     index it sits in; ``text`` what is written inside (a diamond's question, a connector's
-    letter, "Mulai"/"Selesai"); ``cell`` the table cell (or lane strip) it must stay inside.
+    letter, "Mulai"/"Selesai"); ``cell`` the table cell (or lane strip) it must stay inside;
+    ``lines`` the text as broken into lines when the layout wrapped it (a long question).
     """
 
     kind: ShapeKind
@@ -141,6 +142,7 @@ class Shape:
     text: str = ""
     size: float = 7.0
     cell: Rect | None = None
+    lines: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

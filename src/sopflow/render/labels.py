@@ -48,15 +48,38 @@ def _candidates(a: Arrow, w: float, h: float) -> list[Rect]:
 
 
 def _beside(cands: Sequence[Rect], lane: tuple[float, float], area: Rect,
-            obstacles: Sequence[Rect]) -> Rect | None:
+            obstacles: Sequence[Rect], ours: _Ours) -> Rect | None:
     """Nearest to the shape first; at the same distance, one inside the source's lane."""
     ll, lr = lane
     for pair in (cands[i:i + 2] for i in range(0, len(cands), 2)):
         ranked = sorted(pair, key=lambda c: not (c.x >= ll + 1 and c.right <= lr - 1))
         for c in ranked:
-            if area.contains(c) and not any(c.overlaps(t) for t in obstacles):
+            if area.contains(c) and not any(c.overlaps(t) for t in obstacles) and ours(c):
                 return c
     return None
+
+
+def _gap(rect: Rect, arrow: Arrow) -> float:
+    """The distance from ``rect`` to the nearest leg of ``arrow``."""
+    best = float("inf")
+    for (x0, y0), (x1, y1) in arrow.segments():
+        dx = max(min(x0, x1) - rect.right, rect.x - max(x0, x1), 0.0)
+        dy = max(min(y0, y1) - rect.bottom, rect.y - max(y0, y1), 0.0)
+        best = min(best, (dx * dx + dy * dy) ** 0.5)
+    return best
+
+
+class _Ours:
+    """Whether a spot reads as the label of ``arrow``: nearer to it than to any other exit
+    of the same step (a label between two exits could belong to either)."""
+
+    def __init__(self, arrow: Arrow, siblings: Sequence[Arrow]) -> None:
+        self.arrow = arrow
+        self.siblings = [b for b in siblings if b is not arrow]
+
+    def __call__(self, c: Rect) -> bool:
+        own = _gap(c, self.arrow)
+        return all(own < _gap(c, b) for b in self.siblings)
 
 
 def _rule_rects(around: Surroundings) -> list[Rect]:
@@ -68,27 +91,31 @@ def _rule_rects(around: Surroundings) -> list[Rect]:
     return rows + lanes
 
 
-def _spot(a: Arrow, sizes: Sequence[tuple[float, float]], lane: tuple[float, float],
+def _spot(ours: _Ours, sizes: Sequence[tuple[float, float]], lane: tuple[float, float],
           area: Rect, taken: Sequence[Rect], rules: Sequence[Rect]) -> tuple[int, Rect]:
     """Which of the label's wrappings (``sizes``: one line, then a word a line) and where:
-    beside the arrow, else near its tail, else anywhere free; clear of the table's rules if
-    any such spot exists, else across one (as hand-drawn pages do)."""
+    beside the arrow, else near its tail, else anywhere free; nearer its own arrow than the
+    step's other exits and clear of the table's rules if any such spot exists, else across a
+    rule (as hand-drawn pages do)."""
+    a = ours.arrow
     for obstacles in ([*taken, *rules], taken):
         for k, (w, h) in enumerate(sizes):
-            found = _beside(_candidates(a, w, h), lane, area, obstacles)
+            found = _beside(_candidates(a, w, h), lane, area, obstacles, ours)
             if found is not None:
                 return k, found
         w, h = sizes[0]
-        near = _near(a.points[0], w, h, area, obstacles)
+        near = _near(a.points[0], w, h, area, obstacles, ours)
         if near is not None:
             return 0, near
     w, h = sizes[0]
-    return 0, (_anywhere(a.points[0], w, h, area, [*taken, *rules])
-               or _anywhere(a.points[0], w, h, area, taken) or _candidates(a, w, h)[0])
+    return 0, (_anywhere(a.points[0], w, h, area, [*taken, *rules], ours)
+               or _anywhere(a.points[0], w, h, area, taken, ours)
+               or _anywhere(a.points[0], w, h, area, taken, _Ours(a, ()))
+               or _candidates(a, w, h)[0])
 
 
 def _near(tail: tuple[float, float], w: float, h: float, area: Rect,
-          taken: Sequence[Rect]) -> Rect | None:
+          taken: Sequence[Rect], ours: _Ours) -> Rect | None:
     """Crowded: the free spot nearest to where the arrow leaves its shape."""
     px, py = tail
     spots = sorted(
@@ -97,13 +124,13 @@ def _near(tail: tuple[float, float], w: float, h: float, area: Rect,
     )
     for dx, dy in spots:
         c = Rect(x=px + dx - w / 2, y=py + dy - h / 2, w=w, h=h)
-        if area.contains(c) and not any(c.overlaps(t) for t in taken):
+        if area.contains(c) and not any(c.overlaps(t) for t in taken) and ours(c):
             return c
     return None
 
 
 def _anywhere(tail: tuple[float, float], w: float, h: float, area: Rect,
-              taken: Sequence[Rect]) -> Rect | None:
+              taken: Sequence[Rect], ours: _Ours) -> Rect | None:
     """Very crowded: anywhere free on the page's lanes, nearest first."""
     px, py = tail
     spots = sorted(
@@ -113,14 +140,31 @@ def _anywhere(tail: tuple[float, float], w: float, h: float, area: Rect,
     )
     for x, y in spots:
         c = Rect(x=x, y=y, w=w, h=h)
-        if not any(c.overlaps(t) for t in taken):
+        if not any(c.overlaps(t) for t in taken) and ours(c):
             return c
     return None
 
 
-def _obstacles(arrows: Sequence[Arrow], shapes: Sequence[Rect],
+def _outline(shape: Shape, slices: int = 8) -> list[Rect]:
+    """A shape as rectangles a label keeps clear of: a diamond as horizontal slices, each as
+    wide as the diamond is across it, so a label may sit in the corner beside a vertex."""
+    r = shape.rect
+    if shape.kind != "decision":
+        return [r]
+    out = []
+    step = r.h / slices
+    for i in range(slices):
+        y0 = r.y + i * step
+        d = 0.0 if y0 <= r.cy <= y0 + step else min(abs(y0 - r.cy), abs(y0 + step - r.cy))
+        half = r.w / 2 * (1 - d / (r.h / 2))
+        out.append(Rect(x=r.cx - half, y=y0, w=2 * half, h=step))
+    return out
+
+
+def _obstacles(arrows: Sequence[Arrow], shapes: Sequence[Shape],
                texts: Sequence[TextBox]) -> list[Rect]:
-    taken = [r.inflate(1.5) for r in shapes] + [t.rect.inflate(1.0) for t in texts]
+    taken = [r.inflate(1.5) for s in shapes for r in _outline(s)]
+    taken += [t.rect.inflate(1.0) for t in texts]
     for a in arrows:
         for (x0, y0), (x1, y1) in a.segments():
             taken.append(Rect(x=min(x0, x1), y=min(y0, y1), w=abs(x1 - x0),
@@ -149,7 +193,7 @@ def place_labels(flow: Flow, arrows: Sequence[Arrow], around: Surroundings,
     """``arrows`` with the labels of the exits whose source is drawn on this page."""
     lm = fonts.metrics()
     shapes, area, cols = around.shapes, around.area, around.cols
-    taken = _obstacles(arrows, [s.rect for s in shapes], around.texts)
+    taken = _obstacles(arrows, shapes, around.texts)
     rule_rects = _rule_rects(around)
     exit_labels = {e.key: e.label for e in flow.edges
                    if flow.nodes[e.u].kind is not NodeKind.START}
@@ -165,7 +209,8 @@ def place_labels(flow: Flow, arrows: Sequence[Arrow], around: Surroundings,
         sizes = [(max(lm.width(line, size) for line in ls) + 1, len(ls) * lm.line_height(size))
                  for ls in wrappings]
         lane = next((s.lane for s in shapes if s.node == a.edge[0]), 0)
-        k, best = _spot(a, sizes, cols.lane(lane), area, taken, rule_rects)
+        siblings = [b for b in arrows if b.edge[0] == a.edge[0] != b.edge[1]]
+        k, best = _spot(_Ours(a, siblings), sizes, cols.lane(lane), area, taken, rule_rects)
         lines = wrappings[k]
         taken.append(best.inflate(1.0))
         out.append(attrs.evolve(a, label=TextBox(rect=best, lines=lines, size=size,

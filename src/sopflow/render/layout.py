@@ -30,6 +30,7 @@ from sopflow.render.errors import (
     LayoutError,
 )
 from sopflow.render.flow import Flow, read_flow
+from sopflow.render.joint import joint_ends
 from sopflow.render.options import ColumnLabels, LayoutOptions
 from sopflow.render.page import PageBuilder, Room, Sheet
 from sopflow.render.ports import plan_ports
@@ -148,7 +149,7 @@ def _layout(flow: Flow, opts: LayoutOptions, room: Room, start: _Start) -> _Atte
     m = opts.margin
     cols, opts = table.fit_columns(flow, opts, m, pw - 2 * m, room.pad_y)
     ports = plan_ports(flow)
-    rows = table.rows(flow, cols, opts, ports, room.pad_y)
+    rows = table.rows(flow, cols, opts, ports, room.pad_y, room.side_margin)
     hdr = table.header(flow, cols, opts)
     top = m + (10.0 if opts.page_numbers else 0.0)
     foot = opts.foot_reserve()
@@ -162,7 +163,7 @@ def _layout(flow: Flow, opts: LayoutOptions, room: Room, start: _Start) -> _Atte
         flow=flow, opts=opts, cols=cols, hdr=hdr,
         header=table.draw_header(flow, cols, opts, hdr, top), ports=ports, rows=tuple(rows),
         cross=pagination.crossings(flow, rows, pages_rows, opts.lettered_connectors),
-        table_top=top, room=room, first_top=start.first_top,
+        table_top=top, room=room, first_top=start.first_top, joint=joint_ends(flow, ports),
         first_header=(None if start.first_top is None
                       else table.draw_header(flow, cols, opts, hdr, start.first_top)),
     )

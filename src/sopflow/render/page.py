@@ -16,8 +16,10 @@ import attrs
 from sopflow.graph import NodeKind
 from sopflow.render import fonts
 from sopflow.render.capsule import fit_capsule, lane_room
+from sopflow.render.diamond import DiamondFit, diamond_room, fit_diamond
 from sopflow.render.errors import ConnectorRoomError, EndRoomError
 from sopflow.render.geometry import (
+    Arrow,
     Connector,
     Line,
     Page,
@@ -31,22 +33,22 @@ from sopflow.render.labels import Surroundings, place_labels
 from sopflow.render.ports import ENTRY, port_point
 from sopflow.render.route import DOWN, UP, Dir, Port, RouteGrid, RouteJob, route_all
 from sopflow.render.symbols import (
+    CELL_PAD,
     CLEAR,
     CONN_BAND,
     CONN_H,
     CONN_W,
-    DECISION_H,
-    DECISION_W,
     GAP_Y,
     PROCESS_H,
     PROCESS_W,
 )
-from sopflow.render.table import FONT_FLOOR, place_cell
+from sopflow.render.table import FONT_FLOOR, end_gap, place_cell
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from sopflow.render.flow import Edge, Flow, Node
+    from sopflow.render.joint import JointEnds
     from sopflow.render.options import LayoutOptions
     from sopflow.render.pagination import Crossings
     from sopflow.render.ports import Ports, Side
@@ -81,6 +83,8 @@ class Sheet:
     #: shares the identity's page), and the header drawn there
     first_top: float | None = None
     first_header: HeaderDrawing | None = None
+    #: each joint row's entry and exit boxes (by lane)
+    joint: Mapping[str, JointEnds] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
@@ -98,7 +102,8 @@ class _Body:
     texts: tuple[TextBox, ...]
     node_shapes: Mapping[str, Shape]  # the shape an arrow attaches to, per node
     extra: tuple[Shape, ...]  # the other boxes of joint activities
-    joints: tuple[tuple[Point, Point], ...]
+    joints: tuple[tuple[Point, Point], ...]  # dotted links between a joint row's boxes
+    handoffs: tuple[tuple[str, Point, Point], ...]  # (step, tail, tip): solid hand-off arrows
     bands: tuple[tuple[float, float], ...]  # y-range of each row's shapes
     bounds: tuple[float, ...]  # y of each row rule, top to bottom
     top: float
@@ -148,16 +153,20 @@ class PageBuilder:
             area=area, obstacles=tuple(s.rect.inflate(CLEAR) for s in all_shapes),
             ports=tuple(pt for pt, _ in (*ends.values(), *conn_ends)),
             rules_x=tuple(cols.x[2:3 + cols.n_lanes]), rules_y=body.bounds,
-            bands=body.bands, reserved=body.joints,
+            bands=body.bands,
+            reserved=(*body.joints, *((tail, tip) for _, tail, tip in body.handoffs)),
         )
         routed = route_all(jobs, grid)
+        handoffs = tuple(Arrow(points=(tail, tip), edge=(step, step), source=step, target=step)
+                         for step, tail, tip in body.handoffs)
         texts = [*(head.texts if head else ()), *body.texts]
         around = Surroundings(
             shapes=tuple(all_shapes), texts=tuple(texts), cols=cols, area=area,
             drawn_here=frozenset(n for n, pg in self.page_of.items() if pg == self.p),
             rules=body.bounds,
         )
-        arrows = place_labels(self.flow, routed.arrows, around, opts.label_font_size)
+        arrows = place_labels(self.flow, (*routed.arrows, *handoffs), around,
+                              opts.label_font_size)
         number = opts.first_page_number + self.p
         lines = [*(head.lines if head else ()),
                  *(Line(points=j, style="dotted", width=0.8, role="joint") for j in body.joints),
@@ -179,6 +188,7 @@ class PageBuilder:
         node_shapes: dict[str, Shape] = {}
         extra: list[Shape] = []
         joints: list[tuple[Point, Point]] = []
+        handoffs: list[tuple[str, Point, Point]] = []
         bands: list[tuple[float, float]] = []
         bounds = [top]
         y = top
@@ -197,20 +207,40 @@ class PageBuilder:
                 boxes = self._boxes(self.flow.nodes[row.step], sy, y, h)
                 node_shapes[row.step] = boxes[0]
                 extra += boxes[1:]
-                ordered = sorted(boxes, key=lambda b: b.rect.x)
-                joints += [((a.rect.right, a.rect.cy), (b.rect.x, b.rect.cy))
-                           for a, b in itertools.pairwise(ordered)]
+                dotted, solid = self._links(row.step, boxes)
+                joints += dotted
+                handoffs += solid
                 sy += boxes[0].rect.h
             if row.end is not None:
-                sy += GAP_Y
+                sy += end_gap(self.flow.nodes[row.step], self.opts) if row.step else GAP_Y
                 node_shapes[row.end] = self._capsule(self.flow.nodes[row.end], sy, y, h)
                 sy += node_shapes[row.end].rect.h
             bands.append((top_shape, sy))
             y += h
             bounds.append(y)
         return _Body(texts=tuple(texts), node_shapes=node_shapes, extra=tuple(extra),
-                     joints=tuple(joints), bands=tuple(bands), bounds=tuple(bounds), top=top,
-                     bottom=y)
+                     joints=tuple(joints), handoffs=tuple(handoffs), bands=tuple(bands),
+                     bounds=tuple(bounds), top=top, bottom=y)
+
+    def _links(self, step: str, boxes: Sequence[Shape],
+               ) -> tuple[list[tuple[Point, Point]], list[tuple[str, Point, Point]]]:
+        """The links between neighbouring boxes of a joint row: solid hand-off arrows from the
+        box the flow enters to the one it leaves, dotted lines elsewhere."""
+        ordered = sorted(boxes, key=lambda b: b.rect.x)
+        ends = self.sheet.joint.get(step)
+        enter, leave = (ends.enter, ends.leave) if ends is not None else (-1, -1)
+        lo, hi = sorted((enter, leave))
+        dotted: list[tuple[Point, Point]] = []
+        solid: list[tuple[str, Point, Point]] = []
+        for a, b in itertools.pairwise(ordered):
+            left, right = (a.rect.right, a.rect.cy), (b.rect.x, b.rect.cy)
+            if enter == leave or not (lo <= a.lane and b.lane <= hi):
+                dotted.append((left, right))
+            elif enter < leave:
+                solid.append((step, left, right))
+            else:
+                solid.append((step, right, left))
+        return dotted, solid
 
     def _cell_texts(self, row: Row, top: float) -> list[TextBox]:
         cols = self.cols
@@ -232,29 +262,35 @@ class PageBuilder:
                      size=fit.size, cell=Rect(x=ll, y=y, w=lr - ll, h=h))
 
     def _boxes(self, n: Node, sy: float, y: float, h: float) -> list[Shape]:
-        """A step's box (or diamond) in each of its lanes, its primary lane first."""
+        """A step's box (or diamond) in each of its lanes, its primary lane first; a joint
+        decision's diamonds share the tallest one's height."""
         decision = n.kind is NodeKind.DECISION
-        w, hh = (DECISION_W, DECISION_H) if decision else (PROCESS_W, PROCESS_H)
-        text = n.question if decision else ""
+        lanes = sorted(set(n.lanes), key=lambda ln: (ln != n.lanes[0], ln))
+        fits = {ln: self._diamond(n, ln) for ln in lanes} if decision else {}
+        hh = max((f.h for f in fits.values()), default=PROCESS_H)
         boxes: list[Shape] = []
-        for lane in sorted(set(n.lanes), key=lambda ln: (ln != n.lanes[0], ln)):
+        for lane in lanes:
             ll, lr = self.cols.lane(lane)
-            room_w = lr - ll - self.sheet.room.side_margin - (4 if decision else 0)
-            tsize = self.opts.label_font_size
-            if text:
-                # the question sits on the diamond's middle line, where it is widest
-                w = max(w, (fonts.metrics().width(text, tsize) + 3) / 0.7)
-            bw = min(w, max(room_w, 30.0))
-            if text and fonts.metrics().width(text, tsize) > 0.7 * bw - 3:
-                tsize = max(4.5, tsize * (0.7 * bw - 3) / fonts.metrics().width(text, tsize))
+            cell = Rect(x=ll, y=y, w=lr - ll, h=h)
+            if decision:
+                fit = fits[lane]
+                rect = Rect(x=(ll + lr) / 2 - fit.w / 2, y=sy, w=fit.w, h=hh)
+                boxes.append(Shape(kind="decision", rect=rect, node=n.id, lane=lane,
+                                   text=n.question, size=fit.size, cell=cell, lines=fit.lines))
+                continue
+            bw = min(PROCESS_W, max(lr - ll - self.sheet.room.side_margin, 30.0))
             rect = Rect(x=(ll + lr) / 2 - bw / 2, y=sy, w=bw, h=hh)
-            kind: ShapeKind = "decision" if decision else "process"
+            kind: ShapeKind = "process"
             if not boxes and n.id in self.flow.capsules:
                 kind = "terminator"  # the step's own box is the start or end capsule
-            boxes.append(Shape(kind=kind, rect=rect,
-                               node=n.id, lane=lane, text=text, size=tsize,
-                               cell=Rect(x=ll, y=y, w=lr - ll, h=h)))
+            boxes.append(Shape(kind=kind, rect=rect, node=n.id, lane=lane, text="",
+                               size=self.opts.label_font_size, cell=cell))
         return boxes
+
+    def _diamond(self, n: Node, lane: int) -> DiamondFit:
+        ll, lr = self.cols.lane(lane)
+        return fit_diamond(n.question, diamond_room(lr - ll, self.sheet.room.side_margin),
+                           self.opts.label_font_size, FONT_FLOOR, lr - ll - 2 * CELL_PAD)
 
     def side_ends(self, body: _Body) -> dict[str, Shape]:
         """Ends reached by a side exit: beside their step, in the lower gutter of its row."""
@@ -330,17 +366,27 @@ class PageBuilder:
         points: dict[_End, tuple[Point, Dir]] = {}
         on: dict[_End, Shape] = {}
         for (node, side), users in side_users.items():
-            shape = node_shapes[node]
-            group = [b for b in shapes if b.node == node] + [shape]
-            if side == "L":
-                shape = min(group, key=lambda b: b.rect.x)
-            elif side == "R":
-                shape = max(group, key=lambda b: b.rect.x)
+            shape = self._port_box(node, side, node_shapes[node], shapes)
             for slot, end in enumerate(users):
                 pt, d = port_point(shape, side, slot, len(users))
                 points[end] = (pt, ENTRY[side] if end[2] == "in" else d)
                 on[end] = shape
         return points, on
+
+    def _port_box(self, node: str, side: Side, primary: Shape, shapes: Sequence[Shape],
+                  ) -> Shape:
+        """The box of a joint row an arrow attaches to on ``side``: the outermost for a side,
+        the entry box for the top and the exit box for the bottom."""
+        group = [b for b in shapes if b.node == node] + [primary]
+        if side == "L":
+            return min(group, key=lambda b: b.rect.x)
+        if side == "R":
+            return max(group, key=lambda b: b.rect.x)
+        ends = self.sheet.joint.get(node)
+        if ends is None:
+            return primary
+        lane = ends.enter if side == "T" else ends.leave
+        return next((b for b in group if b.lane == lane), primary)
 
     def _band_distance(self, item: _Local) -> tuple[int, int]:
         """Crossing arrows nearest their connector band first: they get the aligned spot."""

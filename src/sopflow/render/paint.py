@@ -209,7 +209,8 @@ class _Painter:
             "width": _inch(r.w),
             "height": _inch(r.h),
             "pos": self._pos(r.cx, r.cy),
-            "label": _gvtext.label(self._drawable(shape.text)),
+            "label": _gvtext.label([self._drawable(line) for line in shape.lines]
+                                   if shape.lines else self._drawable(shape.text)),
             "fontsize": _f(shape.size),
         }
         if shape.kind == "offpage":

@@ -47,6 +47,7 @@ class _Planner:
         self.in_side: dict[tuple[str, str], Side] = {}
         self.load: dict[tuple[str, Side], int] = {}
         self.loops: list[Edge] = []  # same-lane loops back up: their side is balanced last
+        self.exit_sides: dict[str, set[Side]] = {}  # the sides each node's exits leave by
 
     def take(self, node: str, side: Side) -> Side:
         self.load[(node, side)] = self.load.get((node, side), 0) + 1
@@ -63,12 +64,21 @@ class _Planner:
         return bottom
 
     def exits(self, u: str, edges: list[Edge]) -> None:
+        """Each exit's side: a hint first, then the flow by the bottom, the others toward their
+        target; two exits of one step never share a side while a free side is left (each
+        leaves from its own vertex of a diamond, so its label cannot belong to another)."""
         edges.sort(key=lambda e: e.order)
         src = self.flow.nodes[u]
-        bottom = self._bottom_exit(src, edges)
+        used = self.exit_sides.setdefault(u, set())
+        for e in edges:  # hints: not for "Selesai", drawn under its step
+            if e.side is not None and self.flow.nodes[e.v].kind is not NodeKind.END:
+                self.out_side[e.key] = self._exit(u, e.side)
+        if "B" not in used:
+            bottom = self._bottom_exit(src, [e for e in edges if e.key not in self.out_side])
+            if bottom is not None:
+                self.out_side[bottom.key] = self._exit(u, "B")
         for e in edges:
-            if e is bottom:
-                self.out_side[e.key] = self.take(u, "B")
+            if e.key in self.out_side:
                 continue
             dst = self.flow.nodes[e.v]
             if e.back and dst.lanes[0] == src.lanes[0]:
@@ -78,7 +88,12 @@ class _Planner:
             other: Side = "L" if side == "R" else "R"
             if self.load.get((u, side)) and not self.load.get((u, other)):
                 side = other
-            self.out_side[e.key] = self.take(u, side)
+            free = [sd for sd in (side, other, "B") if sd not in used]
+            self.out_side[e.key] = self._exit(u, free[0] if free else side)
+
+    def _exit(self, node: str, side: Side) -> Side:
+        self.exit_sides.setdefault(node, set()).add(side)
+        return self.take(node, side)
 
     def _top_entry(self, dst: Node, edges: list[Edge]) -> Edge | None:
         """The entry drawn into the top: the nearest forward arrow leaving a bottom."""
@@ -113,7 +128,10 @@ class _Planner:
                 side = min(sides, key=lambda sd: self.load.get((v, sd), 0))
                 self.in_side[e.key] = self.take(v, side)
             else:
-                self.in_side[e.key] = self.take(v, _toward(dst, self.flow.nodes[e.u], e.back))
+                side = _toward(dst, self.flow.nodes[e.u], e.back)
+                if side in self.exit_sides.get(v, ()):
+                    side = "T"  # never beside an exit: its label would read as this arrow's
+                self.in_side[e.key] = self.take(v, side)
 
     def balance_loops(self) -> None:
         """A loop within one lane runs up a corridor beside the lane's shapes: use the side
@@ -121,8 +139,14 @@ class _Planner:
         for e in self.loops:
             key = e.key
 
+            def u_bad(side: Side, e: Edge = e, key: tuple[str, str] = key) -> bool:
+                return key not in self.out_side and side in self.exit_sides.get(e.u, ())
+
+            def v_bad(side: Side, e: Edge = e) -> bool:
+                return side in self.exit_sides.get(e.v, ())
+
             def cost(side: Side, e: Edge = e, key: tuple[str, str] = key) -> int:
-                c = self.load.get((e.v, side), 0)
+                c = self.load.get((e.v, side), 0) + 50 * v_bad(side) + 100 * u_bad(side)
                 if key not in self.out_side:
                     c += self.load.get((e.u, side), 0)
                 return c
@@ -130,9 +154,28 @@ class _Planner:
             sides: tuple[Side, ...] = ("L", "R")
             side = min(sides, key=cost)
             if key not in self.out_side:
-                self.out_side[key] = self.take(e.u, side)
+                out = self._free_exit(e.u, side) if u_bad(side) else side
+                self.out_side[key] = self._exit(e.u, out)
             if key not in self.in_side:
-                self.in_side[key] = self.take(e.v, side)
+                # never beside an exit of the target (that exit's label would read as this
+                # arrow's), but a loop into its own step: a small loop on the side it leaves
+                into = self.out_side[key] if e.u == e.v else ("T" if v_bad(side) else side)
+                self.in_side[key] = self.take(e.v, into)
+
+    def clear_exit_sides(self) -> None:
+        """Move to the top any entry left on a side one of its step's exits leaves by (a loop
+        balanced last may have taken that side): an exit's label must not read as the
+        entry's."""
+        for key, side in list(self.in_side.items()):
+            u, v = key
+            if u != v and side in self.exit_sides.get(v, ()) and side != "T":
+                self.load[(v, side)] -= 1
+                self.in_side[key] = self.take(v, "T")
+
+    def _free_exit(self, node: str, side: Side) -> Side:
+        """A side none of ``node``'s exits uses yet (the bottom last), else ``side``."""
+        used = self.exit_sides.get(node, set())
+        return next((sd for sd in ("L", "R", "B") if sd not in used), side)
 
 
 def plan_ports(flow: Flow) -> Ports:
@@ -148,6 +191,7 @@ def plan_ports(flow: Flow) -> Ports:
     for v, edges in by_target.items():
         plan.entries(v, edges)
     plan.balance_loops()
+    plan.clear_exit_sides()
     return {k: (plan.out_side[k], plan.in_side[k]) for k in plan.out_side}
 
 

@@ -15,6 +15,7 @@ import attrs
 from sopflow.graph import NodeKind
 from sopflow.render import fonts
 from sopflow.render.capsule import fit_capsule, lane_room
+from sopflow.render.diamond import diamond_room, fit_diamond
 from sopflow.render.errors import TooManyLanesError
 from sopflow.render.geometry import PAPERS, Line, Rect, TextBox
 from sopflow.render.symbols import (
@@ -28,7 +29,7 @@ from sopflow.render.symbols import (
 
 if TYPE_CHECKING:
 
-    from sopflow.render.flow import Flow, RowData
+    from sopflow.render.flow import Flow, Node, RowData
     from sopflow.render.options import LayoutOptions
     from sopflow.render.ports import Ports
 
@@ -421,9 +422,25 @@ def _term_h(flow: Flow, node: str, cols: Columns, opts: LayoutOptions) -> float:
     return fit_capsule(n.text, lane_room(flow, node, lr - ll), opts.font_size, FONT_FLOOR).h
 
 
+def _diamond_h(node: Node, cols: Columns, opts: LayoutOptions, side_margin: float) -> float:
+    """The height of a decision's diamonds: taller than usual only when its question wraps."""
+    widths = [cols.lane(ln)[1] - cols.lane(ln)[0] for ln in set(node.lanes)]
+    return max(fit_diamond(node.question, diamond_room(w, side_margin), opts.label_font_size,
+                           FONT_FLOOR, w - 2 * CELL_PAD).h for w in widths)
+
+
+def end_gap(node: Node, opts: LayoutOptions) -> float:
+    """The gap between a step's shape and its end capsule below: under a diamond, room for
+    the exit's label ("Ya") beside the short arrow."""
+    if node.kind is not NodeKind.DECISION:
+        return GAP_Y
+    return max(GAP_Y, fonts.metrics().line_height(opts.label_font_size) + 5.0)
+
+
 def rows(flow: Flow, cols: Columns, opts: LayoutOptions, ports: Ports,
-         pad_y: float) -> list[Row]:
-    """The table's rows in order, each as tall as its text and its shapes need."""
+         pad_y: float, side_margin: float = 32.0) -> list[Row]:
+    """The table's rows in order, each as tall as its text and its shapes need (diamonds as
+    :func:`~sopflow.render.diamond.fit_diamond` sizes them with ``side_margin``)."""
     start_of, end_of = _capsules(flow, ports)
     out: list[Row] = []
     for rd in flow.rows:
@@ -436,14 +453,15 @@ def rows(flow: Flow, cols: Columns, opts: LayoutOptions, ports: Ports,
             start = None
         end = end_of.get(rd.step)
         decision = node.kind is NodeKind.DECISION
-        zone = pad_y + (DECISION_H if decision else PROCESS_H) + pad_y
+        shape_h = _diamond_h(node, cols, opts, side_margin) if decision else PROCESS_H
+        zone = pad_y + shape_h + pad_y
         if decision and end is None:
             # room for an exit label ("Ya") between the diamond and the row's rule
             zone += max(0.0, fonts.metrics().line_height(opts.label_font_size) + 5 - pad_y)
         if start is not None:
             zone += _term_h(flow, start, cols, opts) + GAP_Y
         if end is not None:
-            zone += GAP_Y + _term_h(flow, end, cols, opts)
+            zone += end_gap(node, opts) + _term_h(flow, end, cols, opts)
         cells = _cells(rd, cols, opts)
         text_h = max(c.height for c in cells) + 2 * CELL_PAD
         out.append(Row(data=rd, cells=cells, zone=zone, height=max(zone, text_h),
