@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 
 import attrs
 
+from sopflow._fastbuild import trusted_constructor
 from sopflow._gcpause import gc_paused
 from sopflow._textcheck import check_definition
 from sopflow.document import DocumentStyle
@@ -61,6 +62,12 @@ __all__ = [
 NEXT: Final = "@next"
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+#: The fields of Step and Exit that step() and decision() check themselves, so the values
+#: are stored as given (a field added later is still converted and validated by attrs' rules).
+_STEP_CHECKED = frozenset({"id", "text", "kind", "actors", "exits", "question", "inputs", "time",
+                           "output", "note", "accept", "location"})
+_EXIT_CHECKED = frozenset({"label", "target", "location"})
 
 
 @functools.lru_cache(maxsize=256)
@@ -223,6 +230,11 @@ class SOP:
         # Each row: the step with unresolved targets (NEXT is resolved in definition()).
         self._steps: list[Step] = []
         self._start: str | None = None
+        # where the last row was written: rows written by a loop share one location
+        self._last_location: SourceLocation | None = None
+        # constructors for the values step() and decision() have checked (see _fastbuild)
+        self._new_step = trusted_constructor(Step, _STEP_CHECKED)
+        self._new_exit = trusted_constructor(Exit, _EXIT_CHECKED)
 
     def __repr__(self) -> str:
         return f"<SOP {self.identity.name!r}: {len(self._actors)} actors, {len(self._steps)} steps>"
@@ -269,24 +281,28 @@ class SOP:
         ``accept`` maps warning codes to the reason they are accepted for this row
         (``{"W101": "printed so in the signed SOP"}``).
         """
-        location = caller_location()
-        _check(location, "output=", output, str)
-        _check(location, "note=", note, str)
+        location = self._where()
+        # Every argument is checked here, in this order, so the error names it and the line;
+        # the step is then built without attrs re-running converters on checked values.
+        if type(output) is not str or type(note) is not str:
+            _check(location, "output=", output, str)
+            _check(location, "note=", note, str)
         exits: tuple[Exit, ...] = ()
         if then is not None:
-            exits = (Exit(label=None, target=self._target(then, location), location=location),)
+            target = then if type(then) is str and then else self._target(then, location)
+            exits = (self._new_exit(label=None, target=target, location=location),)
         return self._add(
-            Step(
-                id=self._id(id, location),
-                text=self._text(text, location),
+            self._new_step(
+                id=f"s{len(self._steps) + 1}" if id is None else self._id(id, location),
+                text=text if type(text) is str else self._text(text, location),
                 kind=StepKind.PROCESS,
                 actors=self._actors_of(by, location),
                 exits=exits,
                 inputs=_strings(location, "inputs=", inputs),
-                time=self._time(time, location),
+                time=time if type(time) is str else self._time(time, location),
                 output=output,
                 note=note,
-                accept=_acceptances(location, accept),
+                accept=() if accept is None else _acceptances(location, accept),
                 location=location,
             )
         )
@@ -316,10 +332,12 @@ class SOP:
         ``question`` is the short text inside the diamond ("Sesuai?"); ``accept`` as for
         :meth:`step`.
         """
-        location = caller_location()
-        _check(location, "output=", output, str)
-        _check(location, "note=", note, str)
-        _check(location, "question=", question, str, None)
+        location = self._where()
+        if type(output) is not str or type(note) is not str or (
+                question is not None and type(question) is not str):
+            _check(location, "output=", output, str)
+            _check(location, "note=", note, str)
+            _check(location, "question=", question, str, None)
         pairs: list[tuple[str | None, Target]] = []
         if yes is not None:
             pairs.append((self.labels.yes, yes))
@@ -343,21 +361,23 @@ class SOP:
                     )
                 pairs.append((label, target))
         return self._add(
-            Step(
-                id=self._id(id, location),
-                text=self._text(text, location),
+            self._new_step(
+                id=f"s{len(self._steps) + 1}" if id is None else self._id(id, location),
+                text=text if type(text) is str else self._text(text, location),
                 kind=StepKind.DECISION,
                 actors=self._actors_of(by, location),
                 exits=tuple(
-                    Exit(label=label, target=self._target(target, location), location=location)
+                    self._new_exit(label=label, location=location, target=target
+                              if type(target) is str and target else
+                              self._target(target, location))
                     for label, target in pairs
                 ),
                 question=question,
                 inputs=_strings(location, "inputs=", inputs),
-                time=self._time(time, location),
+                time=time if type(time) is str else self._time(time, location),
                 output=output,
                 note=note,
-                accept=_acceptances(location, accept),
+                accept=() if accept is None else _acceptances(location, accept),
                 location=location,
             )
         )
@@ -380,32 +400,29 @@ class SOP:
         return definition
 
     def _freeze(self) -> SOPDefinition:
-        # Most steps flow to the next row, so most are copied here with their NEXT exit
-        # resolved. The copies are made field by field without re-running converters and
-        # validators (attrs.evolve would: three quarters of the time): every field was
-        # checked when the step was written, and the new target is the next row's id.
+        # Every row but the last had its NEXT exits resolved when the row below it was
+        # written (_add). The last row's NEXT means the end: that step is copied with END,
+        # field by field without re-running converters and validators (attrs.evolve would),
+        # and its original stays in self._steps, NEXT unchanged, for a row written later.
         step_fields = [field.name for field in attrs.fields(Step) if field.name != "exits"]
         exit_fields = [field.name for field in attrs.fields(Exit) if field.name != "target"]
         new, setter = object.__new__, object.__setattr__
-        steps: list[Step] = []
-        for row, step in enumerate(self._steps):
-            following = self._steps[row + 1].id if row + 1 < len(self._steps) else END
-            if any(e.target == NEXT for e in step.exits):
-                exits = []
-                for e in step.exits:
-                    if e.target == NEXT:
-                        resolved = new(Exit)
-                        for name in exit_fields:
-                            setter(resolved, name, getattr(e, name))
-                        setter(resolved, "target", following)
-                        e = resolved
-                    exits.append(e)
-                copy = new(Step)
-                for name in step_fields:
-                    setter(copy, name, getattr(step, name))
-                setter(copy, "exits", tuple(exits))
-                step = copy
-            steps.append(step)
+        steps: list[Step] = list(self._steps)
+        if steps and any(e.target == NEXT for e in steps[-1].exits):
+            step, exits = steps[-1], []
+            for e in step.exits:
+                if e.target == NEXT:
+                    resolved = new(Exit)
+                    for name in exit_fields:
+                        setter(resolved, name, getattr(e, name))
+                    setter(resolved, "target", END)
+                    e = resolved
+                exits.append(e)
+            copy = new(Step)
+            for name in step_fields:
+                setter(copy, name, getattr(step, name))
+            setter(copy, "exits", tuple(exits))
+            steps[-1] = copy
         return SOPDefinition(
             identity=self.identity,
             actors=tuple(self._actors),
@@ -436,8 +453,30 @@ class SOP:
 
     # -- helpers -----------------------------------------------------------------------------
 
+    def _where(self) -> SourceLocation:
+        """:func:`caller_location` for step() and decision(): the user's frame is the one
+        that called them, unless a sopflow function did; a row written on the same line as
+        the row before it (a loop) shares that row's location (an immutable value)."""
+        frame = sys._getframe(2)
+        filename = frame.f_code.co_filename
+        if _inside_package(filename):
+            return caller_location()
+        line, last = frame.f_lineno, self._last_location
+        if last is not None and last.line == line and last.file == filename:
+            return last
+        location = self._last_location = SourceLocation(file=filename, line=line)
+        return location
+
     def _add(self, step: Step) -> StepRef:
-        self._steps.append(step)
+        # The row above now knows its next row: its NEXT exits become this step's id. Its
+        # Exit objects are changed in place: nothing outside this SOP holds them (definition()
+        # copies a step it hands out with NEXT still in it, see _freeze).
+        steps = self._steps
+        if steps:
+            for exit_ in steps[-1].exits:
+                if exit_.target == NEXT:
+                    object.__setattr__(exit_, "target", step.id)
+        steps.append(step)
         return StepRef(step.id, id(self))
 
     def _id(self, given: str | None, location: SourceLocation) -> str:
@@ -490,6 +529,8 @@ class SOP:
 
     @staticmethod
     def _actors_of(by: object, location: SourceLocation) -> tuple[str, ...]:
+        if type(by) is Actor:
+            return (by.name,)
         items = [by] if isinstance(by, (Actor, str)) else by
         if not isinstance(items, Iterable):
             raise DefinitionTypeError(
