@@ -158,3 +158,31 @@ def test_compile_and_validation_equal_the_plain_code(definition: SOPDefinition) 
             definition, graph))]
     new = [f.element for f in report.findings if f.code == "W106"]
     assert new == old
+
+
+_WORDS = st.sampled_from(["Memeriksa", "memeriksa", "Meng-upload", "Cek", "cek", "Ménerima",
+                          "Berakhirnya", "Upload", "Apakah", "Pelaksana", "Me", "Berkas,",
+                          "Mem3riksa", "Menerima-", "ber", "Bersama", "oleh", "1.", "\u00a0"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(sop_specs(max_steps=8), st.data())
+def test_not_verb_first_remembers_only_what_its_first_word_decides(
+        spec: dict[str, Any], data: st.DataObject) -> None:
+    definition = build(spec).definition()
+    steps = tuple(attrs.evolve(step, text=" ".join(data.draw(st.lists(_WORDS, min_size=1,
+                                                                      max_size=3))))
+                  for step in definition.steps)
+    definition = attrs.evolve(definition, steps=steps)
+    ctx = validation._Context(definition, compile_graph(definition))
+    pattern, _ = validation._actor_pattern(ctx)
+    expected = []
+    for _row, step in ctx.unique:  # W101's condition, step by step, with nothing remembered
+        if not step.text.strip():
+            continue
+        no_verb = not validation._verb_first(step.text) and not (
+            step.kind is StepKind.DECISION and validation._is_question(step.text))
+        if no_verb or (pattern is not None and pattern.search(step.text)):
+            expected.append(step.id)
+    rule = next(r for r in validation.RULES if r.code == "W101")
+    assert [f.element for f in rule.check(ctx)] == expected

@@ -122,6 +122,12 @@ def _check(location: SourceLocation, field: str, value: object, *kinds: type | N
 
 def _strings(location: SourceLocation, field: str, value: object) -> tuple[str, ...]:
     """One string or a list of strings, as a tuple; anything else is refused by name."""
+    if type(value) is list:  # the usual spelling, inputs=["Berkas"]: no ABC check
+        for item in value:
+            if type(item) is not str:
+                break
+        else:
+            return tuple(value)
     try:
         return _tuple_of_str(value)
     except TypeError:

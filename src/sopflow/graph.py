@@ -173,7 +173,7 @@ def _step_nodes(definition: SOPDefinition, graph: SOPGraph) -> dict[str, int]:
     # Real SOPs repeat their Waktu texts ("15 menit"): parse each distinct text once.
     waktu: dict[str, Waktu] = {}
     node, succ, pred = _adjacency(graph)
-    decision, kinds = StepKind.DECISION, {kind: kind.value for kind in StepKind}
+    process, decision = StepKind.PROCESS, StepKind.DECISION
     for row, step in enumerate(definition.steps, start=1):
         if step.id in rows:
             continue  # a duplicate id: validation reports it; the first row keeps the id
@@ -183,7 +183,9 @@ def _step_nodes(definition: SOPDefinition, graph: SOPGraph) -> dict[str, int]:
             parsed = waktu[step.time] = parse_waktu(step.time,
                                                     bare_hari=definition.bare_hari_basis)
         attributes: NodeAttrs = {
-            "kind": kinds[step.kind],
+            # (an Enum hashes in Python: two identity tests are cheaper than a dict look-up)
+            "kind": ("process" if step.kind is process else
+                     "decision" if step.kind is decision else step.kind.value),
             "row": row,
             "text": step.text,
             "question": step.question if step.kind is decision else None,

@@ -632,10 +632,17 @@ def _not_verb_first(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     # One finding per row: a row that opens with its actor ("Pengguna layanan membuat ...")
     # is one problem (a subject written before the verb), not two.
     pattern, by_lower = _actor_pattern(ctx)
+    # _verb_first reads a word that lies within the text's first white-space separated
+    # token, so its answer is remembered per token (real SOPs reuse a few dozen verbs)
+    verbs: dict[str, bool] = {}
     for row, step in ctx.unique:
         if not step.text.strip():
             continue
-        no_verb = not _verb_first(step.text) and not (
+        first = step.text.split(None, 1)[0]
+        verb = verbs.get(first)
+        if verb is None:
+            verb = verbs[first] = _verb_first(step.text)
+        no_verb = not verb and not (
             step.kind is StepKind.DECISION and _is_question(step.text)
         )
         match = pattern.search(step.text) if pattern is not None else None
