@@ -137,10 +137,12 @@ def ends(graph: nx.DiGraph[Any]) -> tuple[str, ...]:
 def table_rows(graph: nx.DiGraph[Any]) -> list[tuple[str, NodeAttrs]]:
     """The steps (processes and decisions) with their attributes, in table row order."""
     steps = (NodeKind.PROCESS.value, NodeKind.DECISION.value)
-    rows = [(str(n), cast("NodeAttrs", d)) for n, d in graph.nodes(data=True)
+    rows = [(str(n), d) for n, d in graph.nodes(data=True)
             if d["kind"] in steps or NodeKind(d["kind"]).is_step]
-    rows.sort(key=lambda item: item[1]["row"])
-    return rows
+    order = [d["row"] for _, d in rows]
+    if order != sorted(order):  # compile_graph adds them in row order: sort only if not
+        rows.sort(key=lambda item: item[1]["row"])
+    return cast("list[tuple[str, NodeAttrs]]", rows)
 
 
 def step_nodes(graph: nx.DiGraph[Any]) -> list[str]:

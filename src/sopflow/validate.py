@@ -219,7 +219,8 @@ class _Context:
         table = table_rows(graph)
         self.rows: dict[str, int] = {step: data["row"] for step, data in table}
         # (row, step) in row order, skipping rows whose id repeats an earlier one
-        self.unique = tuple((data["row"], definition.steps[data["row"] - 1]) for _, data in table)
+        steps = definition.steps
+        self.unique = tuple([(data["row"], steps[data["row"] - 1]) for _, data in table])
         self.ends = list(ends(graph))
 
     @functools.cached_property
