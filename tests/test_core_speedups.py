@@ -189,3 +189,15 @@ def test_one_search_finds_the_first_bad_text_the_field_by_field_search_finds(
         with pytest.raises(TextError) as caught:
             check_definition(spoiled)
         assert caught.value.field == expected
+
+
+def test_an_sop_under_construction_still_pickles_and_continues() -> None:
+    import pickle
+
+    sop = build({"lanes": 1, "steps": [{"kind": "process", "lane": 0, "then": ("next",),
+                                        "i": 0}]})
+    copy = pickle.loads(pickle.dumps(sop))
+    for each in (sop, copy):
+        each.step("Mencatat hasil", by=each._actors[0], **_MUTU)
+    assert copy.definition() == sop.definition()
+    assert [e.target for e in copy.definition().steps[0].exits] == ["s2"]

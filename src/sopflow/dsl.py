@@ -238,9 +238,6 @@ class SOP:
         self._start: str | None = None
         # where the last row was written: rows written by a loop share one location
         self._last_location: SourceLocation | None = None
-        # constructors for the values step() and decision() have checked (see _fastbuild)
-        self._new_step = trusted_constructor(Step, _STEP_CHECKED)
-        self._new_exit = trusted_constructor(Exit, _EXIT_CHECKED)
 
     def __repr__(self) -> str:
         return f"<SOP {self.identity.name!r}: {len(self._actors)} actors, {len(self._steps)} steps>"
@@ -295,10 +292,11 @@ class SOP:
             _check(location, "note=", note, str)
         exits: tuple[Exit, ...] = ()
         if then is not None:
+            new_exit = trusted_constructor(Exit, _EXIT_CHECKED)  # (cached: one per class)
             target = then if type(then) is str and then else self._target(then, location)
-            exits = (self._new_exit(label=None, target=target, location=location),)
+            exits = (new_exit(label=None, target=target, location=location),)
         return self._add(
-            self._new_step(
+            trusted_constructor(Step, _STEP_CHECKED)(
                 id=f"s{len(self._steps) + 1}" if id is None else self._id(id, location),
                 text=text if type(text) is str else self._text(text, location),
                 kind=StepKind.PROCESS,
@@ -366,14 +364,15 @@ class SOP:
                         argument="exits=", value=label,
                     )
                 pairs.append((label, target))
+        new_exit = trusted_constructor(Exit, _EXIT_CHECKED)
         return self._add(
-            self._new_step(
+            trusted_constructor(Step, _STEP_CHECKED)(
                 id=f"s{len(self._steps) + 1}" if id is None else self._id(id, location),
                 text=text if type(text) is str else self._text(text, location),
                 kind=StepKind.DECISION,
                 actors=self._actors_of(by, location),
                 exits=tuple(
-                    self._new_exit(label=label, location=location, target=target
+                    new_exit(label=label, location=location, target=target
                               if type(target) is str and target else
                               self._target(target, location))
                     for label, target in pairs
