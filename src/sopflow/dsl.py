@@ -233,7 +233,8 @@ class SOP:
             ) from None
         self.document = _document_style(self._location, document)
         self._actors: list[Actor] = []
-        # Each row: the step with unresolved targets (NEXT is resolved in definition()).
+        # Each row as written; a row's NEXT exits become the next row's id when that row is
+        # written (_add), the last row's the end in definition().
         self._steps: list[Step] = []
         self._start: str | None = None
         # where the last row was written: rows written by a loop share one location
