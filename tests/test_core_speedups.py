@@ -201,3 +201,21 @@ def test_an_sop_under_construction_still_pickles_and_continues() -> None:
         each.step("Mencatat hasil", by=each._actors[0], **_MUTU)
     assert copy.definition() == sop.definition()
     assert [e.target for e in copy.definition().steps[0].exits] == ["s2"]
+
+
+class _Word(str):
+    """A str subclass: an SOP keeps it as given."""
+
+
+def test_rows_share_equal_tuples_of_plain_strings_only() -> None:
+    sop = build({"lanes": 2, "steps": []})
+    one, two = sop._actors
+    for by, inputs in ((one, ["Berkas"]), (one, ("Berkas",)), (two, ["Berkas"]),
+                       (one, [_Word("Berkas")]), ([one, two], ["Berkas", "Surat"])):
+        sop.step("Memeriksa", by=by, inputs=inputs, time="15 menit", output="Hasil")
+    steps = sop.definition().steps
+    assert [s.inputs for s in steps] == [("Berkas",)] * 4 + [("Berkas", "Surat")]
+    assert steps[0].inputs is steps[1].inputs is steps[2].inputs
+    assert steps[0].actors is steps[1].actors is steps[3].actors
+    assert type(steps[3].inputs[0]) is _Word
+    assert steps[4].actors == ("Pelaksana 1", "Pelaksana 2")

@@ -239,6 +239,9 @@ class SOP:
         self._start: str | None = None
         # where the last row was written: rows written by a loop share one location
         self._last_location: SourceLocation | None = None
+        # one tuple per distinct list of actors or inputs, shared by the rows that repeat it
+        # (immutable values: fewer objects to keep and for the collector to visit)
+        self._tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def __repr__(self) -> str:
         return f"<SOP {self.identity.name!r}: {len(self._actors)} actors, {len(self._steps)} steps>"
@@ -301,9 +304,9 @@ class SOP:
                 id=f"s{len(self._steps) + 1}" if id is None else self._id(id, location),
                 text=text if type(text) is str else self._text(text, location),
                 kind=StepKind.PROCESS,
-                actors=self._actors_of(by, location),
+                actors=self._shared(self._actors_of(by, location)),
                 exits=exits,
-                inputs=_strings(location, "inputs=", inputs),
+                inputs=self._shared(_strings(location, "inputs=", inputs)),
                 time=time if type(time) is str else self._time(time, location),
                 output=output,
                 note=note,
@@ -371,7 +374,7 @@ class SOP:
                 id=f"s{len(self._steps) + 1}" if id is None else self._id(id, location),
                 text=text if type(text) is str else self._text(text, location),
                 kind=StepKind.DECISION,
-                actors=self._actors_of(by, location),
+                actors=self._shared(self._actors_of(by, location)),
                 exits=tuple(
                     new_exit(label=label, location=location, target=target
                               if type(target) is str and target else
@@ -379,7 +382,7 @@ class SOP:
                     for label, target in pairs
                 ),
                 question=question,
-                inputs=_strings(location, "inputs=", inputs),
+                inputs=self._shared(_strings(location, "inputs=", inputs)),
                 time=time if type(time) is str else self._time(time, location),
                 output=output,
                 note=note,
@@ -458,6 +461,14 @@ class SOP:
         return self.compile(strict=False).report
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _shared(self, values: tuple[str, ...]) -> tuple[str, ...]:
+        """The first tuple equal to ``values`` written in this SOP (plain strings only: an
+        equal tuple of a str subclass keeps its own type)."""
+        for value in values:
+            if type(value) is not str:
+                return values
+        return self._tuples.setdefault(values, values)
 
     def _where(self) -> SourceLocation:
         """:func:`caller_location` for step() and decision(): the user's frame is the one
