@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 
 import attrs
 
+from sopflow._fastbuild import trusted_constructor
 from sopflow._gcpause import gc_paused
 from sopflow._textcheck import check_definition
 from sopflow.document import DocumentStyle
@@ -63,6 +64,13 @@ __all__ = [
 NEXT: Final = "@next"
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+#: The fields of Step and Exit that step() and decision() check themselves, so the values
+#: are stored as given (a field added later is still converted and validated by attrs' rules).
+_STEP_CHECKED = frozenset({"id", "text", "kind", "actors", "exits", "question", "inputs", "time",
+                           "output", "note", "accept", "location", "page_break", "enter",
+                           "leave"})
+_EXIT_CHECKED = frozenset({"label", "target", "location", "side"})
 
 
 @functools.lru_cache(maxsize=256)
@@ -117,6 +125,12 @@ def _check(location: SourceLocation, field: str, value: object, *kinds: type | N
 
 def _strings(location: SourceLocation, field: str, value: object) -> tuple[str, ...]:
     """One string or a list of strings, as a tuple; anything else is refused by name."""
+    if type(value) is list:  # the usual spelling, inputs=["Berkas"]: no ABC check
+        for item in value:
+            if type(item) is not str:
+                break
+        else:
+            return tuple(value)
     try:
         return _tuple_of_str(value)
     except TypeError:
@@ -225,9 +239,15 @@ class SOP:
             ) from None
         self.document = _document_style(self._location, document)
         self._actors: list[Actor] = []
-        # Each row: the step with unresolved targets (NEXT is resolved in definition()).
+        # Each row as written; a row's NEXT exits become the next row's id when that row is
+        # written (_add), the last row's the end in definition().
         self._steps: list[Step] = []
         self._start: str | None = None
+        # where the last row was written: rows written by a loop share one location
+        self._last_location: SourceLocation | None = None
+        # one tuple per distinct list of actors or inputs, shared by the rows that repeat it
+        # (immutable values: fewer objects to keep and for the collector to visit)
+        self._tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def __repr__(self) -> str:
         return f"<SOP {self.identity.name!r}: {len(self._actors)} actors, {len(self._steps)} steps>"
@@ -282,34 +302,40 @@ class SOP:
         actors) may name the actor whose box the flow enters (``enter``) and the one it
         leaves (``leave``) from (by default the boxes nearest the incoming flow and the next step).
         """
-        location = caller_location()
-        _check(location, "output=", output, str)
-        _check(location, "note=", note, str)
-        _check(location, "page_break=", page_break, bool)
-        actors = self._actors_of(by, location)
+        location = self._where()
+        # Every argument is checked here, in this order, so the error names it and the line;
+        # the step is then built without attrs re-running converters on checked values.
+        if type(output) is not str or type(note) is not str:
+            _check(location, "output=", output, str)
+            _check(location, "note=", note, str)
+        if type(page_break) is not bool:
+            _check(location, "page_break=", page_break, bool)
+        actors = self._shared(self._actors_of(by, location))
         exits: tuple[Exit, ...] = ()
         if then is not None:
-            exits = (Exit(label=None, target=self._target(then, location), location=location,
-                          side=_side(location, "side=", side)),)
+            new_exit = trusted_constructor(Exit, _EXIT_CHECKED)  # (cached: one per class)
+            target = then if type(then) is str and then else self._target(then, location)
+            exits = (new_exit(label=None, target=target, location=location,
+                              side=None if side is None else _side(location, "side=", side)),)
         elif side is not None:
             raise DefinitionValueError(location, "side= needs an exit: then= is None",
                                        argument="side=", value=side)
         return self._add(
-            Step(
-                id=self._id(id, location),
-                text=self._text(text, location),
+            trusted_constructor(Step, _STEP_CHECKED)(
+                id=f"s{len(self._steps) + 1}" if id is None else self._id(id, location),
+                text=text if type(text) is str else self._text(text, location),
                 kind=StepKind.PROCESS,
                 actors=actors,
                 exits=exits,
-                inputs=_strings(location, "inputs=", inputs),
-                time=self._time(time, location),
+                inputs=self._shared(_strings(location, "inputs=", inputs)),
+                time=time if type(time) is str else self._time(time, location),
                 output=output,
                 note=note,
-                accept=_acceptances(location, accept),
+                accept=() if accept is None else _acceptances(location, accept),
                 location=location,
                 page_break=page_break,
-                enter=_joint_actor(location, "enter=", enter, actors),
-                leave=_joint_actor(location, "leave=", leave, actors),
+                enter=None if enter is None else _joint_actor(location, "enter=", enter, actors),
+                leave=None if leave is None else _joint_actor(location, "leave=", leave, actors),
             )
         )
 
@@ -340,14 +366,17 @@ class SOP:
         both may be combined. Exits are listed explicitly: nothing is assumed for an exit left
         out, and a decision with fewer than two exits is reported by validation.
         ``question`` is the short text inside the diamond ("Sesuai?"); ``accept``,
-        ``page_break``, ``enter`` and ``leave`` as for :meth:`step`; ``sides`` maps an exit's label to the side its arrow
-        leaves the diamond by (``{"Tidak": "left"}``).
+        ``page_break``, ``enter`` and ``leave`` as for :meth:`step`; ``sides`` maps an exit's
+        label to the side its arrow leaves the diamond by (``{"Tidak": "left"}``).
         """
-        location = caller_location()
-        _check(location, "page_break=", page_break, bool)
-        _check(location, "output=", output, str)
-        _check(location, "note=", note, str)
-        _check(location, "question=", question, str, None)
+        location = self._where()
+        if type(page_break) is not bool:
+            _check(location, "page_break=", page_break, bool)
+        if type(output) is not str or type(note) is not str or (
+                question is not None and type(question) is not str):
+            _check(location, "output=", output, str)
+            _check(location, "note=", note, str)
+            _check(location, "question=", question, str, None)
         pairs: list[tuple[str | None, Target]] = []
         if yes is not None:
             pairs.append((self.labels.yes, yes))
@@ -371,28 +400,30 @@ class SOP:
                     )
                 pairs.append((label, target))
         hints = _sides(location, sides, [label for label, _ in pairs])
-        actors = self._actors_of(by, location)
+        actors = self._shared(self._actors_of(by, location))
+        new_exit = trusted_constructor(Exit, _EXIT_CHECKED)
         return self._add(
-            Step(
-                id=self._id(id, location),
-                text=self._text(text, location),
+            trusted_constructor(Step, _STEP_CHECKED)(
+                id=f"s{len(self._steps) + 1}" if id is None else self._id(id, location),
+                text=text if type(text) is str else self._text(text, location),
                 kind=StepKind.DECISION,
                 actors=actors,
                 exits=tuple(
-                    Exit(label=label, target=self._target(target, location), location=location,
-                         side=hints.get(label))
+                    new_exit(label=label, location=location, side=hints.get(label),
+                             target=target if type(target) is str and target else
+                             self._target(target, location))
                     for label, target in pairs
                 ),
                 question=question,
-                inputs=_strings(location, "inputs=", inputs),
-                time=self._time(time, location),
+                inputs=self._shared(_strings(location, "inputs=", inputs)),
+                time=time if type(time) is str else self._time(time, location),
                 output=output,
                 note=note,
-                accept=_acceptances(location, accept),
+                accept=() if accept is None else _acceptances(location, accept),
                 location=location,
                 page_break=page_break,
-                enter=_joint_actor(location, "enter=", enter, actors),
-                leave=_joint_actor(location, "leave=", leave, actors),
+                enter=None if enter is None else _joint_actor(location, "enter=", enter, actors),
+                leave=None if leave is None else _joint_actor(location, "leave=", leave, actors),
             )
         )
 
@@ -414,32 +445,29 @@ class SOP:
         return definition
 
     def _freeze(self) -> SOPDefinition:
-        # Most steps flow to the next row, so most are copied here with their NEXT exit
-        # resolved. The copies are made field by field without re-running converters and
-        # validators (attrs.evolve would: three quarters of the time): every field was
-        # checked when the step was written, and the new target is the next row's id.
+        # Every row but the last had its NEXT exits resolved when the row below it was
+        # written (_add). The last row's NEXT means the end: that step is copied with END,
+        # field by field without re-running converters and validators (attrs.evolve would),
+        # and its original stays in self._steps, NEXT unchanged, for a row written later.
         step_fields = [field.name for field in attrs.fields(Step) if field.name != "exits"]
         exit_fields = [field.name for field in attrs.fields(Exit) if field.name != "target"]
         new, setter = object.__new__, object.__setattr__
-        steps: list[Step] = []
-        for row, step in enumerate(self._steps):
-            following = self._steps[row + 1].id if row + 1 < len(self._steps) else END
-            if any(e.target == NEXT for e in step.exits):
-                exits = []
-                for e in step.exits:
-                    if e.target == NEXT:
-                        resolved = new(Exit)
-                        for name in exit_fields:
-                            setter(resolved, name, getattr(e, name))
-                        setter(resolved, "target", following)
-                        e = resolved
-                    exits.append(e)
-                copy = new(Step)
-                for name in step_fields:
-                    setter(copy, name, getattr(step, name))
-                setter(copy, "exits", tuple(exits))
-                step = copy
-            steps.append(step)
+        steps: list[Step] = list(self._steps)
+        if steps and any(e.target == NEXT for e in steps[-1].exits):
+            step, exits = steps[-1], []
+            for e in step.exits:
+                if e.target == NEXT:
+                    resolved = new(Exit)
+                    for name in exit_fields:
+                        setter(resolved, name, getattr(e, name))
+                    setter(resolved, "target", END)
+                    e = resolved
+                exits.append(e)
+            copy = new(Step)
+            for name in step_fields:
+                setter(copy, name, getattr(step, name))
+            setter(copy, "exits", tuple(exits))
+            steps[-1] = copy
         return SOPDefinition(
             identity=self.identity,
             actors=tuple(self._actors),
@@ -470,8 +498,38 @@ class SOP:
 
     # -- helpers -----------------------------------------------------------------------------
 
+    def _shared(self, values: tuple[str, ...]) -> tuple[str, ...]:
+        """The first tuple equal to ``values`` written in this SOP (plain strings only: an
+        equal tuple of a str subclass keeps its own type)."""
+        for value in values:
+            if type(value) is not str:
+                return values
+        return self._tuples.setdefault(values, values)
+
+    def _where(self) -> SourceLocation:
+        """:func:`caller_location` for step() and decision(): the user's frame is the one
+        that called them, unless a sopflow function did; a row written on the same line as
+        the row before it (a loop) shares that row's location (an immutable value)."""
+        frame = sys._getframe(2)
+        filename = frame.f_code.co_filename
+        if _inside_package(filename):
+            return caller_location()
+        line, last = frame.f_lineno, self._last_location
+        if last is not None and last.line == line and last.file == filename:
+            return last
+        location = self._last_location = SourceLocation(file=filename, line=line)
+        return location
+
     def _add(self, step: Step) -> StepRef:
-        self._steps.append(step)
+        # The row above now knows its next row: its NEXT exits become this step's id. Its
+        # Exit objects are changed in place: nothing outside this SOP holds them (definition()
+        # copies a step it hands out with NEXT still in it, see _freeze).
+        steps = self._steps
+        if steps:
+            for exit_ in steps[-1].exits:
+                if exit_.target == NEXT:
+                    object.__setattr__(exit_, "target", step.id)
+        steps.append(step)
         return StepRef(step.id, id(self))
 
     def _id(self, given: str | None, location: SourceLocation) -> str:
@@ -524,6 +582,8 @@ class SOP:
 
     @staticmethod
     def _actors_of(by: object, location: SourceLocation) -> tuple[str, ...]:
+        if type(by) is Actor:
+            return (by.name,)
         items = [by] if isinstance(by, (Actor, str)) else by
         if not isinstance(items, Iterable):
             raise DefinitionTypeError(

@@ -133,15 +133,20 @@ def is_step(graph: nx.DiGraph[Any], node: str) -> bool:
 
 def ends(graph: nx.DiGraph[Any]) -> tuple[str, ...]:
     """The end node ids, in the graph's order."""
-    return tuple(n for n in graph.nodes if is_end(n))
+    # str.startswith for string ids (all of sopflow's), is_end for anything else
+    return tuple(n for n in graph.nodes
+                 if (n.startswith(END_PREFIX) if type(n) is str else is_end(n)))
 
 
 def table_rows(graph: nx.DiGraph[Any]) -> list[tuple[str, NodeAttrs]]:
     """The steps (processes and decisions) with their attributes, in table row order."""
-    rows = [(str(n), cast("NodeAttrs", d)) for n, d in graph.nodes(data=True)
-            if NodeKind(d["kind"]).is_step]
-    rows.sort(key=lambda item: item[1]["row"])
-    return rows
+    steps = (NodeKind.PROCESS.value, NodeKind.DECISION.value)
+    rows = [(str(n), d) for n, d in graph.nodes(data=True)
+            if d["kind"] in steps or NodeKind(d["kind"]).is_step]
+    order = [d["row"] for _, d in rows]
+    if order != sorted(order):  # compile_graph adds them in row order: sort only if not
+        rows.sort(key=lambda item: item[1]["row"])
+    return cast("list[tuple[str, NodeAttrs]]", rows)
 
 
 def step_nodes(graph: nx.DiGraph[Any]) -> list[str]:
@@ -159,12 +164,22 @@ def back_edges(graph: nx.DiGraph[Any]) -> list[tuple[str, str]]:
     return [(u, v) for u, v, d in graph.edges(data=True) if d.get("back")]
 
 
-def _step_nodes(definition: SOPDefinition) -> tuple[dict[str, int], list[tuple[str, NodeAttrs]]]:
-    """Each step's row (the first row of a repeated id) and its node attributes."""
+def _adjacency(graph: SOPGraph) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The DiGraph's own dicts (its documented data structure): node attributes,
+    successors, predecessors. compile_graph writes them directly, in the order add_node and
+    add_edge would: those copy every attribute dict twice, a third of the compile time. The
+    graph is new, so it has no cached views to clear."""
+    return graph._node, graph._succ, graph._pred  # type: ignore[attr-defined]
+
+
+def _step_nodes(definition: SOPDefinition, graph: SOPGraph) -> dict[str, int]:
+    """Add a node per step (the first row of a repeated id) with its attributes; return
+    each step's row."""
     rows: dict[str, int] = {}
     # Real SOPs repeat their Waktu texts ("15 menit"): parse each distinct text once.
     waktu: dict[str, Waktu] = {}
-    nodes: list[tuple[str, NodeAttrs]] = []
+    node, succ, pred = _adjacency(graph)
+    process, decision = StepKind.PROCESS, StepKind.DECISION
     for row, step in enumerate(definition.steps, start=1):
         if step.id in rows:
             continue  # a duplicate id: validation reports it; the first row keeps the id
@@ -173,11 +188,13 @@ def _step_nodes(definition: SOPDefinition) -> tuple[dict[str, int], list[tuple[s
         if parsed is None:
             parsed = waktu[step.time] = parse_waktu(step.time,
                                                     bare_hari=definition.bare_hari_basis)
-        nodes.append((step.id, {
-            "kind": step.kind.value,
+        attributes: NodeAttrs = {
+            # (an Enum hashes in Python: two identity tests are cheaper than a dict look-up)
+            "kind": ("process" if step.kind is process else
+                     "decision" if step.kind is decision else step.kind.value),
             "row": row,
             "text": step.text,
-            "question": step.question if step.kind is StepKind.DECISION else None,
+            "question": step.question if step.kind is decision else None,
             "lanes": step.actors,
             "lane": step.actors[0] if step.actors else "",
             "inputs": step.inputs,
@@ -187,10 +204,11 @@ def _step_nodes(definition: SOPDefinition) -> tuple[dict[str, int], list[tuple[s
             "location": step.location,
             "enter": step.enter,
             "leave": step.leave,
-        }))
+        }
         if step.page_break:
-            nodes[-1][1]["page_break"] = True
-    return rows, nodes
+            attributes["page_break"] = True
+        node[step.id], succ[step.id], pred[step.id] = attributes, {}, {}
+    return rows
 
 
 def _add_start(graph: SOPGraph, definition: SOPDefinition, rows: dict[str, int]) -> None:
@@ -238,21 +256,26 @@ def _target(graph: SOPGraph, definition: SOPDefinition, rows: dict[str, int], st
     return None  # unknown target: reported by validation
 
 
-def _exit_edges(graph: SOPGraph, definition: SOPDefinition,
-                rows: dict[str, int]) -> list[tuple[str, str, EdgeAttrs]]:
-    """One edge per (step, target); a second exit to the same target adds its label."""
-    edges: list[tuple[str, str, EdgeAttrs]] = []
-    merged: dict[tuple[str, str], EdgeAttrs] = {}
+def _exit_edges(graph: SOPGraph, definition: SOPDefinition, rows: dict[str, int]) -> None:
+    """Add one edge per (step, target); a second exit to the same target adds its label."""
+    _, succ, pred = _adjacency(graph)
+    decision, exit_kind, flow_kind = StepKind.DECISION, EdgeKind.EXIT.value, EdgeKind.FLOW.value
     for source_row, step in enumerate(definition.steps, start=1):
         if rows[step.id] != source_row:
             continue  # the duplicate of an earlier id
-        kind = (EdgeKind.EXIT if step.kind is StepKind.DECISION else EdgeKind.FLOW).value
+        kind = exit_kind if step.kind is decision else flow_kind
+        merged: dict[str, EdgeAttrs] = {}  # this step's edges by target
         for order, exit_ in enumerate(step.exits):
-            found = _target(graph, definition, rows, step, exit_.target)
-            if found is None:
-                continue
-            target, back = found
-            edge = merged.get((step.id, target))
+            target = exit_.target
+            row = rows.get(target)
+            if row is not None and target != END and target != START:
+                back = row <= source_row  # a step id: what _target gives, without the call
+            else:
+                found = _target(graph, definition, rows, step, target)
+                if found is None:
+                    continue
+                target, back = found
+            edge = merged.get(target)
             if edge is not None:  # a second exit to the same target: one edge, both labels
                 edge["labels"] = (*edge_labels(edge), exit_.label)
                 edge["side"] = edge.get("side") or exit_.side
@@ -266,9 +289,7 @@ def _exit_edges(graph: SOPGraph, definition: SOPDefinition,
                 "location": exit_.location,
                 "side": exit_.side,
             }
-            merged[step.id, target] = edge
-            edges.append((step.id, target, edge))
-    return edges
+            merged[target] = succ[step.id][target] = pred[target][step.id] = edge
 
 
 def compile_graph(definition: SOPDefinition) -> SOPGraph:
@@ -279,11 +300,7 @@ def compile_graph(definition: SOPDefinition) -> SOPGraph:
         lanes=tuple(actor.name for actor in definition.actors),
         labels=definition.labels,
     )
-    rows, nodes = _step_nodes(definition)
-    # networkx types attributes as plain dicts; a TypedDict is one at run time
-    graph.add_nodes_from(cast("list[tuple[str, dict[str, Any]]]", nodes))
+    rows = _step_nodes(definition, graph)
     _add_start(graph, definition, rows)
-    graph.add_edges_from(
-        cast("list[tuple[str, str, dict[str, Any]]]", _exit_edges(graph, definition, rows))
-    )
+    _exit_edges(graph, definition, rows)
     return graph

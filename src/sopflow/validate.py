@@ -12,7 +12,6 @@ import difflib
 import enum
 import functools
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -189,6 +188,27 @@ class SOPValidationError(ValueError):
         super().__init__("\n".join(lines))
 
 
+#: The rules that read a step's parsed Waktu (see _Context.waktu_rows).
+_WAKTU_CODES = ("E010", "E015", "W105", "W106", "W115")
+
+
+def _waktu_codes(waktu: Waktu) -> tuple[str, ...]:
+    """The Waktu rules that may report a step with this Waktu (a superset: each rule checks
+    its whole condition again on the rows it is given)."""
+    codes = []
+    if not waktu.understood:
+        codes.append("E010")
+    if waktu.readable:
+        if waktu.too_long:
+            codes.append("E015")
+        if waktu.bare_hari:
+            codes.append("W105")
+        codes.append("W106")
+    if waktu.kind in (WaktuKind.NO_STANDARD, WaktuKind.CADENCE):
+        codes.append("W115")
+    return tuple(codes)
+
+
 class _Context:
     """What every rule reads: the definition, its graph, and look-ups computed once."""
 
@@ -199,7 +219,8 @@ class _Context:
         table = table_rows(graph)
         self.rows: dict[str, int] = {step: data["row"] for step, data in table}
         # (row, step) in row order, skipping rows whose id repeats an earlier one
-        self.unique = tuple((data["row"], definition.steps[data["row"] - 1]) for _, data in table)
+        steps = definition.steps
+        self.unique = tuple([(data["row"], steps[data["row"] - 1]) for _, data in table])
         self.ends = list(ends(graph))
 
     @functools.cached_property
@@ -213,10 +234,33 @@ class _Context:
     def waktu(self) -> dict[str, Waktu]:
         """Each step's parsed Waktu, read from the graph once for the rules that need it."""
         found: dict[str, Waktu] = {}
-        for node, waktu in self.graph.nodes(data="waktu"):
+        for node, data in self.graph.nodes(data=True):
+            waktu = data.get("waktu")
             if isinstance(waktu, Waktu):
                 found[node] = waktu
         return found
+
+    @functools.cached_property
+    def waktu_rows(self) -> dict[str, list[tuple[int, Step, Waktu]]]:
+        """One pass for the rules that read the Waktu: for each of them, the rows (with
+        their Waktu) it may report, in row order; each rule still checks its own condition.
+        Compile shares one Waktu per distinct text, so the facts of each are found once.
+        ``"W106"`` holds the readable ones; :meth:`waktu_sizes` their size and kind."""
+        waktu_of, facts = self.waktu, self._waktu_facts
+        flagged: dict[str, list[tuple[int, Step, Waktu]]] = {code: [] for code in _WAKTU_CODES}
+        for row, step in self.unique:
+            waktu = waktu_of[step.id]
+            codes = facts.get(id(waktu))
+            if codes is None:
+                codes = facts[id(waktu)] = _waktu_codes(waktu)
+            for code in codes:
+                flagged[code].append((row, step, waktu))
+        return flagged
+
+    @functools.cached_property
+    def _waktu_facts(self) -> dict[int, tuple[str, ...]]:
+        # by id(): the Waktu objects live in the graph as long as this context
+        return {}
 
     @functools.cached_property
     def finishing(self) -> set[str]:
@@ -377,17 +421,18 @@ def _decision_exits(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _reachable(graph: SOPGraph, sources: Iterable[str], reverse: bool) -> set[str]:
-    """Breadth-first search over successors (or predecessors): linear time."""
+    """Search over successors (or predecessors): linear time."""
     # the plain adjacency dicts: networkx's views cost microseconds per lookup
-    neighbours = dict((graph.reverse(copy=False) if reverse else graph).adjacency())
+    neighbours: dict[str, dict[str, Any]] = (
+        graph._pred if reverse else graph._succ)  # type: ignore[attr-defined]
     seen = set(sources)
-    queue = deque(seen)
-    while queue:
-        node = queue.popleft()
-        for other in neighbours[node]:
+    stack = list(seen)  # depth first: the order does not matter, only the set
+    push, pop, mark = stack.append, stack.pop, seen.add
+    while stack:
+        for other in neighbours[pop()]:
             if other not in seen:
-                seen.add(other)
-                queue.append(other)
+                mark(other)
+                push(other)
     return seen
 
 
@@ -446,8 +491,7 @@ def _missing_identity(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    for row, step in ctx.unique:
-        waktu: Waktu = ctx.waktu[step.id]
+    for row, step, waktu in ctx.waktu_rows["E010"]:
         if step.time.strip() and not waktu.understood:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} cannot be read; "
@@ -462,8 +506,7 @@ def _unreadable_waktu(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _no_time_standard(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    for row, step in ctx.unique:
-        waktu = ctx.waktu[step.id]
+    for row, step, waktu in ctx.waktu_rows["W115"]:
         if waktu.kind not in (WaktuKind.NO_STANDARD, WaktuKind.CADENCE):
             continue
         cadence = waktu.kind is WaktuKind.CADENCE
@@ -483,8 +526,7 @@ def _no_time_standard(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 
 def _waktu_too_long(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    for row, step in ctx.unique:
-        waktu = ctx.waktu[step.id]
+    for row, step, waktu in ctx.waktu_rows["E015"]:
         if waktu.readable and waktu.too_long:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} is longer than "
@@ -523,6 +565,8 @@ def _duplicate_actor(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 def _duplicate_label(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
+        if len(step.exits) < 2:
+            continue  # one exit cannot repeat a label
         labels = [e.label for e in step.exits if e.label]
         for label in sorted({lb for lb in labels if labels.count(lb) > 1}):
             yield rule.finding(
@@ -589,10 +633,17 @@ def _not_verb_first(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     # One finding per row: a row that opens with its actor ("Pengguna layanan membuat ...")
     # is one problem (a subject written before the verb), not two.
     pattern, by_lower = _actor_pattern(ctx)
+    # _verb_first reads a word that lies within the text's first white-space separated
+    # token, so its answer is remembered per token (real SOPs reuse a few dozen verbs)
+    verbs: dict[str, bool] = {}
     for row, step in ctx.unique:
         if not step.text.strip():
             continue
-        no_verb = not _verb_first(step.text) and not (
+        first = step.text.split(None, 1)[0]
+        verb = verbs.get(first)
+        if verb is None:
+            verb = verbs[first] = _verb_first(step.text)
+        no_verb = not verb and not (
             step.kind is StepKind.DECISION and _is_question(step.text)
         )
         match = pattern.search(step.text) if pattern is not None else None
@@ -683,8 +734,7 @@ def _dates_order(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 def _bare_hari(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     if ctx.definition.bare_hari is not None:
         return  # the SOP says how it reads a bare "hari": nothing is ambiguous
-    for row, step in ctx.unique:
-        waktu = ctx.waktu[step.id]
+    for row, step, waktu in ctx.waktu_rows["W105"]:
         if waktu.readable and waktu.bare_hari:
             yield rule.finding(
                 f"the Waktu {_clip(step.time)!r} of {_step_name(step, row)} says bare 'hari', "
@@ -724,16 +774,17 @@ def _in_days(waktu: Waktu) -> bool:
 
 
 def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
-    sizes: dict[int, float | None] = {}  # by id(): compile shares one Waktu per distinct text
+    # by id(): compile shares one Waktu per distinct text
+    sizes: dict[int, tuple[float | None, bool]] = {}
     timed: dict[bool, list[tuple[int, Step, float]]] = {False: [], True: []}
-    for row, step in ctx.unique:
-        waktu = ctx.waktu[step.id]
+    for row, step, waktu in ctx.waktu_rows["W106"]:  # the readable ones, in row order
         key = id(waktu)
-        if key not in sizes:
-            sizes[key] = _scale(waktu)
-        size = sizes[key]
+        known = sizes.get(key)
+        if known is None:
+            known = sizes[key] = (_scale(waktu), _in_days(waktu))
+        size, in_days = known
         if size is not None:
-            timed[_in_days(waktu)].append((row, step, size))
+            timed[in_days].append((row, step, size))
     found = [pair for kind in timed.values() for pair in _outliers(rule, kind)]
     for _row, finding in sorted(found, key=lambda pair: pair[0]):
         yield finding
@@ -742,9 +793,14 @@ def _out_of_line(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 def _outliers(rule: Rule, timed: list[tuple[int, Step, float]]
               ) -> Iterator[tuple[int, Finding]]:
     factor = OUT_OF_LINE_FACTOR
+    high, low, last = factor, 1 / factor, len(timed) - 1
     for i, (row, step, size) in enumerate(timed):
         # Both neighbours; at either end of the table, the two nearest on the one side.
-        if 0 < i < len(timed) - 1:
+        if 0 < i < last:
+            # the common case, without building lists: within the factor of one neighbour
+            before, after = size / timed[i - 1][2], size / timed[i + 1][2]
+            if not ((before >= high and after >= high) or (before <= low and after <= low)):
+                continue
             neighbours = [timed[i - 1], timed[i + 1]]
         else:
             neighbours = timed[1:3] if i == 0 else timed[-3:-1]
@@ -786,7 +842,10 @@ def _draft_output(rule: Rule, ctx: _Context) -> Iterator[Finding]:
 
 def _empty_inputs(rule: Rule, ctx: _Context) -> Iterator[Finding]:
     for row, step in ctx.unique:
-        if not any(i.strip() for i in step.inputs):
+        for item in step.inputs:  # a plain loop: any() with a generator costs more
+            if item.strip():
+                break
+        else:
             yield rule.finding(
                 f"{_step_name(step, row)} has no Kelengkapan (inputs=)", step.id, step.location,
                 f"{_langkah(step, row)} tidak memiliki Kelengkapan (inputs=)",
