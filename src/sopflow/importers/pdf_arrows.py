@@ -353,6 +353,7 @@ def _net_arrows(page: PageData, net: Sequence[int], segs: Sequence[Segment],
             if t.symbol is not None and not t.head:
                 t.head = _head_in_gap(plain, segs[t.segment], t, symbols[t.symbol])
     _prefer_bars(terminals, capped)
+    _short_line_heads(plain, net, segs, terminals, symbols)
     if len(terminals) == 2 and not any(t.head for t in terminals) and all(
             t.symbol is not None for t in terminals):
         # a head squeezed between the line's end and its symbol was masked with the symbol
@@ -361,10 +362,6 @@ def _net_arrows(page: PageData, net: Sequence[int], segs: Sequence[Segment],
                 for t in terminals]
         if gaps[0] != gaps[1]:
             terminals[gaps.index(True)].head = True
-    if len(net) == 1 and len(terminals) == 2 and not any(t.head for t in terminals):
-        side = _head_side(plain, segs[net[0]], _span(segs[net[0]], terminals, symbols))
-        if side is not None:
-            terminals[side if terminals[0].end == 0 else 1 - side].head = True
     heads = [t for t in terminals if t.head]
     tails = [t for t in terminals if not t.head]
     stubs = _stubs(page, terminals, frame)
@@ -397,6 +394,23 @@ def _net_arrows(page: PageData, net: Sequence[int], segs: Sequence[Segment],
                                 target=head.symbol, label=None, direction_read=True,
                                 reached=head.reached, path=path, free_end=free, start=start))
     return arrows, stubs
+
+
+def _short_line_heads(ink: BoolImage, net: Sequence[int], segs: Sequence[Segment],
+                      terminals: list[_Terminal], symbols: Sequence[Symbol]) -> None:
+    """A straight line between two symbols with a head seen at both ends or at neither.
+
+    Short lines leave little to tell a head from the halo of an outline beside the line's
+    end; the ink's width along the line (a filled head widens at its base) decides.
+    """
+    if len(net) != 1 or len(terminals) != 2 or any(t.symbol is None for t in terminals):
+        return
+    if terminals[0].head != terminals[1].head:
+        return
+    side = _head_side(ink, segs[net[0]], _span(segs[net[0]], terminals, symbols))
+    if side is not None:
+        for t in terminals:
+            t.head = t.end == side
 
 
 def _head_in_gap(ink: BoolImage, s: Segment, t: _Terminal, symbol: Symbol) -> bool:
@@ -556,30 +570,52 @@ def _close(a: Word, b: Word) -> bool:
 
 def _attach_labels(arrows: list[Arrow], phrases: Sequence[tuple[str, float, float, float, float]],
                    symbols: Sequence[Symbol]) -> list[Arrow]:
-    """Give each phrase to an arrow (one phrase per arrow).
+    """Give each phrase to an arrow (one phrase per arrow), all phrases of a page at once.
 
-    Exit labels are printed where the line leaves its decision: an arrow leaving a decision
-    within reach of the phrase wins; otherwise the arrow whose strokes pass nearest.
+    Exit labels are printed near where the line leaves its decision, but where exactly
+    depends on the program (beside the line, or moved aside clear of rules and other lines):
+    a phrase next to a decision is weighed against that decision's exits by its distance to
+    each exit's start; any phrase also against the arrows whose strokes pass near it, at a
+    penalty. The assignment minimising the total distance wins, so two labels beside one
+    decision go to its two exits, not both to the nearer one.
     """
-    taken: dict[int, tuple[float, str]] = {}
-    for text, x0, y0, x1, y1 in phrases:
-        best: tuple[float, int] | None = None
-        for index, arrow in enumerate(arrows):
-            d = _box_to_path(arrow, x0, y0, x1, y1)
-            if d > _LABEL:
-                continue
-            if arrow.start is not None and arrow.source is not None and symbols[
-                    arrow.source].kind == DECISION:
-                sx, sy = arrow.start
-                near = float(np.hypot(max(x0 - sx, 0.0, sx - x1), max(y0 - sy, 0.0, sy - y1)))
-                if near <= 14:
-                    d = near - 100  # at the exit: before any line merely passing by
-            if best is None or d < best[0]:
-                best = (d, index)
-        if best is not None and (best[1] not in taken or taken[best[1]][0] > best[0]):
-            taken[best[1]] = (best[0], text)
-    return [attrs.evolve(a, label=taken[i][1]) if i in taken else a
+    if not phrases or not arrows:
+        return arrows
+    from scipy.optimize import linear_sum_assignment
+
+    cost = np.full((len(phrases), len(arrows)), _NO_LABEL)
+    for p, (_, x0, y0, x1, y1) in enumerate(phrases):
+        for a, arrow in enumerate(arrows):
+            cost[p, a] = _label_cost(arrow, symbols, (x0, y0, x1, y1))
+    rows, cols = linear_sum_assignment(cost)
+    taken = {int(a): phrases[p][0] for p, a in zip(rows, cols, strict=True)
+             if cost[p, a] < _NO_LABEL}
+    return [attrs.evolve(a, label=taken[i]) if i in taken else a
             for i, a in enumerate(arrows)]
+
+
+_NO_LABEL = 1e6  # cost of a phrase and an arrow that cannot go together
+_EXIT_REACH = 30.0  # points: a phrase this close to a decision may label one of its exits
+_PASSING = 40.0  # points added for a phrase beside a line rather than at a decision's exit
+
+
+def _label_cost(arrow: Arrow, symbols: Sequence[Symbol],
+                box: tuple[float, float, float, float]) -> float:
+    x0, y0, x1, y1 = box
+    best = _NO_LABEL
+    path = _box_to_path(arrow, x0, y0, x1, y1)
+    if path <= _LABEL:
+        best = path + _PASSING
+    if arrow.start is None or arrow.source is None or symbols[arrow.source].kind != DECISION:
+        return best
+    decision = symbols[arrow.source]
+    near = max(decision.x0 - x1, 0.0, x0 - decision.x1) ** 2 + max(
+        decision.y0 - y1, 0.0, y0 - decision.y1) ** 2
+    if near > _EXIT_REACH ** 2:
+        return best
+    sx, sy = arrow.start
+    at_exit = float(np.hypot(max(x0 - sx, 0.0, sx - x1), max(y0 - sy, 0.0, sy - y1)))
+    return min(best, at_exit)
 
 
 def _box_to_path(arrow: Arrow, x0: float, y0: float, x1: float, y1: float) -> float:

@@ -78,8 +78,11 @@ def rule_mask(page: PageData, table: PageTable) -> tuple[BoolImage, BoolImage, B
                 along = slice(max(seg.a - 1, 0), seg.b + 2)
                 mask[(across, along) if seg.horizontal else (along, across)] = True
         if group is table.rules_h:
-            horizontal = wide & page.ink
-    return wide & page.ink, horizontal, exact & page.ink
+            horizontal = wide & (page.gray < 232)
+    # the light anti-aliased edge of a rule drawn between pixels is part of it too: left
+    # beside the rule it would read as a connector running along the whole column
+    faint = page.gray < 232
+    return wide & faint, horizontal, exact & page.ink
 
 
 def _cells(table: PageTable) -> tuple[list[float], list[float]]:
@@ -162,6 +165,9 @@ def find_symbols(page: PageData, table: PageTable, rules: BoolImage, rules_h: Bo
         if box is not None and tight[i] and not _small(box, ys, xs):
             tight[i] = False
     passes = [ink | grow(m[holes], 2) for m in (lenient, strict, tight)]
+    # last of all, each hole alone without its walls: a symbol's inside that an area closed
+    # off by arrows beside it (sharing a wall) made into one odd blob
+    passes.append(grow(lenient[holes], 1))
     found: list[Symbol] = []
     _collect(passes, 0, (slice(0, ink.shape[0]), slice(0, ink.shape[1])), ink, ys, found,
              lambda box, kind: _place_blob(table, left, top, box, kind))
@@ -180,6 +186,10 @@ def _collect(passes: list[BoolImage], level: int, area: _Box, ink: BoolImage,
         if doubtful and level + 1 < len(passes):
             _collect(passes, level + 1, box, ink, ys, found, place)
         elif kind is not None and not (doubtful and _merged(ink[box], shape)):
+            if level == len(passes) - 1:  # a hole alone: its outline is around it
+                wall = round(1.5 * SCALE)
+                box = (slice(max(box[0].start - wall, 0), box[0].stop + wall),
+                       slice(max(box[1].start - wall, 0), box[1].stop + wall))
             found.append(place(box, kind))
 
 
