@@ -259,17 +259,28 @@ def _terminals(net: Sequence[int], segs: Sequence[Segment], symbols: Sequence[Sy
     found: list[_Terminal] = []
     for i in net:
         s = segs[i]
+        free = [not any(_gap(segs[j], s.end(end)) <= tol for j in net if j != i
+                        and not _collinear_beyond(s, segs[j], end)) for end in (0, 1)]
         for end in (0, 1):
-            point = s.end(end)
-            if any(_gap(segs[j], point) <= tol for j in net if j != i
-                   and not _collinear_beyond(s, segs[j], end)):
+            if not free[end]:
                 continue
+            point = s.end(end)
             terminal = _Terminal(segment=i, end=end, x=point[0], y=point[1])
             terminal.symbol = _nearest(symbols, point, _ATTACH)
-            terminal.head = (i, end) in capped or (
-                _has_head(residual, s, end) and not _at_tip(s, point, terminal.symbol, symbols))
+            terminal.head = (i, end) in capped or _thick_tip(s, segs, net, free) or (
+                _has_head(residual, s, end, joined=not free[1 - end])
+                and not _at_tip(s, point, terminal.symbol, symbols))
             found.append(terminal)
     return found
+
+
+def _thick_tip(s: Segment, segs: Sequence[Segment], net: Sequence[int],
+               free: Sequence[bool]) -> bool:
+    """A short last leg much thicker than the line it ends: the filled head itself."""
+    if all(free) or s.length > 8 * SCALE:
+        return False
+    line = min(segs[j].thick for j in net)
+    return s.thick >= line + 3
 
 
 def _at_tip(s: Segment, point: tuple[float, float], symbol: int | None,
@@ -291,9 +302,13 @@ def _collinear_beyond(s: Segment, other: Segment, end: int) -> bool:
     return other.b <= s.a + 2 if end == 1 else other.a >= s.b - 2
 
 
-def _has_head(residual: BoolImage, s: Segment, end: int) -> bool:
-    """Ink beside the line near its end that is no straight stroke: an arrowhead."""
-    depth = min(round(6 * SCALE), s.length // 2)
+def _has_head(residual: BoolImage, s: Segment, end: int, joined: bool = False) -> bool:
+    """Ink beside the line near its end that is no straight stroke: an arrowhead.
+
+    A short last leg after a corner (``joined``: its other end turns into the rest of the
+    line) has no head at that other end, so its whole length may be searched.
+    """
+    depth = min(round(6 * SCALE), s.length if joined else s.length // 2)
     # the straight band is already out of the residual; a head can make the line look thick
     side, band = round(4 * SCALE), max(s.thick // 2 - 1, 1)
     tip = s.a if end == 0 else s.b
@@ -306,7 +321,7 @@ def _has_head(residual: BoolImage, s: Segment, end: int) -> bool:
     else:
         rows_a = residual[max(lo, 0):min(hi, height), max(c - band - side, 0):max(c - band, 0)]
         rows_b = residual[max(lo, 0):min(hi, height), c + band + 1:c + band + 1 + side]
-    if s.length < 10 * SCALE:
+    if s.length < (4 if joined else 10) * SCALE:
         return False  # too short to tell a head from the other end's
     left, right = int(rows_a.sum()), int(rows_b.sum())
     return left >= 1 and right >= 1 and left + right >= 3
@@ -415,10 +430,15 @@ def _short_line_heads(ink: BoolImage, net: Sequence[int], segs: Sequence[Segment
 
 def _head_in_gap(ink: BoolImage, s: Segment, t: _Terminal, symbol: Symbol) -> bool:
     """A head drawn past a lane rule, between a line's cut end and its symbol."""
+    x, y = t.x / SCALE, t.y / SCALE
     if s.horizontal:
         edge = symbol.x1 if t.end == 0 else symbol.x0
+        ahead = symbol.y0 <= y <= symbol.y1
     else:
         edge = symbol.y1 if t.end == 0 else symbol.y0
+        ahead = symbol.x0 <= x <= symbol.x1
+    if not ahead:  # the symbol is beside the line's end, not ahead of it
+        return False
     tip = round(edge * SCALE)
     end = round(t.x if s.horizontal else t.y)
     lo, hi = sorted((tip, end))

@@ -68,7 +68,7 @@ def rule_mask(page: PageData, table: PageTable) -> tuple[BoolImage, BoolImage, B
     wide = np.zeros_like(page.ink)
     exact = np.zeros_like(page.ink)
     height, width = wide.shape
-    horizontal = wide
+    horizontal = horizontal_exact = wide
     for group in (table.rules_h, table.rules_v):
         for seg in group:
             c = round(seg.pos)
@@ -78,11 +78,13 @@ def rule_mask(page: PageData, table: PageTable) -> tuple[BoolImage, BoolImage, B
                 along = slice(max(seg.a - 1, 0), seg.b + 2)
                 mask[(across, along) if seg.horizontal else (along, across)] = True
         if group is table.rules_h:
-            horizontal = wide & (page.gray < 232)
+            horizontal = wide & page.ink
+            horizontal_exact = exact.copy()
     # the light anti-aliased edge of a rule drawn between pixels is part of it too: left
-    # beside the rule it would read as a connector running along the whole column
-    faint = page.gray < 232
-    return wide & faint, horizontal, exact & page.ink
+    # beside the rule it would read as a connector running along the whole column (only
+    # right at the rule: light grey connectors near it stay)
+    halo = exact & ~horizontal_exact & (page.gray < 232)
+    return (wide & page.ink) | halo, horizontal, exact & page.ink
 
 
 def _cells(table: PageTable) -> tuple[list[float], list[float]]:
@@ -182,7 +184,8 @@ def _collect(passes: list[BoolImage], level: int, area: _Box, ink: BoolImage,
     for sub, shape, kind in _blobs(passes[level][area]):
         box = (slice(sub[0].start + top, sub[0].stop + top),
                slice(sub[1].start + left, sub[1].stop + left))
-        doubtful = kind is None or _merged(ink[box], shape) or not _fits(box, ys)
+        doubtful = kind is None or _merged(ink[box], shape) or not _fits(box, ys) or (
+            kind == PROCESS and _sides_run_on(ink, box))
         if doubtful and level + 1 < len(passes):
             _collect(passes, level + 1, box, ink, ys, found, place)
         elif kind is not None and not (doubtful and _merged(ink[box], shape)):
@@ -191,6 +194,34 @@ def _collect(passes: list[BoolImage], level: int, area: _Box, ink: BoolImage,
                 box = (slice(max(box[0].start - wall, 0), box[0].stop + wall),
                        slice(max(box[1].start - wall, 0), box[1].stop + wall))
             found.append(place(box, kind))
+
+
+def _sides_run_on(ink: BoolImage, box: _Box) -> bool:
+    """Lines that go on past two or more corners of a box: an area that lines closed off.
+
+    A drawn box's sides stop at its corners (lines leave it from the middle of a side);
+    an area fenced by connectors and a rule has sides that are those connectors, running on.
+    """
+    rows, cols = box
+    y0, y1, x0, x1 = rows.start, rows.stop - 1, cols.start, cols.stop - 1
+    height, width = ink.shape
+    near, far = 3, 3 + round(3 * SCALE)
+
+    def run(ys: slice, xs: slice, axis: int) -> bool:
+        part = ink[max(ys.start, 0):min(ys.stop, height), max(xs.start, 0):min(xs.stop, width)]
+        return bool(part.size) and bool(part.any(axis=axis).all()) and part.shape[
+            1 - axis] >= far - near
+
+    runs = 0
+    for x in (x0, x1):  # the vertical sides, above and below the box
+        band = slice(x - 2, x + 3)
+        runs += run(slice(y0 - far, y0 - near), band, 1) + run(slice(y1 + near, y1 + far),
+                                                                band, 1)
+    for y in (y0, y1):  # the horizontal sides, left and right of the box
+        band = slice(y - 2, y + 3)
+        runs += run(band, slice(x0 - far, x0 - near), 0) + run(band, slice(x1 + near,
+                                                                           x1 + far), 0)
+    return runs >= 2
 
 
 def _small(box: _Box, ys: list[float], xs: list[float]) -> bool:
