@@ -95,8 +95,9 @@ def _stroke_ink(page: PageData, table: PageTable, rules: BoolImage,
 
 
 def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
-                symbols: Sequence[Symbol]) -> tuple[list[Arrow], list[Stub]]:
-    """The arrows drawn on ``page`` between ``symbols``, and line stubs at the table edges."""
+                symbols: Sequence[Symbol]) -> tuple[list[Arrow], list[Stub], list[str]]:
+    """The arrows drawn on ``page`` between ``symbols``, line stubs at the table edges, and
+    the label phrases of the lane area that no arrow took (to be named in the review)."""
     stroke, frame = _stroke_ink(page, table, rules, symbols)
     px = page.px
     left, top, right, bottom = frame
@@ -105,7 +106,7 @@ def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
     segs += segments(crop, horizontal=False, min_length=px(4), max_thick=px(3), bridge=px(4))
     segs = [_shift(s, left, top) for s in segs]
     if not segs:
-        return [], []
+        return [], [], [p[0] for p in _label_phrases(page, table, symbols)]
     segs, capped = _arrowhead_bars(segs)
     plain = _faint(page)  # rules crossing the window are full rows, ignored there
     residual = _residual(stroke, segs)
@@ -120,7 +121,12 @@ def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
         arrows.extend(found)
         stubs.extend(edge)
     arrows.extend(_direct_links(plain, symbols, arrows, page.number))
-    return _attach_labels(arrows, labels, symbols), stubs
+    labelled = _attach_labels(arrows, labels, symbols)
+    used = [a.label for a in labelled if a.label is not None]
+    left = [p[0] for p in labels]
+    for text in used:
+        left.remove(text)
+    return labelled, stubs, left
 
 
 def _direct_links(ink: BoolImage, symbols: Sequence[Symbol], arrows: Sequence[Arrow],
@@ -267,8 +273,9 @@ def _terminals(net: Sequence[int], segs: Sequence[Segment], symbols: Sequence[Sy
             point = s.end(end)
             terminal = _Terminal(segment=i, end=end, x=point[0], y=point[1])
             terminal.symbol = _nearest(symbols, point, _ATTACH)
-            terminal.head = (i, end) in capped or _thick_tip(s, segs, net, free) or (
-                _has_head(residual, s, end, joined=not free[1 - end])
+            terminal.head = (i, end) in capped or (
+                (_thick_tip(s, segs, net, free)
+                 or _has_head(residual, s, end, joined=not free[1 - end]))
                 and not _at_tip(s, point, terminal.symbol, symbols))
             found.append(terminal)
     return found
