@@ -116,17 +116,18 @@ def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
     stubs: list[Stub] = []
     for net in nets:
         terminals = _terminals(net, segs, symbols, residual, capped)
+        _follow_turns(plain, segs, terminals, symbols)
         found, edge = _net_arrows(page, net, segs, terminals, symbols, frame, capped,
                                   plain)
         arrows.extend(found)
         stubs.extend(edge)
     arrows.extend(_direct_links(plain, symbols, arrows, page.number))
     labelled = _attach_labels(arrows, labels, symbols)
-    used = [a.label for a in labelled if a.label is not None]
-    left = [p[0] for p in labels]
-    for text in used:
-        left.remove(text)
-    return labelled, stubs, left
+    unattached = [p[0] for p in labels]
+    for arrow in labelled:
+        if arrow.label is not None:
+            unattached.remove(arrow.label)
+    return labelled, stubs, unattached
 
 
 def _direct_links(ink: BoolImage, symbols: Sequence[Symbol], arrows: Sequence[Arrow],
@@ -279,6 +280,44 @@ def _terminals(net: Sequence[int], segs: Sequence[Segment], symbols: Sequence[Sy
                 and not _at_tip(s, point, terminal.symbol, symbols))
             found.append(terminal)
     return found
+
+
+def _follow_turns(ink: BoolImage, segs: Sequence[Segment], terminals: Sequence[_Terminal],
+                  symbols: Sequence[Symbol]) -> None:
+    """A line's last leg lost under a rule it runs along: follow the ink round the corner.
+
+    A connector drawn close along a row rule is partly masked with the rule, and the short
+    drop after it (mostly arrowhead) is too short for a stroke: the net then seems to end
+    beside whatever symbol is nearest. Unmasked ink that turns at the end and runs on to a
+    symbol's outline names the symbol the line really reaches (and its head is there).
+    """
+    for t in terminals:
+        s = segs[t.segment]
+        for sign in (1, -1):
+            hit = _run_to_symbol(ink, t, s.horizontal, sign, symbols)
+            if hit is not None and hit != t.symbol:
+                t.symbol, t.head = hit, True
+                break
+
+
+def _run_to_symbol(ink: BoolImage, t: _Terminal, horizontal: bool, sign: int,
+                   symbols: Sequence[Symbol]) -> int | None:
+    """The symbol a perpendicular run of ink from a terminal reaches (3 to 20 points)."""
+    x, y = round(t.x), round(t.y)
+    height, width = ink.shape
+    for step in range(1, round(20 * SCALE)):
+        px, py = (x, y + sign * step) if horizontal else (x + sign * step, y)
+        if not (0 <= px < width and 0 <= py < height):
+            return None
+        window = ink[py, max(px - 1, 0):px + 2] if horizontal else ink[
+            max(py - 1, 0):py + 2, px]
+        if window.any():
+            continue
+        if step < 3 * SCALE:
+            return None
+        hit = _nearest(symbols, (float(px), float(py)), 1.5)
+        return hit
+    return None
 
 
 def _thick_tip(s: Segment, segs: Sequence[Segment], net: Sequence[int],
