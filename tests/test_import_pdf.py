@@ -321,3 +321,25 @@ def test_round_trip_of_generated_sops(spec: dict[str, Any], paper: str) -> None:
     for step in result.definition.steps:
         assert all(e.target in steps for e in step.exits)
     assert all(m.region is None or m.region.page >= 2 for m in result.arrows)
+
+
+@pytest.mark.parametrize("damage", ["tiny", "rotated"])
+def test_odd_flowchart_page_is_a_clear_error_naming_it(
+        damage: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A flowchart page shrunk to one point or turned sideways: refused, naming page 2."""
+    pytest.importorskip("pygraphviz")
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(_rendered_example(tmp_path))
+    writer = pypdf.PdfWriter()
+    writer.add_page(reader.pages[0])
+    if damage == "tiny":
+        writer.add_blank_page(width=1, height=1)
+    else:
+        writer.add_page(reader.pages[1])
+        writer.pages[1].rotate(90)
+    with (tmp_path / "odd.pdf").open("wb") as handle:
+        writer.write(handle)
+    assert main(["import", str(tmp_path / "odd.pdf"), "-o", str(tmp_path / "o.json")]) == 2
+    err = capsys.readouterr().err
+    assert "odd.pdf" in err and "page 2" in err and "Traceback" not in err
+    assert not (tmp_path / "o.json").exists()
