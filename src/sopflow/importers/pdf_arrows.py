@@ -71,6 +71,7 @@ class _Terminal:
     head: bool = False
     symbol: int | None = None
     reached: bool = False
+    strong: bool = False  # the head is certain: a filled head's bar, or its widening ink
 
 
 def _stroke_ink(page: PageData, table: PageTable, rules: BoolImage,
@@ -193,6 +194,9 @@ def _arrowhead_bars(segs: list[Segment]) -> tuple[list[Segment], set[tuple[int, 
                 continue
             if abs(middle - line.pos) > 2.5 or not line.crosses(bar.pos, 3 * SCALE):
                 continue
+            edge = line.thick / 2 + 1.5  # a head sticks out on both sides of its line; a
+            if bar.a > line.pos - edge or bar.b < line.pos + edge:  # corner's leg on one
+                continue
             # the bar marks the nearer end; on a line hardly longer than a head the bar
             # cannot tell the ends apart (the direction is then taken from the layout)
             bars.add(i)
@@ -266,8 +270,12 @@ def _terminals(net: Sequence[int], segs: Sequence[Segment], symbols: Sequence[Sy
     found: list[_Terminal] = []
     for i in net:
         s = segs[i]
-        free = [not any(_gap(segs[j], s.end(end)) <= tol for j in net if j != i
-                        and not _collinear_beyond(s, segs[j], end)) for end in (0, 1)]
+        # an end is joined to a stroke it touches, unless the other end is nearer that
+        # stroke (a leg shorter than the join distance is joined at one end only)
+        free = [not any(_gap(segs[j], s.end(end)) <= tol
+                        and _gap(segs[j], s.end(end)) <= _gap(segs[j], s.end(1 - end))
+                        for j in net if j != i and not _collinear_beyond(s, segs[j], end))
+                for end in (0, 1)]
         for end in (0, 1):
             if not free[end]:
                 continue
@@ -294,30 +302,59 @@ def _follow_turns(ink: BoolImage, segs: Sequence[Segment], terminals: Sequence[_
     for t in terminals:
         s = segs[t.segment]
         for sign in (1, -1):
-            hit = _run_to_symbol(ink, t, s.horizontal, sign, symbols)
+            hit, headed = _run_to_symbol(ink, t, s.horizontal, sign, symbols)
+            run = attrs.evolve(s, horizontal=not s.horizontal)
+            if headed and _at_tip(run, (t.x, t.y), hit, symbols):
+                headed = False  # a diamond's edges converging at its tip
+            if hit is not None and not _ahead(symbols[hit], t, s.horizontal):
+                continue  # the run went along an outline, not into the symbol
             if hit is not None and hit != t.symbol:
-                t.symbol, t.head = hit, True
+                t.symbol, t.head, t.strong = hit, True, headed
+                break
+            if hit is not None and headed:  # the last leg into its own symbol, with a head
+                t.head = t.strong = True
                 break
 
 
+def _ahead(symbol: Symbol, t: _Terminal, horizontal: bool) -> bool:
+    """Whether a run across a line's end at ``t`` points into ``symbol`` (not beside it)."""
+    x, y = t.x / SCALE, t.y / SCALE
+    if horizontal:  # the run is vertical
+        return symbol.x0 + 1 <= x <= symbol.x1 - 1
+    return symbol.y0 + 1 <= y <= symbol.y1 - 1
+
+
 def _run_to_symbol(ink: BoolImage, t: _Terminal, horizontal: bool, sign: int,
-                   symbols: Sequence[Symbol]) -> int | None:
-    """The symbol a perpendicular run of ink from a terminal reaches (3 to 20 points)."""
+                   symbols: Sequence[Symbol]) -> tuple[int | None, bool]:
+    """The symbol a perpendicular run of ink from a terminal reaches (3 to 20 points), and
+    whether the ink widens like a filled head there (a head may straddle the corner)."""
     x, y = round(t.x), round(t.y)
     height, width = ink.shape
-    for step in range(1, round(20 * SCALE)):
+    near = round(1.5 * SCALE)  # a head's tip may be off the line's end by a little
+
+    def at(step: int, reach: int) -> BoolImage:
         px, py = (x, y + sign * step) if horizontal else (x + sign * step, y)
         if not (0 <= px < width and 0 <= py < height):
-            return None
-        window = ink[py, max(px - 1, 0):px + 2] if horizontal else ink[
-            max(py - 1, 0):py + 2, px]
+            return np.zeros(0, dtype=bool)
+        row: BoolImage = ink[py, max(px - reach, 0):px + reach + 1] if horizontal else ink[
+            max(py - reach, 0):py + reach + 1, px]
+        return row
+
+    for step in range(1, round(20 * SCALE)):
+        window = at(step, near)
+        if not window.size:
+            return None, False
         if window.any():
             continue
         if step < 3 * SCALE:
-            return None
-        hit = _nearest(symbols, (float(px), float(py)), 1.5)
-        return hit
-    return None
+            return None, False
+        hit = _nearest(symbols, (float(x if horizontal else x + sign * step),
+                                 float(y + sign * step if horizontal else y)), 1.5)
+        half = round(4 * SCALE)
+        widths = [int(row.sum()) for k in range(-half, step) if (row := at(k, half)).size
+                  and not row.all()]  # a rule or outline across the run is no head
+        return hit, max(widths, default=0) >= 3 * SCALE
+    return None, False
 
 
 def _thick_tip(s: Segment, segs: Sequence[Segment], net: Sequence[int],
@@ -554,7 +591,7 @@ def _prefer_bars(terminals: list[_Terminal], capped: set[tuple[int, int]]) -> No
     """A line with a head seen at both ends: a filled head (bar) beats stray ink."""
     if len(terminals) != 2 or not all(t.head for t in terminals):
         return
-    strong = [(t.segment, t.end) in capped for t in terminals]
+    strong = [(t.segment, t.end) in capped or t.strong for t in terminals]
     if strong[0] != strong[1]:
         for t, is_strong in zip(terminals, strong, strict=True):
             t.head = is_strong
