@@ -31,6 +31,7 @@ _ATTACH = 8.0  # points: a free end this close to a symbol touches it (diamond t
 _REACH = 18.0  # points: a headed end stopping short looks this far ahead for its target
 _JOIN = 3.5  # points: ends this close to another stroke are joined to it
 _LABEL = 22.0  # points: a label this close to a stroke belongs to its arrow
+_UNDER = 12.0  # points under the table still searched for exit labels
 
 
 @attrs.frozen
@@ -128,7 +129,8 @@ def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
     for arrow in labelled:
         if arrow.label is not None:
             unattached.remove(arrow.label)
-    return labelled, stubs, unattached
+    inside = {p[0] for p in labels if p[2] <= table.box[3]}  # under the table: maybe not ours
+    return labelled, stubs, [text for text in unattached if text in inside]
 
 
 def _direct_links(ink: BoolImage, symbols: Sequence[Symbol], arrows: Sequence[Arrow],
@@ -636,7 +638,9 @@ def _label_phrases(page: PageData, table: PageTable,
     """Words in the lane area outside symbols, grouped into phrases (text and box, points)."""
     lanes = table.lanes
     x0, x1 = min(c.x0 for c in lanes), max(c.x1 for c in lanes)
-    free = [w for w in page.words if x0 <= w.cx <= x1 and table.body_top <= w.cy <= table.box[3]
+    # an exit label may sit just under the table, beside a line leaving its last row
+    bottom = table.box[3] + _UNDER
+    free = [w for w in page.words if x0 <= w.cx <= x1 and table.body_top <= w.cy <= bottom
             and not any(s.covers(w.cx, w.cy) for s in symbols)]
     groups: list[list[Word]] = []
     for word in sorted(free, key=lambda w: (w.cy, w.x0)):
@@ -698,7 +702,7 @@ def _attach_labels(arrows: list[Arrow], phrases: Sequence[tuple[str, float, floa
 
 
 _NO_LABEL = 1e6  # cost of a phrase and an arrow that cannot go together
-_EXIT_REACH = 30.0  # points: a phrase this close to a decision may label one of its exits
+_EXIT_REACH = 40.0  # points: a phrase this close to a decision may label one of its exits
 _PASSING = 40.0  # points added for a phrase beside a line rather than at a decision's exit
 
 
