@@ -185,7 +185,8 @@ def _collect(passes: list[BoolImage], level: int, area: _Box, ink: BoolImage,
         box = (slice(sub[0].start + top, sub[0].stop + top),
                slice(sub[1].start + left, sub[1].stop + left))
         doubtful = kind is None or _merged(ink[box], shape) or not _fits(box, ys) or (
-            kind == PROCESS and _sides_run_on(ink, box))
+            kind == PROCESS and _sides_run_on(ink, box)) or (
+            kind in (DECISION, CAPSULE) and not _symmetric(shape))
         if doubtful and level + 1 < len(passes):
             _collect(passes, level + 1, box, ink, ys, found, place)
         elif kind is not None and not (doubtful and _merged(ink[box], shape)):
@@ -194,6 +195,16 @@ def _collect(passes: list[BoolImage], level: int, area: _Box, ink: BoolImage,
                 box = (slice(max(box[0].start - wall, 0), box[0].stop + wall),
                        slice(max(box[1].start - wall, 0), box[1].stop + wall))
             found.append(place(box, kind))
+
+
+def _symmetric(shape: BoolImage) -> bool:
+    """Whether a blob is its own mirror image both ways, as diamonds and capsules are
+    (one merged with an area closed off beside it by lines is lopsided)."""
+    for mirror in (shape[:, ::-1], shape[::-1, :]):
+        union = int((shape | mirror).sum())
+        if union and int((shape & mirror).sum()) / union < 0.8:
+            return False
+    return True
 
 
 def _sides_run_on(ink: BoolImage, box: _Box) -> bool:
