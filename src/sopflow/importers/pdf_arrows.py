@@ -313,8 +313,8 @@ def _follow_turns(ink: BoolImage, segs: Sequence[Segment], terminals: Sequence[_
             if hit is not None and hit != t.symbol:
                 t.symbol, t.head, t.strong = hit, True, headed
                 break
-            if hit is not None and headed:  # the last leg into its own symbol, with a head
-                t.head = t.strong = True
+            if hit is not None and headed and t.head:  # a head seen, and its ink confirms it
+                t.strong = True
                 break
 
 

@@ -185,10 +185,14 @@ def _collect(passes: list[BoolImage], level: int, area: _Box, ink: BoolImage,
         box = (slice(sub[0].start + top, sub[0].stop + top),
                slice(sub[1].start + left, sub[1].stop + left))
         doubtful = kind is None or _merged(ink[box], shape) or not _fits(box, ys) or (
-            kind == PROCESS and _sides_run_on(ink, box)) or (
-            kind in (DECISION, CAPSULE) and not _symmetric(shape))
-        if doubtful and level + 1 < len(passes):
+            kind == PROCESS and _sides_run_on(ink, box))
+        lopsided = kind in (DECISION, CAPSULE) and not _symmetric(shape)
+        if (doubtful or lopsided) and level + 1 < len(passes):
+            before = len(found)
             _collect(passes, level + 1, box, ink, ys, found, place)
+            if doubtful or len(found) > before:
+                continue
+            found.append(place(box, kind))  # nothing better inside: the lopsided blob
         elif kind is not None and not (doubtful and _merged(ink[box], shape)):
             if level == len(passes) - 1:  # a hole alone: its outline is around it
                 wall = round(1.5 * SCALE)
