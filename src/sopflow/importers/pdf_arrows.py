@@ -196,7 +196,7 @@ def _arrowhead_bars(segs: list[Segment]) -> tuple[list[Segment], set[tuple[int, 
                 continue
             if abs(middle - line.pos) > 2.5 or not line.crosses(bar.pos, 3 * SCALE):
                 continue
-            edge = line.thick / 2 + 1.5  # a head sticks out on both sides of its line; a
+            edge = 2.5  # a head sticks out on both sides of its line's middle; a
             if bar.a > line.pos - edge or bar.b < line.pos + edge:  # corner's leg on one
                 continue
             # the bar marks the nearer end; on a line hardly longer than a head the bar
