@@ -190,9 +190,11 @@ def _collect(passes: list[BoolImage], level: int, area: _Box, ink: BoolImage,
         if (doubtful or lopsided) and level + 1 < len(passes):
             before = len(found)
             _collect(passes, level + 1, box, ink, ys, found, place)
-            if doubtful or len(found) > before:
+            if doubtful or any(f.kind == kind for f in found[before:]):
                 continue
-            found.append(place(box, kind))  # nothing better inside: the lopsided blob
+            # nothing of its kind inside: the lopsided blob is the symbol after all
+            del found[before:]
+            found.append(place(box, kind or PROCESS))
         elif kind is not None and not (doubtful and _merged(ink[box], shape)):
             if level == len(passes) - 1:  # a hole alone: its outline is around it
                 wall = round(1.5 * SCALE)
