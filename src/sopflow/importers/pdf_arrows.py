@@ -129,7 +129,8 @@ def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
     for arrow in labelled:
         if arrow.label is not None:
             unattached.remove(arrow.label)
-    inside = {p[0] for p in labels if p[2] <= table.box[3]}  # under the table: maybe not ours
+    # under the table: maybe not ours; a bare number is a step or connector number
+    inside = {p[0] for p in labels if p[2] <= table.box[3] and not p[0].strip(" .()").isdigit()}
     return labelled, stubs, [text for text in unattached if text in inside]
 
 
