@@ -239,11 +239,12 @@ def test_empty_and_picture_flowchart_pages_are_reported_not_invented(tmp_path: P
     assert not (tmp_path / "p.json").exists()
 
 
-def test_round_trip_of_the_example() -> None:
+@pytest.mark.parametrize("example", ["izin_cuti", "pengumpulan_data_kinerja"])
+def test_round_trip_of_the_example(example: str) -> None:
     pytest.importorskip("pygraphviz")
     from sopflow.loader import load_sops
 
-    (item,) = load_sops(str(ROOT / "examples" / "izin_cuti.py"))
+    (item,) = load_sops(str(ROOT / "examples" / f"{example}.py"))
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / "izin.pdf"
         render_document(compile_definition(item.definition, strict=False), pdf)
