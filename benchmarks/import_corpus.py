@@ -2,7 +2,8 @@
 
     PYTHONPATH=src python benchmarks/import_corpus.py FOLDER [--limit N] [--render]
 
-For each PDF (found recursively): does it import, does the draft validate without errors,
+For each PDF (found recursively): does it import, does the draft validate without errors
+(and which errors and warnings its drafts have, and the importer's notices by kind),
 (with --render) does it render back to a PDF, and how many pages the re-rendered document has
 against the original. Failures are grouped by kind (the first words of the message).
 Nothing is written beside the PDFs; drafts go to a temporary folder.
@@ -47,6 +48,8 @@ def main() -> None:
     rows = arrows = 0
     marks: Counter[str] = Counter()
     errors: Counter[str] = Counter()
+    warnings: Counter[str] = Counter()
+    notices: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as tmp:
         for index, path in enumerate(files):
             counts["pdfs"] += 1
@@ -68,6 +71,8 @@ def main() -> None:
             if procedure.report.ok:
                 counts["validate"] += 1
             errors.update({f"{f.code} {f.rule}" for f in procedure.report.errors})
+            warnings.update({f"{f.code} {f.rule}" for f in procedure.report.warnings})
+            notices.update(_kind(n.message) for n in result.notices)
             if args.render:
                 from sopflow.render import render_document
 
@@ -92,6 +97,12 @@ def main() -> None:
     print("drafts with each validation error (code, rule):")
     for code, count in errors.most_common(8):
         print(f"  {count:4}  {code}")
+    print("drafts with each validation warning (code, rule):")
+    for code, count in warnings.most_common(8):
+        print(f"  {count:4}  {code}")
+    print("import notices by kind:")
+    for kind, count in notices.most_common(8):
+        print(f"  {count:4}  {kind}")
     print("failure kinds:")
     for kind, count in failures.most_common():
         print(f"  {count:4}  {kind}")

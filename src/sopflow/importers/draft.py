@@ -148,22 +148,23 @@ def _page_breaks(pages: Sequence[PageRead]) -> list[ArrowMark]:
                 and before.symbols[a.target].kind == CONNECTOR]
         out = [a for a in after.arrows if a.source is not None
                and after.symbols[a.source].kind == CONNECTOR]
-        pairs: list[tuple[int | None, int | None, str]] = []
+        pairs: list[tuple[int | None, int | None, str, str | None]] = []
         into, out = _match_letters(before, after, into, out)
         for a, b in zip(into, out, strict=False):
+            # a decision's exit label is printed where it leaves, before the connector
             pairs.append((_row_of(before, a.source), _row_of(after, b.target),
-                          "off-page connector pair"))
+                          "off-page connector pair", a.label or b.label))
         if not pairs:
             down = [s for s in before.stubs if s.at_bottom]
             up = [s for s in after.stubs if not s.at_bottom]
             for a_stub, b_stub in zip(down, up, strict=False):
                 pairs.append((_row_of(before, a_stub.symbol), _row_of(after, b_stub.symbol),
-                              "lines cut by the page break, paired by position"))
-        for source, target, note in pairs:
+                              "lines cut by the page break, paired by position", None))
+        for source, target, note, label in pairs:
             region = Region(before.table.page, before.table.box[0], before.table.box[3] - 20,
                             before.table.box[2], before.table.box[3])
             mark = Mark.READ if source and target else Mark.UNRESOLVED
-            marks.append(ArrowMark(source, target, None, mark, region, note))
+            marks.append(ArrowMark(source, target, label, mark, region, note))
     return marks
 
 
@@ -280,15 +281,19 @@ def _step(n: int, page: PageRead, row: object, outs: list[ArrowMark],
         if 0 <= s.lane < len(names) and names[s.lane] not in lanes:
             lanes.append(names[s.lane])
     decision = any(s.kind == DECISION for s in symbols) or len(outs) > 1
+    question = _question(page, [s for s in symbols if s.kind == DECISION])
     exits = tuple(Exit(label=label if decision else None, target=_target_id(m.target))
                   for m in outs for label in _labels(m.label))
     if not decision:
         exits = exits[:1]
     cells = row.cells
+    if question and question.split() == cells.get(ACTIVITY, "").split():
+        question = None  # the diamond repeats the activity: no separate question
     return Step(
         id=f"s{n}",
         text=cells.get(ACTIVITY, "").strip() or f"(baris {row.number or n} tanpa teks)",
         kind=StepKind.DECISION if decision else StepKind.PROCESS,
+        question=question if decision else None,
         actors=tuple(lanes) or (names[0],) if names else ("Pelaksana",),
         exits=exits,
         inputs=row.inputs,
@@ -296,3 +301,14 @@ def _step(n: int, page: PageRead, row: object, outs: list[ArrowMark],
         output=cells.get(OUTPUT, "").replace("\n", " "),
         note=cells.get(NOTE, ""),
     )
+
+
+def _question(page: PageRead, diamonds: Sequence[Symbol]) -> str | None:
+    """The short question printed inside a decision's diamond, if any."""
+    from sopflow.importers.pdf_table import cell_text
+
+    if len(diamonds) != 1:
+        return None
+    inside = [w for w in page.words if diamonds[0].covers(w.cx, w.cy)]
+    text = " ".join(cell_text(inside).split())
+    return text or None

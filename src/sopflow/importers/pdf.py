@@ -82,7 +82,9 @@ def _read_pages(source: PdfSource, notices: list[Notice]) -> list[PageRead]:
             continue
         rules, rules_h, exact = rule_mask(page, table)
         symbols = find_symbols(page, table, rules, rules_h, exact)
-        arrows, stubs = find_arrows(page, table, rules, symbols)
+        arrows, stubs, unattached = find_arrows(page, table, rules, symbols)
+        notices.extend(Notice(number, f"the label {text!r} in the lanes is not attached to "
+                              "any arrow read") for text in unattached)
         if not symbols:
             notices.append(Notice(number, "a table was found but no symbol in its lanes "
                                   "(drawn as a picture?)"))

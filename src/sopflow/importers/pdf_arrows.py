@@ -31,6 +31,7 @@ _ATTACH = 8.0  # points: a free end this close to a symbol touches it (diamond t
 _REACH = 18.0  # points: a headed end stopping short looks this far ahead for its target
 _JOIN = 3.5  # points: ends this close to another stroke are joined to it
 _LABEL = 22.0  # points: a label this close to a stroke belongs to its arrow
+_UNDER = 12.0  # points under the table still searched for exit labels
 
 
 @attrs.frozen
@@ -71,6 +72,7 @@ class _Terminal:
     head: bool = False
     symbol: int | None = None
     reached: bool = False
+    strong: bool = False  # the head is certain: a filled head's bar, or its widening ink
 
 
 def _stroke_ink(page: PageData, table: PageTable, rules: BoolImage,
@@ -95,8 +97,9 @@ def _stroke_ink(page: PageData, table: PageTable, rules: BoolImage,
 
 
 def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
-                symbols: Sequence[Symbol]) -> tuple[list[Arrow], list[Stub]]:
-    """The arrows drawn on ``page`` between ``symbols``, and line stubs at the table edges."""
+                symbols: Sequence[Symbol]) -> tuple[list[Arrow], list[Stub], list[str]]:
+    """The arrows drawn on ``page`` between ``symbols``, line stubs at the table edges, and
+    the label phrases of the lane area that no arrow took (to be named in the review)."""
     stroke, frame = _stroke_ink(page, table, rules, symbols)
     px = page.px
     left, top, right, bottom = frame
@@ -105,7 +108,7 @@ def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
     segs += segments(crop, horizontal=False, min_length=px(4), max_thick=px(3), bridge=px(4))
     segs = [_shift(s, left, top) for s in segs]
     if not segs:
-        return [], []
+        return [], [], [p[0] for p in _label_phrases(page, table, symbols)]
     segs, capped = _arrowhead_bars(segs)
     plain = _faint(page)  # rules crossing the window are full rows, ignored there
     residual = _residual(stroke, segs)
@@ -115,12 +118,20 @@ def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
     stubs: list[Stub] = []
     for net in nets:
         terminals = _terminals(net, segs, symbols, residual, capped)
+        _follow_turns(plain, segs, terminals, symbols)
         found, edge = _net_arrows(page, net, segs, terminals, symbols, frame, capped,
                                   plain)
         arrows.extend(found)
         stubs.extend(edge)
     arrows.extend(_direct_links(plain, symbols, arrows, page.number))
-    return _attach_labels(arrows, labels, symbols), stubs
+    labelled = _attach_labels(arrows, labels, symbols)
+    unattached = [p[0] for p in labels]
+    for arrow in labelled:
+        if arrow.label is not None:
+            unattached.remove(arrow.label)
+    # under the table: maybe not ours; a bare number is a step or connector number
+    inside = {p[0] for p in labels if p[2] <= table.box[3] and not p[0].strip(" .()").isdigit()}
+    return labelled, stubs, [text for text in unattached if text in inside]
 
 
 def _direct_links(ink: BoolImage, symbols: Sequence[Symbol], arrows: Sequence[Arrow],
@@ -185,6 +196,9 @@ def _arrowhead_bars(segs: list[Segment]) -> tuple[list[Segment], set[tuple[int, 
             if line.horizontal == bar.horizontal or line.length < bar.length:
                 continue
             if abs(middle - line.pos) > 2.5 or not line.crosses(bar.pos, 3 * SCALE):
+                continue
+            edge = 2.5  # a head sticks out on both sides of its line's middle; a
+            if bar.a > line.pos - edge or bar.b < line.pos + edge:  # corner's leg on one
                 continue
             # the bar marks the nearer end; on a line hardly longer than a head the bar
             # cannot tell the ends apart (the direction is then taken from the layout)
@@ -259,17 +273,100 @@ def _terminals(net: Sequence[int], segs: Sequence[Segment], symbols: Sequence[Sy
     found: list[_Terminal] = []
     for i in net:
         s = segs[i]
+        # an end is joined to a stroke it touches, unless the other end is nearer that
+        # stroke (a leg shorter than the join distance is joined at one end only)
+        free = [not any(_gap(segs[j], s.end(end)) <= tol
+                        and _gap(segs[j], s.end(end)) <= _gap(segs[j], s.end(1 - end))
+                        for j in net if j != i and not _collinear_beyond(s, segs[j], end))
+                for end in (0, 1)]
         for end in (0, 1):
-            point = s.end(end)
-            if any(_gap(segs[j], point) <= tol for j in net if j != i
-                   and not _collinear_beyond(s, segs[j], end)):
+            if not free[end]:
                 continue
+            point = s.end(end)
             terminal = _Terminal(segment=i, end=end, x=point[0], y=point[1])
             terminal.symbol = _nearest(symbols, point, _ATTACH)
             terminal.head = (i, end) in capped or (
-                _has_head(residual, s, end) and not _at_tip(s, point, terminal.symbol, symbols))
+                (_thick_tip(s, segs, net, free)
+                 or _has_head(residual, s, end, joined=not free[1 - end]))
+                and not _at_tip(s, point, terminal.symbol, symbols))
             found.append(terminal)
     return found
+
+
+def _follow_turns(ink: BoolImage, segs: Sequence[Segment], terminals: Sequence[_Terminal],
+                  symbols: Sequence[Symbol]) -> None:
+    """A line's last leg lost under a rule it runs along: follow the ink round the corner.
+
+    A connector drawn close along a row rule is partly masked with the rule, and the short
+    drop after it (mostly arrowhead) is too short for a stroke: the net then seems to end
+    beside whatever symbol is nearest. Unmasked ink that turns at the end and runs on to a
+    symbol's outline names the symbol the line really reaches (and its head is there).
+    """
+    for t in terminals:
+        s = segs[t.segment]
+        for sign in (1, -1):
+            hit, headed = _run_to_symbol(ink, t, s.horizontal, sign, symbols)
+            run = attrs.evolve(s, horizontal=not s.horizontal)
+            if headed and _at_tip(run, (t.x, t.y), hit, symbols):
+                headed = False  # a diamond's edges converging at its tip
+            if hit is not None and not _ahead(symbols[hit], t, s.horizontal):
+                continue  # the run went along an outline, not into the symbol
+            if hit is not None and hit != t.symbol:
+                t.symbol, t.head, t.strong = hit, True, headed
+                break
+            if hit is not None and headed and t.head:  # a head seen, and its ink confirms it
+                t.strong = True
+                break
+
+
+def _ahead(symbol: Symbol, t: _Terminal, horizontal: bool) -> bool:
+    """Whether a run across a line's end at ``t`` points into ``symbol`` (not beside it)."""
+    x, y = t.x / SCALE, t.y / SCALE
+    if horizontal:  # the run is vertical
+        return symbol.x0 + 1 <= x <= symbol.x1 - 1
+    return symbol.y0 + 1 <= y <= symbol.y1 - 1
+
+
+def _run_to_symbol(ink: BoolImage, t: _Terminal, horizontal: bool, sign: int,
+                   symbols: Sequence[Symbol]) -> tuple[int | None, bool]:
+    """The symbol a perpendicular run of ink from a terminal reaches (3 to 20 points), and
+    whether the ink widens like a filled head there (a head may straddle the corner)."""
+    x, y = round(t.x), round(t.y)
+    height, width = ink.shape
+    near = round(1.5 * SCALE)  # a head's tip may be off the line's end by a little
+
+    def at(step: int, reach: int) -> BoolImage:
+        px, py = (x, y + sign * step) if horizontal else (x + sign * step, y)
+        if not (0 <= px < width and 0 <= py < height):
+            return np.zeros(0, dtype=bool)
+        row: BoolImage = ink[py, max(px - reach, 0):px + reach + 1] if horizontal else ink[
+            max(py - reach, 0):py + reach + 1, px]
+        return row
+
+    for step in range(1, round(20 * SCALE)):
+        window = at(step, near)
+        if not window.size:
+            return None, False
+        if window.any():
+            continue
+        if step < 3 * SCALE:
+            return None, False
+        hit = _nearest(symbols, (float(x if horizontal else x + sign * step),
+                                 float(y + sign * step if horizontal else y)), 1.5)
+        half = round(4 * SCALE)
+        widths = [int(row.sum()) for k in range(-half, step) if (row := at(k, half)).size
+                  and not row.all()]  # a rule or outline across the run is no head
+        return hit, max(widths, default=0) >= 3 * SCALE
+    return None, False
+
+
+def _thick_tip(s: Segment, segs: Sequence[Segment], net: Sequence[int],
+               free: Sequence[bool]) -> bool:
+    """A short last leg much thicker than the line it ends: the filled head itself."""
+    if all(free) or s.length > 8 * SCALE:
+        return False
+    line = min(segs[j].thick for j in net)
+    return s.thick >= line + 3
 
 
 def _at_tip(s: Segment, point: tuple[float, float], symbol: int | None,
@@ -291,9 +388,13 @@ def _collinear_beyond(s: Segment, other: Segment, end: int) -> bool:
     return other.b <= s.a + 2 if end == 1 else other.a >= s.b - 2
 
 
-def _has_head(residual: BoolImage, s: Segment, end: int) -> bool:
-    """Ink beside the line near its end that is no straight stroke: an arrowhead."""
-    depth = min(round(6 * SCALE), s.length // 2)
+def _has_head(residual: BoolImage, s: Segment, end: int, joined: bool = False) -> bool:
+    """Ink beside the line near its end that is no straight stroke: an arrowhead.
+
+    A short last leg after a corner (``joined``: its other end turns into the rest of the
+    line) has no head at that other end, so its whole length may be searched.
+    """
+    depth = min(round(6 * SCALE), s.length if joined else s.length // 2)
     # the straight band is already out of the residual; a head can make the line look thick
     side, band = round(4 * SCALE), max(s.thick // 2 - 1, 1)
     tip = s.a if end == 0 else s.b
@@ -306,7 +407,7 @@ def _has_head(residual: BoolImage, s: Segment, end: int) -> bool:
     else:
         rows_a = residual[max(lo, 0):min(hi, height), max(c - band - side, 0):max(c - band, 0)]
         rows_b = residual[max(lo, 0):min(hi, height), c + band + 1:c + band + 1 + side]
-    if s.length < 10 * SCALE:
+    if s.length < (4 if joined else 10) * SCALE:
         return False  # too short to tell a head from the other end's
     left, right = int(rows_a.sum()), int(rows_b.sum())
     return left >= 1 and right >= 1 and left + right >= 3
@@ -353,6 +454,7 @@ def _net_arrows(page: PageData, net: Sequence[int], segs: Sequence[Segment],
             if t.symbol is not None and not t.head:
                 t.head = _head_in_gap(plain, segs[t.segment], t, symbols[t.symbol])
     _prefer_bars(terminals, capped)
+    _short_line_heads(plain, net, segs, terminals, symbols)
     if len(terminals) == 2 and not any(t.head for t in terminals) and all(
             t.symbol is not None for t in terminals):
         # a head squeezed between the line's end and its symbol was masked with the symbol
@@ -361,10 +463,6 @@ def _net_arrows(page: PageData, net: Sequence[int], segs: Sequence[Segment],
                 for t in terminals]
         if gaps[0] != gaps[1]:
             terminals[gaps.index(True)].head = True
-    if len(net) == 1 and len(terminals) == 2 and not any(t.head for t in terminals):
-        side = _head_side(plain, segs[net[0]], _span(segs[net[0]], terminals, symbols))
-        if side is not None:
-            terminals[side if terminals[0].end == 0 else 1 - side].head = True
     heads = [t for t in terminals if t.head]
     tails = [t for t in terminals if not t.head]
     stubs = _stubs(page, terminals, frame)
@@ -399,12 +497,34 @@ def _net_arrows(page: PageData, net: Sequence[int], segs: Sequence[Segment],
     return arrows, stubs
 
 
+def _short_line_heads(ink: BoolImage, net: Sequence[int], segs: Sequence[Segment],
+                      terminals: list[_Terminal], symbols: Sequence[Symbol]) -> None:
+    """A straight line between two symbols with a head seen at both ends or at neither.
+
+    Short lines leave little to tell a head from the halo of an outline beside the line's
+    end; the ink's width along the line (a filled head widens at its base) decides.
+    """
+    if len(net) != 1 or len(terminals) != 2 or any(t.symbol is None for t in terminals):
+        return
+    if terminals[0].head != terminals[1].head:
+        return
+    side = _head_side(ink, segs[net[0]], _span(segs[net[0]], terminals, symbols))
+    if side is not None:
+        for t in terminals:
+            t.head = t.end == side
+
+
 def _head_in_gap(ink: BoolImage, s: Segment, t: _Terminal, symbol: Symbol) -> bool:
     """A head drawn past a lane rule, between a line's cut end and its symbol."""
+    x, y = t.x / SCALE, t.y / SCALE
     if s.horizontal:
         edge = symbol.x1 if t.end == 0 else symbol.x0
+        ahead = symbol.y0 <= y <= symbol.y1
     else:
         edge = symbol.y1 if t.end == 0 else symbol.y0
+        ahead = symbol.x0 <= x <= symbol.x1
+    if not ahead:  # the symbol is beside the line's end, not ahead of it
+        return False
     tip = round(edge * SCALE)
     end = round(t.x if s.horizontal else t.y)
     lo, hi = sorted((tip, end))
@@ -474,7 +594,7 @@ def _prefer_bars(terminals: list[_Terminal], capped: set[tuple[int, int]]) -> No
     """A line with a head seen at both ends: a filled head (bar) beats stray ink."""
     if len(terminals) != 2 or not all(t.head for t in terminals):
         return
-    strong = [(t.segment, t.end) in capped for t in terminals]
+    strong = [(t.segment, t.end) in capped or t.strong for t in terminals]
     if strong[0] != strong[1]:
         for t, is_strong in zip(terminals, strong, strict=True):
             t.head = is_strong
@@ -519,7 +639,9 @@ def _label_phrases(page: PageData, table: PageTable,
     """Words in the lane area outside symbols, grouped into phrases (text and box, points)."""
     lanes = table.lanes
     x0, x1 = min(c.x0 for c in lanes), max(c.x1 for c in lanes)
-    free = [w for w in page.words if x0 <= w.cx <= x1 and table.body_top <= w.cy <= table.box[3]
+    # an exit label may sit just under the table, beside a line leaving its last row
+    bottom = table.box[3] + _UNDER
+    free = [w for w in page.words if x0 <= w.cx <= x1 and table.body_top <= w.cy <= bottom
             and not any(s.covers(w.cx, w.cy) for s in symbols)]
     groups: list[list[Word]] = []
     for word in sorted(free, key=lambda w: (w.cy, w.x0)):
@@ -556,30 +678,52 @@ def _close(a: Word, b: Word) -> bool:
 
 def _attach_labels(arrows: list[Arrow], phrases: Sequence[tuple[str, float, float, float, float]],
                    symbols: Sequence[Symbol]) -> list[Arrow]:
-    """Give each phrase to an arrow (one phrase per arrow).
+    """Give each phrase to an arrow (one phrase per arrow), all phrases of a page at once.
 
-    Exit labels are printed where the line leaves its decision: an arrow leaving a decision
-    within reach of the phrase wins; otherwise the arrow whose strokes pass nearest.
+    Exit labels are printed near where the line leaves its decision, but where exactly
+    depends on the program (beside the line, or moved aside clear of rules and other lines):
+    a phrase next to a decision is weighed against that decision's exits by its distance to
+    each exit's start; any phrase also against the arrows whose strokes pass near it, at a
+    penalty. The assignment minimising the total distance wins, so two labels beside one
+    decision go to its two exits, not both to the nearer one.
     """
-    taken: dict[int, tuple[float, str]] = {}
-    for text, x0, y0, x1, y1 in phrases:
-        best: tuple[float, int] | None = None
-        for index, arrow in enumerate(arrows):
-            d = _box_to_path(arrow, x0, y0, x1, y1)
-            if d > _LABEL:
-                continue
-            if arrow.start is not None and arrow.source is not None and symbols[
-                    arrow.source].kind == DECISION:
-                sx, sy = arrow.start
-                near = float(np.hypot(max(x0 - sx, 0.0, sx - x1), max(y0 - sy, 0.0, sy - y1)))
-                if near <= 14:
-                    d = near - 100  # at the exit: before any line merely passing by
-            if best is None or d < best[0]:
-                best = (d, index)
-        if best is not None and (best[1] not in taken or taken[best[1]][0] > best[0]):
-            taken[best[1]] = (best[0], text)
-    return [attrs.evolve(a, label=taken[i][1]) if i in taken else a
+    if not phrases or not arrows:
+        return arrows
+    from scipy.optimize import linear_sum_assignment
+
+    cost = np.full((len(phrases), len(arrows)), _NO_LABEL)
+    for p, (_, x0, y0, x1, y1) in enumerate(phrases):
+        for a, arrow in enumerate(arrows):
+            cost[p, a] = _label_cost(arrow, symbols, (x0, y0, x1, y1))
+    rows, cols = linear_sum_assignment(cost)
+    taken = {int(a): phrases[p][0] for p, a in zip(rows, cols, strict=True)
+             if cost[p, a] < _NO_LABEL}
+    return [attrs.evolve(a, label=taken[i]) if i in taken else a
             for i, a in enumerate(arrows)]
+
+
+_NO_LABEL = 1e6  # cost of a phrase and an arrow that cannot go together
+_EXIT_REACH = 40.0  # points: a phrase this close to a decision may label one of its exits
+_PASSING = 40.0  # points added for a phrase beside a line rather than at a decision's exit
+
+
+def _label_cost(arrow: Arrow, symbols: Sequence[Symbol],
+                box: tuple[float, float, float, float]) -> float:
+    x0, y0, x1, y1 = box
+    best = _NO_LABEL
+    path = _box_to_path(arrow, x0, y0, x1, y1)
+    if path <= _LABEL:
+        best = path + _PASSING
+    if arrow.start is None or arrow.source is None or symbols[arrow.source].kind != DECISION:
+        return best
+    decision = symbols[arrow.source]
+    near = max(decision.x0 - x1, 0.0, x0 - decision.x1) ** 2 + max(
+        decision.y0 - y1, 0.0, y0 - decision.y1) ** 2
+    if near > _EXIT_REACH ** 2:
+        return best
+    sx, sy = arrow.start
+    at_exit = float(np.hypot(max(x0 - sx, 0.0, sx - x1), max(y0 - sy, 0.0, sy - y1)))
+    return min(best, at_exit)
 
 
 def _box_to_path(arrow: Arrow, x0: float, y0: float, x1: float, y1: float) -> float:

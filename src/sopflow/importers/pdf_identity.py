@@ -203,17 +203,32 @@ def _unit(lines: list[list[Word]], label_x: float | None) -> tuple[str, ...]:
 
 
 def _signatory(words: Sequence[Word]) -> Signatory | None:
-    block = [_text(line).strip() for line in lines_of(words)]
-    block = [b for b in block if b and b.lower() != "oleh"]
+    lines = [line for line in lines_of(words)
+             if _text(line).strip() and _text(line).strip().lower() != "oleh"]
+    block = [_text(line).strip() for line in lines]
     if not block:
         return None
     nip = next((b for b in block if b.upper().startswith("NIP")), None)
     name = None
+    position = block[0]
     if nip is not None:
         at = block.index(nip)
-        name = block[at - 1] if at >= 1 and block[at - 1] != block[0] else None
+        if at >= 2 and not _gap_above(lines, at - 1):
+            # no signature space above the line before the NIP: the position wrapped onto
+            # it, and no name is printed
+            position = " ".join(block[:at])
+        else:
+            name = block[at - 1] if at >= 1 and block[at - 1] != block[0] else None
         nip = re.sub(r"^NIP\.?\s*:?\s*", "", nip, flags=re.I).strip() or None
-    return Signatory(position=block[0], name=name, nip=nip)
+    return Signatory(position=position, name=name, nip=nip)
+
+
+def _gap_above(lines: Sequence[Sequence[Word]], index: int) -> bool:
+    """Whether line ``index`` sits well below the line above it (a signature's space)."""
+    above, here = lines[index - 1], lines[index]
+    size = max(max(w.size for w in here), 4.0)
+    pitch = min(w.cy for w in here) - max(w.cy for w in above)
+    return pitch > size * 1.9
 
 
 def _sections(words: Sequence[Word], grid: _Grid,

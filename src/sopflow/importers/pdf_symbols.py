@@ -68,7 +68,7 @@ def rule_mask(page: PageData, table: PageTable) -> tuple[BoolImage, BoolImage, B
     wide = np.zeros_like(page.ink)
     exact = np.zeros_like(page.ink)
     height, width = wide.shape
-    horizontal = wide
+    horizontal = horizontal_exact = wide
     for group in (table.rules_h, table.rules_v):
         for seg in group:
             c = round(seg.pos)
@@ -79,7 +79,12 @@ def rule_mask(page: PageData, table: PageTable) -> tuple[BoolImage, BoolImage, B
                 mask[(across, along) if seg.horizontal else (along, across)] = True
         if group is table.rules_h:
             horizontal = wide & page.ink
-    return wide & page.ink, horizontal, exact & page.ink
+            horizontal_exact = exact.copy()
+    # the light anti-aliased edge of a rule drawn between pixels is part of it too: left
+    # beside the rule it would read as a connector running along the whole column (only
+    # right at the rule: light grey connectors near it stay)
+    halo = exact & ~horizontal_exact & (page.gray < 232)
+    return (wide & page.ink) | halo, horizontal, exact & page.ink
 
 
 def _cells(table: PageTable) -> tuple[list[float], list[float]]:
@@ -162,6 +167,9 @@ def find_symbols(page: PageData, table: PageTable, rules: BoolImage, rules_h: Bo
         if box is not None and tight[i] and not _small(box, ys, xs):
             tight[i] = False
     passes = [ink | grow(m[holes], 2) for m in (lenient, strict, tight)]
+    # last of all, each hole alone without its walls: a symbol's inside that an area closed
+    # off by arrows beside it (sharing a wall) made into one odd blob
+    passes.append(grow(lenient[holes], 1))
     found: list[Symbol] = []
     _collect(passes, 0, (slice(0, ink.shape[0]), slice(0, ink.shape[1])), ink, ys, found,
              lambda box, kind: _place_blob(table, left, top, box, kind))
@@ -176,11 +184,61 @@ def _collect(passes: list[BoolImage], level: int, area: _Box, ink: BoolImage,
     for sub, shape, kind in _blobs(passes[level][area]):
         box = (slice(sub[0].start + top, sub[0].stop + top),
                slice(sub[1].start + left, sub[1].stop + left))
-        doubtful = kind is None or _merged(ink[box], shape) or not _fits(box, ys)
-        if doubtful and level + 1 < len(passes):
+        doubtful = kind is None or _merged(ink[box], shape) or not _fits(box, ys) or (
+            kind == PROCESS and _sides_run_on(ink, box))
+        lopsided = kind in (DECISION, CAPSULE) and not _symmetric(shape)
+        if (doubtful or lopsided) and level + 1 < len(passes):
+            before = len(found)
             _collect(passes, level + 1, box, ink, ys, found, place)
+            if doubtful or any(f.kind == kind for f in found[before:]):
+                continue
+            # nothing of its kind inside: the lopsided blob is the symbol after all
+            del found[before:]
+            found.append(place(box, kind or PROCESS))
         elif kind is not None and not (doubtful and _merged(ink[box], shape)):
+            if level == len(passes) - 1:  # a hole alone: its outline is around it
+                wall = round(1.5 * SCALE)
+                box = (slice(max(box[0].start - wall, 0), box[0].stop + wall),
+                       slice(max(box[1].start - wall, 0), box[1].stop + wall))
             found.append(place(box, kind))
+
+
+def _symmetric(shape: BoolImage) -> bool:
+    """Whether a blob is its own mirror image both ways, as diamonds and capsules are
+    (one merged with an area closed off beside it by lines is lopsided)."""
+    for mirror in (shape[:, ::-1], shape[::-1, :]):
+        union = int((shape | mirror).sum())
+        if union and int((shape & mirror).sum()) / union < 0.8:
+            return False
+    return True
+
+
+def _sides_run_on(ink: BoolImage, box: _Box) -> bool:
+    """Lines that go on past two or more corners of a box: an area that lines closed off.
+
+    A drawn box's sides stop at its corners (lines leave it from the middle of a side);
+    an area fenced by connectors and a rule has sides that are those connectors, running on.
+    """
+    rows, cols = box
+    y0, y1, x0, x1 = rows.start, rows.stop - 1, cols.start, cols.stop - 1
+    height, width = ink.shape
+    near, far = 3, 3 + round(3 * SCALE)
+
+    def run(ys: slice, xs: slice, axis: int) -> bool:
+        part = ink[max(ys.start, 0):min(ys.stop, height), max(xs.start, 0):min(xs.stop, width)]
+        return bool(part.size) and bool(part.any(axis=axis).all()) and part.shape[
+            1 - axis] >= far - near
+
+    runs = 0
+    for x in (x0, x1):  # the vertical sides, above and below the box
+        band = slice(x - 2, x + 3)
+        runs += run(slice(y0 - far, y0 - near), band, 1) + run(slice(y1 + near, y1 + far),
+                                                                band, 1)
+    for y in (y0, y1):  # the horizontal sides, left and right of the box
+        band = slice(y - 2, y + 3)
+        runs += run(band, slice(x0 - far, x0 - near), 0) + run(band, slice(x1 + near,
+                                                                           x1 + far), 0)
+    return runs >= 2
 
 
 def _small(box: _Box, ys: list[float], xs: list[float]) -> bool:
