@@ -4,10 +4,12 @@ report, on random calendars, random visits and random runs (hypothesis)."""
 
 from __future__ import annotations
 
+import logging
 import random
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_runtime import MONDAY, loop_procedure
@@ -154,3 +156,48 @@ def test_reads_leave_the_garbage_collector_as_they_found_it(tmp_path: object) ->
             assert not gc.isenabled()  # the caller's choice stands
         finally:
             gc.enable()
+
+
+def test_the_log_read_from_sql_rows_equals_the_decoded_events(
+    tmp_path: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The bulk monitor reads a SQL store's rows without building events: the same log as
+    ``events()``, damaged rows skipped alike, other SOPs in the store left out."""
+    import sqlite3
+
+    from test_runtime import reference_procedure
+
+    from sopflow.runtime._bulk_monitor import _light, _light_events
+
+    path = f"{tmp_path}/rows.db"
+    clock = FakeClock(MONDAY)
+    with SQLiteStore(path) as store:
+        ex = Executor(loop_procedure(), store=store, clock=clock)
+        other = Executor(reference_procedure(), store=store, clock=clock)
+        run_many(ex, clock, random.Random(3), 12)
+        for k in range(5):
+            other.start(f"x{k}")
+            for _ in range(k):
+                active = other.get(f"x{k}").active
+                if active:
+                    clock.advance(minutes=40)
+                    labels = other.answers(active[0].step_id)
+                    other.complete(f"x{k}", active[0].step_id, by="P",
+                                   answer=labels[0] if labels else None)
+        conn = sqlite3.connect(path)
+        conn.execute("UPDATE events SET note = X'41' WHERE seq = 2 AND instance_id = "
+                     "'i1'")
+        conn.execute("UPDATE events SET actors = 'not json' WHERE seq = 1 AND instance_id = "
+                     "'i2'")
+        conn.execute("UPDATE events SET kind = 'nonsense' WHERE seq = 3 AND instance_id = "
+                     "'i2'")
+        conn.commit()
+        conn.close()
+        with caplog.at_level(logging.WARNING, logger="sopflow.runtime"):
+            expected = [_light(e) for e in ex.events()]
+            assert len(caplog.records) == 3  # the three damaged rows
+            assert list(_light_events(ex)) == expected
+            assert len(caplog.records) == 6
+        assert {e[0] for e in expected} == {i.id for i in ex.instances()}
+        now = clock() + timedelta(days=2)
+        assert list(monitor(other, at=now).instances) == scalar_reports(other, now)

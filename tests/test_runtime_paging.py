@@ -118,3 +118,25 @@ def test_a_damaged_row_that_ends_a_page_is_skipped_and_paging_goes_on(
     assert list(store.events()) == [
         e for e in memory.events() if (e.instance_id, e.seq) != ("i03", last_event)]
     assert "'i01'" in caplog.text and "'i03'" in caplog.text
+
+
+@pytest.mark.parametrize("page", [1, 5])
+def test_bulk_monitoring_reads_the_rows_as_memory_lists_the_events(
+    sql_store: tuple[Store, RunSQL], page: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``monitor()`` reads a SQL store's rows without building events: the same log, and the
+    same reports, as from the in-memory store, across every page boundary."""
+    from sopflow.runtime import monitor
+    from sopflow.runtime._bulk_monitor import _light, _light_events
+
+    monkeypatch.setattr(_sql, "_PAGE", page)
+    monkeypatch.setattr(_sql, "_EVENT_PAGE", page)
+    store, _ = sql_store
+    memory = MemoryStore()
+    populate(memory)
+    populate(store)
+    now = MONDAY.replace(hour=17)
+    for procedure in (loop_procedure(), reference_procedure()):
+        ex, mem = Executor(procedure, store=store), Executor(procedure, store=memory)
+        assert list(_light_events(ex)) == [_light(e) for e in mem.events()]
+        assert monitor(ex, at=now) == monitor(mem, at=now)

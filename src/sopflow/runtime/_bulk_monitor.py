@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import gc
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, tzinfo
-from operator import attrgetter
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from sopflow.runtime.errors import ExecutionError
+from sopflow.runtime._rows import _DAMAGE, _KINDS, _strings_json, decode_events
+from sopflow.runtime.errors import ExecutionError, StoreError
 from sopflow.runtime.monitoring import InstanceReport, OverdueStep, StepTiming, _Resolver
 from sopflow.runtime.revisions import Standard
 from sopflow.runtime.state import Event, EventKind, Instance, InstanceStatus, _slot_builder
@@ -34,6 +36,17 @@ _MICROSECOND = timedelta(microseconds=1)
 _new_timing: Callable[..., StepTiming] = _slot_builder(StepTiming, positional=False)
 _STEPS = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED)
 _Key = tuple[str | None, str]  # (revision, step id)
+_log = logging.getLogger("sopflow.runtime")
+
+
+# One event of the log as the walk needs it (decoded from a store row without building an
+# Event): instance id, seq, kind (its text), timestamp, step id, visit, revision, activity,
+# actors, person, inputs present.
+_Light = tuple[str, int, str, datetime, str | None, int | None, str | None, str | None,
+               tuple[str, ...], str | None, tuple[str, ...] | None]
+_ACTIVATED, _COMPLETED, _MIGRATED = (EventKind.STEP_ACTIVATED.value,
+                                     EventKind.STEP_COMPLETED.value,
+                                     EventKind.INSTANCE_MIGRATED.value)
 
 
 class _Visits:
@@ -42,10 +55,9 @@ class _Visits:
     def __init__(self) -> None:
         self.groups: dict[_Key, list[int]] = {}  # completed visits per (revision, step)
         self.starts: list[datetime] = []
-        self.events: list[Event] = []
-        self.active: dict[_Key, list[tuple[int, Any]]] = {}  # (instance no., ActiveStep)
+        self.events: list[_Light] = []
 
-    def add(self, key: _Key, start: datetime, event: Event) -> int:
+    def add(self, key: _Key, start: datetime, event: _Light) -> int:
         index = len(self.starts)
         self.starts.append(start)
         self.events.append(event)
@@ -85,8 +97,7 @@ def _all_reports(executor: Executor, now: datetime) -> list[InstanceReport]:
     resolver = _Resolver(executor)
     visits = _Visits()
     pending: dict[str, _Pending] = {}
-    for instance_id, events in itertools.groupby(executor.events(),
-                                                 attrgetter("instance_id")):
+    for instance_id, events in itertools.groupby(_light_events(executor), itemgetter(0)):
         instance = instances.get(instance_id)
         if instance is not None:
             pending[instance_id] = _walk(resolver, instance, events, visits)
@@ -104,7 +115,7 @@ def _all_reports(executor: Executor, now: datetime) -> list[InstanceReport]:
     return reports
 
 
-def _walk(resolver: _Resolver, instance: Instance, events: Iterable[Event],
+def _walk(resolver: _Resolver, instance: Instance, events: Iterable[_Light],
           visits: _Visits) -> _Pending:
     """The log walk of ``monitoring._report_from_events``, collecting instead of computing."""
     p = _Pending(instance)
@@ -112,27 +123,24 @@ def _walk(resolver: _Resolver, instance: Instance, events: Iterable[Event],
     current: tuple[str, int] | None = None
     revision = instance.revision
     limit = instance.event_count  # only the events up to the listed state
-    completed, started, migrated = (EventKind.STEP_COMPLETED, EventKind.STEP_ACTIVATED,
-                                    EventKind.INSTANCE_MIGRATED)
     for event in events:
-        if event.seq >= limit:
+        _, seq, kind, stamp, step_id, visit, moved_to = event[:7]
+        if seq >= limit:
             continue
-        if event.revision is not None:
-            revision = event.revision
-        kind = event.kind
-        if kind is migrated and current is not None:
+        if moved_to is not None:
+            revision = moved_to
+        if kind == _MIGRATED and current is not None:
             moved = activated.pop(current, None)
-            if moved is not None and event.step_id is not None and event.visit is not None:
-                current = (event.step_id, event.visit)
+            if moved is not None and step_id is not None and visit is not None:
+                current = (step_id, visit)
                 activated[current] = moved
             continue
-        step_id, visit = event.step_id, event.visit
         if step_id is None or visit is None:
             continue
-        if kind is started:
+        if kind == _ACTIVATED:
             current = (step_id, visit)
-            activated[current] = event.timestamp
-        elif kind is completed and (step_id, visit) in activated:
+            activated[current] = stamp
+        elif kind == _COMPLETED and (step_id, visit) in activated:
             try:
                 resolver.get(revision, step_id)
             except ExecutionError as error:
@@ -142,6 +150,55 @@ def _walk(resolver: _Resolver, instance: Instance, events: Iterable[Event],
     return p
 
 
+def _light_events(executor: Executor) -> Iterator[_Light]:
+    """The log, in the order of ``executor.events()``: straight from the rows of a SQL store
+    (the same checks as ``decode_events``, no Event built), else from the events."""
+    pages = getattr(executor.store, "_event_pages", None)
+    if pages is None:
+        return (_light(e) for e in executor.events())
+    return itertools.chain.from_iterable(
+        _light_page(rows) for name in sorted(executor._names) for rows in pages(name))
+
+
+def _light(e: Event) -> _Light:
+    return (e.instance_id, e.seq, e.kind.value, e.timestamp, e.step_id, e.visit, e.revision,
+            e.activity, e.actors, e.person, e.inputs_present)
+
+
+def _light_page(rows: Iterable[Sequence[Any]]) -> list[_Light]:
+    """One page of rows as ``decode_events`` checks them; a damaged row goes through it (so it
+    is logged and skipped exactly as when listing)."""
+    kinds, strings, parse = _KINDS, _strings_json, datetime.fromisoformat
+    last_text: object = None
+    last_time = _EPOCH
+    seen: dict[object, tuple[str, ...]] = {}
+    found: list[_Light] = []
+    append = found.append
+    for row in rows:
+        try:
+            (instance_id, seq, kind, stamp, version, step_id, activity, actors, person, visit,
+             _answer, note, present, _output, revision) = row
+            if (type(instance_id) is not str or type(seq) is not int
+                    or type(version) is not int or type(note) is not str
+                    or kind not in kinds):
+                raise TypeError("damaged")
+            if stamp != last_text:
+                last_time, last_text = parse(stamp), stamp
+            lanes = seen.get(actors)
+            if lanes is None:
+                lanes = seen[actors] = strings(actors, "actors")
+            append((instance_id, seq, kind, last_time, step_id, visit, revision, activity,
+                    lanes, person,
+                    None if present is None else strings(present, "inputs_present")))
+        except _DAMAGE:
+            found.extend(_light(e) for e in decode_events([row], _damaged))
+    return found
+
+
+def _damaged(error: StoreError) -> None:
+    _log.warning("skipped while listing: %s", error)
+
+
 def _timings(resolver: _Resolver, visits: _Visits) -> list[StepTiming]:
     """Every collected visit judged, one step (of one revision) at a time."""
     timings: list[Any] = [None] * len(visits.starts)
@@ -149,7 +206,7 @@ def _timings(resolver: _Resolver, visits: _Visits) -> list[StepTiming]:
     for (revision, step_id), indices in visits.groups.items():
         standard, step = resolver.get(revision, step_id)
         starts = [visits.starts[k] for k in indices]
-        ends = [visits.events[k].timestamp for k in indices]
+        ends = [visits.events[k][3] for k in indices]
         dues = _dues(resolver.executor, standard, revision, starts)
         actual = _minutes(calendar, standard.basis, starts, ends)
         late = [None if due is None else end > due for due, end in zip(dues, ends, strict=True)]
@@ -161,11 +218,11 @@ def _timings(resolver: _Resolver, visits: _Visits) -> list[StepTiming]:
             late_by[k] = minutes
         inputs = step.inputs
         for k, index in enumerate(indices):
-            event = visits.events[index]
-            present = event.inputs_present
+            (instance_id, _, _, _, _, visit, _, activity, actors, person,
+             present) = visits.events[index]
             timings[index] = _new_timing(
-                instance_id=event.instance_id, step_id=step_id, activity=event.activity or "",
-                actors=event.actors, visit=event.visit, person=event.person,
+                instance_id=instance_id, step_id=step_id, activity=activity or "",
+                actors=actors, visit=visit, person=person,
                 activated_at=starts[k], completed_at=ends[k], waktu=standard.waktu,
                 basis=standard.basis, standard_minutes=standard.high_minutes,
                 actual_minutes=actual[k], due_at=dues[k], late=late[k],
