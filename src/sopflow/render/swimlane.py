@@ -130,17 +130,6 @@ def _columns(flow: Flow, opts: SwimlaneOptions, lopts: LayoutOptions) -> table.C
 
 
 # --------------------------------------------------------------------------- header
-def _title_cell(text: str, span: tuple[float, float], top: float, height: float,
-                size: float) -> TextBox:
-    left, right = span
-    m = fonts.metrics(True)
-    lines = m.wrap(text, right - left - 2 * CELL_PAD, size)
-    th = len(lines) * m.line_height(size)
-    return TextBox(rect=Rect(x=left + CELL_PAD, y=top + (height - th) / 2,
-                             w=right - left - 2 * CELL_PAD, h=th),
-                   lines=lines, size=size, bold=True, align="center", role="header")
-
-
 def _header(flow: Flow, cols: table.Columns, opts: SwimlaneOptions,
             top: float) -> tuple[table.Header, table.HeaderDrawing]:
     """One header row: No., Kegiatan and each lane's title (wrapped, never cut)."""
@@ -152,7 +141,8 @@ def _header(flow: Flow, cols: table.Columns, opts: SwimlaneOptions,
     cells += [(name, cols.lane(k)) for k, name in enumerate(flow.lanes)]
     n_lines = max(len(m.wrap(text, r - l_ - 2 * CELL_PAD, size)) for text, (l_, r) in cells)
     height = max(n_lines, 1) * m.line_height(size) + 2 * CELL_PAD + 2
-    texts = tuple(_title_cell(text, span, top, height, size) for text, span in cells)
+    texts = tuple(table.header_text(text, span, top, height, size=size)
+                  for text, span in cells)
     left, right = cols.x[0], cols.x[-1]
     drawing = table.HeaderDrawing(fills=(Rect(x=left, y=top, w=right - left, h=height),),
                                   lines=(), texts=texts)

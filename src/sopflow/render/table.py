@@ -509,8 +509,9 @@ class HeaderDrawing:
     texts: tuple[TextBox, ...]
 
 
-def _header_text(text: str, span: tuple[float, float], top: float, height: float, *,
+def header_text(text: str, span: tuple[float, float], top: float, height: float, *,
                  size: float, bold: bool = True) -> TextBox:
+    """A header cell's words, wrapped and centred in ``span`` (also the swimlane titles)."""
     left, right = span
     m = fonts.metrics(bold)
     wrapped = m.wrap(text, right - left - 2 * CELL_PAD, size)
@@ -531,21 +532,21 @@ def draw_header(flow: Flow, cols: Columns, opts: LayoutOptions, hdr: Header,
     mutu_l, mutu_r = cols.mutu(0)[0], cols.mutu(2)[1]
     both = h1 + h2
     texts = [
-        _header_text(labels.no, cols.col(0), top, both, size=size),
-        _header_text(labels.kegiatan, cols.col(1), top, both, size=size),
-        _header_text(labels.pelaksana, lanes_span, top, h1, size=size),
-        _header_text(labels.mutu_baku, (mutu_l, mutu_r), top, h1, size=size),
-        _header_text(labels.keterangan, cols.mutu(3), top, both, size=size),
-        *(_header_text(name, cols.lane(k), top + h1, h2, size=size)
+        header_text(labels.no, cols.col(0), top, both, size=size),
+        header_text(labels.kegiatan, cols.col(1), top, both, size=size),
+        header_text(labels.pelaksana, lanes_span, top, h1, size=size),
+        header_text(labels.mutu_baku, (mutu_l, mutu_r), top, h1, size=size),
+        header_text(labels.keterangan, cols.mutu(3), top, both, size=size),
+        *(header_text(name, cols.lane(k), top + h1, h2, size=size)
           for k, name in enumerate(flow.lanes)),
-        *(_header_text(name, cols.mutu(k), top + h1, h2, size=size)
+        *(header_text(name, cols.mutu(k), top + h1, h2, size=size)
           for k, name in enumerate((labels.kelengkapan, labels.waktu, labels.output))),
     ]
     lines = [Line(points=((lanes_span[0], top + h1), (lanes_span[1], top + h1))),
              Line(points=((mutu_l, top + h1), (mutu_r, top + h1)))]
     if h3:
         y3 = top + h1 + h2
-        texts += [_header_text(f"({i + 1})", cols.col(i), y3, h3, size=size - 1, bold=False)
+        texts += [header_text(f"({i + 1})", cols.col(i), y3, h3, size=size - 1, bold=False)
                   for i in range(len(cols.x) - 1)]
         lines.append(Line(points=((left, y3), (right, y3))))
     return HeaderDrawing(fills=(Rect(x=left, y=top, w=right - left, h=both),),
