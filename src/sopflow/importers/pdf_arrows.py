@@ -455,6 +455,7 @@ def _net_arrows(page: PageData, net: Sequence[int], segs: Sequence[Segment],
                 t.head = _head_in_gap(plain, segs[t.segment], t, symbols[t.symbol])
     _prefer_bars(terminals, capped)
     _short_line_heads(plain, net, segs, terminals, symbols)
+    _turned_heads(plain, terminals, symbols)
     if len(terminals) == 2 and not any(t.head for t in terminals) and all(
             t.symbol is not None for t in terminals):
         # a head squeezed between the line's end and its symbol was masked with the symbol
@@ -495,6 +496,45 @@ def _net_arrows(page: PageData, net: Sequence[int], segs: Sequence[Segment],
                                 target=head.symbol, label=None, direction_read=True,
                                 reached=head.reached, path=path, free_end=free, start=start))
     return arrows, stubs
+
+
+def _turned_heads(ink: BoolImage, terminals: Sequence[_Terminal],
+                  symbols: Sequence[Symbol]) -> None:
+    """No head read at any end, but between one end and its symbol's outline the ink widens
+    like a filled head: that end is the target.
+
+    A line jogging round a row rule, or a short last leg into a box's side, loses the leg
+    that carries the head with the masked rule or symbol (the leg turns off the stroke's
+    direction, so :func:`_head_in_gap` does not look there).
+    """
+    if any(t.head for t in terminals) or any(t.symbol is None for t in terminals):
+        return
+    seen = [t for t in terminals if t.symbol is not None
+            and _head_at_edge(ink, t, symbols[t.symbol])]
+    if len(seen) == 1:
+        seen[0].head = True
+
+
+def _head_at_edge(ink: BoolImage, t: _Terminal, symbol: Symbol) -> bool:
+    """A filled head in the ink between a line's end ``t`` and the nearest side of
+    ``symbol`` (rows or columns crossed by a rule or the line's own last stroke left out)."""
+    x, y = t.x / SCALE, t.y / SCALE
+    if symbol.x0 <= x <= symbol.x1:
+        vertical, edge, end, c = True, symbol.y0 if y < symbol.y0 else symbol.y1, y, t.x
+    elif symbol.y0 <= y <= symbol.y1:
+        vertical, edge, end, c = False, symbol.x0 if x < symbol.x0 else symbol.x1, x, t.y
+    else:
+        return False
+    lo, hi = sorted((round(edge * SCALE), round(end * SCALE)))
+    lo, hi = lo + 1, hi - round(1.5 * SCALE)  # not the outline, not the line's own stroke
+    if hi - lo < 3:
+        return False
+    half, mid = round(5 * SCALE), round(c)
+    window = ink[lo:hi, max(mid - half, 0):mid + half + 1] if vertical else ink[
+        max(mid - half, 0):mid + half + 1, lo:hi].T
+    profile = window.sum(axis=1)
+    profile = profile[profile < window.shape[1] - 1]  # a rule across the window
+    return bool(profile.size and profile.max() >= 3 * SCALE)
 
 
 def _short_line_heads(ink: BoolImage, net: Sequence[int], segs: Sequence[Segment],

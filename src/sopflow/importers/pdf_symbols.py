@@ -82,8 +82,11 @@ def rule_mask(page: PageData, table: PageTable) -> tuple[BoolImage, BoolImage, B
             horizontal_exact = exact.copy()
     # the light anti-aliased edge of a rule drawn between pixels is part of it too: left
     # beside the rule it would read as a connector running along the whole column (only
-    # right at the rule: light grey connectors near it stay)
-    halo = exact & ~horizontal_exact & (page.gray < 232)
+    # right at the rule: light grey connectors near it stay). A row rule's fringe is kept
+    # only where it is barely grey: read as a stroke, it would join every line that
+    # crosses or jogs round the rule into one net along the whole row
+    fringe = (page.gray >= 200) & (page.gray < 232)
+    halo = exact & ((~horizontal_exact & (page.gray < 232)) | (horizontal_exact & fringe))
     return (wide & page.ink) | halo, horizontal, exact & page.ink
 
 
