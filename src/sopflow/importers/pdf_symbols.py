@@ -68,7 +68,7 @@ def rule_mask(page: PageData, table: PageTable) -> tuple[BoolImage, BoolImage, B
     wide = np.zeros_like(page.ink)
     exact = np.zeros_like(page.ink)
     height, width = wide.shape
-    horizontal = horizontal_exact = horizontal_band = wide
+    horizontal = horizontal_exact = wide
     for group in (table.rules_h, table.rules_v):
         for seg in group:
             c = round(seg.pos)
@@ -80,14 +80,10 @@ def rule_mask(page: PageData, table: PageTable) -> tuple[BoolImage, BoolImage, B
         if group is table.rules_h:
             horizontal = wide & page.ink
             horizontal_exact = exact.copy()
-            horizontal_band = wide.copy()
     # the light anti-aliased edge of a rule drawn between pixels is part of it too: left
     # beside the rule it would read as a connector running along the whole column (only
-    # right at the rule: light grey connectors near it stay). A row rule's fringe is kept
-    # only where it is barely grey: read as a stroke, it would join every line that
-    # crosses or jogs round the rule into one net along the whole row
-    fringe = (page.gray >= 200) & (page.gray < 232)
-    halo = (exact & ~horizontal_exact & (page.gray < 232)) | (horizontal_band & fringe)
+    # right at the rule: light grey connectors near it stay)
+    halo = exact & ~horizontal_exact & (page.gray < 232)
     return (wide & page.ink) | halo, horizontal, exact & page.ink
 
 
