@@ -515,14 +515,14 @@ def _net_arrows(page: PageData, net: Sequence[int], segs: Sequence[Segment],
 
 def _turned_heads(ink: BoolImage, strokes: Sequence[Segment], terminals: Sequence[_Terminal],
                   symbols: Sequence[Symbol]) -> None:
-    """No head read at any end, but between one end and its symbol's outline the ink widens
-    like a filled head: that end is the target.
+    """No head read at either end of a line between two symbols, but before one end's
+    symbol the ink narrows into its side like a filled head: that end is the target.
 
     A line jogging round a row rule, or a short last leg into a box's side, loses the leg
     that carries the head with the masked rule or symbol (the leg turns off the stroke's
     direction, so :func:`_head_in_gap` does not look there).
     """
-    if any(t.head for t in terminals) or any(t.symbol is None for t in terminals):
+    if len(terminals) != 2 or any(t.head or t.symbol is None for t in terminals):
         return
     seen = [t for t in terminals if t.symbol is not None
             and _head_at_edge(ink, strokes, t, symbols[t.symbol])]
