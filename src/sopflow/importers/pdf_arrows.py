@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sopflow.importers.pdf_lines import Segment, segments
+from sopflow.importers.pdf_lines import Segment, long_runs, segments
 from sopflow.importers.pdf_source import SCALE, PageData, Word
 from sopflow.importers.pdf_symbols import BELOW, CAPSULE, DECISION, Symbol
 from sopflow.importers.pdf_table import PageTable, cell_text
@@ -84,8 +84,8 @@ def _stroke_ink(page: PageData, table: PageTable, rules: BoolImage,
     bottom = round((table.box[3] + BELOW) * SCALE) + 2
     left, top = max(left, 0), max(top, 0)
     ink = np.zeros_like(page.ink)
-    ink[top:bottom, left:right] = _faint(page)[top:bottom, left:right] & ~rules[top:bottom,
-                                                                              left:right]
+    ink[top:bottom, left:right] = (_faint(page) & ~rules & ~_rule_fringe(page, table))[
+        top:bottom, left:right]
     area = np.zeros_like(ink)
     area[top:bottom, left:right] = True
     for s in symbols:
@@ -94,6 +94,21 @@ def _stroke_ink(page: PageData, table: PageTable, rules: BoolImage,
         area[max(round(s.y0 * SCALE) - grow, 0):round(s.y1 * SCALE) + grow + 1,
              max(round(s.x0 * SCALE) - grow, 0):round(s.x1 * SCALE) + grow + 1] = False
     return ink & area, (left, top, min(right, ink.shape[1]), min(bottom, ink.shape[0]))
+
+
+def _rule_fringe(page: PageData, table: PageTable) -> BoolImage:
+    """The barely grey anti-aliased fringe beside the row rules.
+
+    Read as a stroke it runs along the whole row, and every line that crosses the rule or
+    jogs round it (a line drawn close along a row rule) would join it into one net.
+    """
+    fringe: BoolImage = (page.gray >= 200) & (page.gray < 232)
+    band = np.zeros_like(fringe)
+    for seg in table.rules_h:
+        c, half = round(seg.pos), seg.thick // 2 + 2
+        band[max(c - half, 0):c + half + 1, max(seg.a - 1, 0):seg.b + 2] = True
+    # along the rule only: the grey edge of a line or head crossing it is no fringe
+    return long_runs(fringe & band, round(6 * SCALE))
 
 
 def find_arrows(page: PageData, table: PageTable, rules: BoolImage,
@@ -455,6 +470,7 @@ def _net_arrows(page: PageData, net: Sequence[int], segs: Sequence[Segment],
                 t.head = _head_in_gap(plain, segs[t.segment], t, symbols[t.symbol])
     _prefer_bars(terminals, capped)
     _short_line_heads(plain, net, segs, terminals, symbols)
+    _turned_heads(plain, [segs[i] for i in net], terminals, symbols)
     if len(terminals) == 2 and not any(t.head for t in terminals) and all(
             t.symbol is not None for t in terminals):
         # a head squeezed between the line's end and its symbol was masked with the symbol
@@ -495,6 +511,64 @@ def _net_arrows(page: PageData, net: Sequence[int], segs: Sequence[Segment],
                                 target=head.symbol, label=None, direction_read=True,
                                 reached=head.reached, path=path, free_end=free, start=start))
     return arrows, stubs
+
+
+def _turned_heads(ink: BoolImage, strokes: Sequence[Segment], terminals: Sequence[_Terminal],
+                  symbols: Sequence[Symbol]) -> None:
+    """No head read at either end of a line between two symbols, but before one end's
+    symbol the ink narrows into its side like a filled head: that end is the target.
+
+    A line jogging round a row rule, or a short last leg into a box's side, loses the leg
+    that carries the head with the masked rule or symbol (the leg turns off the stroke's
+    direction, so :func:`_head_in_gap` does not look there).
+    """
+    if len(terminals) != 2 or any(t.head or t.symbol is None for t in terminals):
+        return
+    seen = [t for t in terminals if t.symbol is not None
+            and _head_at_edge(ink, strokes, t, symbols[t.symbol])]
+    if len(seen) == 1:
+        seen[0].head = True
+
+
+def _head_at_edge(ink: BoolImage, strokes: Sequence[Segment], t: _Terminal,
+                  symbol: Symbol) -> bool:
+    """A filled head in the last 6 points before the nearest side of ``symbol`` on the way
+    from a line's end ``t``: the ink narrows towards the symbol (a diamond's tip, beside a
+    tail, widens towards it; a tail's line stays as wide). Rows (or columns) crossed by a
+    rule or by the net's own strokes across the approach (corners) are left out."""
+    x, y = t.x / SCALE, t.y / SCALE
+    if symbol.x0 <= x <= symbol.x1:
+        vertical, edge, end, c = True, symbol.y0 if y < symbol.y0 else symbol.y1, y, t.x
+    elif symbol.y0 <= y <= symbol.y1:
+        vertical, edge, end, c = False, symbol.x0 if x < symbol.x0 else symbol.x1, x, t.y
+    else:
+        return False
+    away = 1 if end > edge else -1
+    if symbol.kind == DECISION:  # the blob read for a diamond stops short of its tips
+        edge += away * 1.5
+    tip = round(edge * SCALE) + away
+    base = tip + round(6 * SCALE) * away
+    lo, hi = min(tip, base), max(tip, base) + 1
+    half, mid = round(5 * SCALE), round(c)
+    window = ink[lo:hi, max(mid - half, 0):mid + half + 1] if vertical else ink[
+        max(mid - half, 0):mid + half + 1, lo:hi].T
+    if window.shape[0] < 3:
+        return False
+    keep = np.ones(window.shape[0], dtype=bool)
+    for s in strokes:
+        if s.horizontal == vertical:  # runs across the approach
+            band = round(s.pos) - lo
+            keep[max(band - s.thick // 2 - 1, 0):max(band + s.thick // 2 + 1, 0)] = False
+    widths = window.sum(axis=1)
+    keep &= widths < window.shape[1] - 1  # a rule across the window
+    order = np.flatnonzero(keep)
+    if order.size < 2:
+        return False
+    if away < 0:  # rows from the symbol's side outwards
+        order = order[::-1]
+    widths = widths[order]
+    near, far = int(np.argmin(widths)), int(np.argmax(widths))
+    return bool(near < far and widths[far] >= widths[near] + 3)
 
 
 def _short_line_heads(ink: BoolImage, net: Sequence[int], segs: Sequence[Segment],
