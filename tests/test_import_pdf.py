@@ -291,17 +291,22 @@ def _straight_specs(draw: st.DrawFn) -> dict[str, Any]:
     return {"lanes": lanes, "steps": steps}
 
 
+def _render_and_import(definition: Any, paper: str) -> Any:
+    """sopflow's own document of ``definition`` on ``paper``, read back by the importer."""
+    pytest.importorskip("pygraphviz")
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "sop.pdf"
+        render_document(compile_definition(definition, strict=False), pdf, paper=paper)
+        return import_pdf(pdf)
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(spec=_straight_specs(), paper=st.sampled_from(["A4", "F4", "Letter", "Legal"]))
 def test_round_trip_flow_is_exact(spec: dict[str, Any], paper: str) -> None:
     """Random straight SOPs (decisions that end early): the same flow comes back, every
     exit with its label, and no label printed in the lanes is left unattached."""
-    pytest.importorskip("pygraphviz")
     definition = build(spec).definition()
-    with tempfile.TemporaryDirectory() as tmp:
-        pdf = Path(tmp) / "sop.pdf"
-        render_document(compile_definition(definition, strict=False), pdf, paper=paper)
-        result = import_pdf(pdf)
+    result = _render_and_import(definition, paper)
     _same_flow(definition, result.definition)
     assert not [n for n in result.notices if "not attached" in n.message]
 
@@ -311,12 +316,8 @@ def test_round_trip_flow_is_exact(spec: dict[str, Any], paper: str) -> None:
        paper=st.sampled_from(["A4", "F4", "Letter", "Legal"]))
 def test_round_trip_of_generated_sops(spec: dict[str, Any], paper: str) -> None:
     """Render random SOPs with sopflow, import them back: the table and identity come back."""
-    pytest.importorskip("pygraphviz")
     definition = build(spec).definition()
-    with tempfile.TemporaryDirectory() as tmp:
-        pdf = Path(tmp) / "sop.pdf"
-        render_document(compile_definition(definition, strict=False), pdf, paper=paper)
-        result = import_pdf(pdf)
+    result = _render_and_import(definition, paper)
     _same_document(definition, result.definition)
     steps = {s.id for s in result.definition.steps} | {"@end", "@start"}
     for step in result.definition.steps:
