@@ -71,12 +71,7 @@ def fit_capsule(text: str, lane_w: float, size: float, floor: float) -> CapsuleF
     allows, else the largest half-point size down to ``floor``, else wrapped at ``floor``."""
     m = fonts.metrics()
     room = max(lane_w - 2 * CELL_PAD, 1.0)
-    sizes = [size]
-    while sizes[-1] - 0.5 >= floor - 1e-9:
-        sizes.append(round(sizes[-1] - 0.5, 2))
-    if sizes[-1] > floor:
-        sizes.append(floor)
-    for s in sizes:
+    for s in fonts.half_point_sizes(size, floor, end_at_floor=True):
         need = m.width(text, s) * fonts.WRAP_RESERVE + 2 * _side(TERM_H)
         if need <= room + 1e-6:
             return CapsuleFit(w=min(max(TERM_W, need), room), h=TERM_H, size=s, lines=(text,))

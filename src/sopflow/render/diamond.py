@@ -75,15 +75,6 @@ def _height_for(lines: tuple[str, ...], w: float, size: float) -> float | None:
     return need
 
 
-def _sizes(size: float, floor: float) -> list[float]:
-    sizes = [size]
-    while sizes[-1] - 0.5 >= floor - 1e-9:
-        sizes.append(round(sizes[-1] - 0.5, 2))
-    if sizes[-1] > floor:
-        sizes.append(floor)
-    return sizes
-
-
 def fit_diamond(text: str, room: float, size: float, floor: float,
                 limit: float | None = None) -> DiamondFit:
     """The diamond for question ``text`` at most ``room`` wide (see :func:`diamond_room`): on
@@ -96,7 +87,7 @@ def fit_diamond(text: str, room: float, size: float, floor: float,
     if limit is not None:  # a question may take a bare diamond's width where the lane has it
         room = max(room, min(limit, DECISION_W))
     one = (text,)
-    for s in _sizes(size, floor):
+    for s in fonts.half_point_sizes(size, floor, end_at_floor=True):
         if "\n" not in text and lines_fit(one, room, DECISION_H, s):
             return DiamondFit(w=_least_width(one, room, s), h=DECISION_H, size=s, lines=one)
     s = min(size, floor)

@@ -37,6 +37,7 @@ __all__ = [
     "configure_fontconfig",
     "font_dir",
     "graphviz_stderr_filtered",
+    "half_point_sizes",
     "metrics",
     "warn_missing",
 ]
@@ -258,6 +259,17 @@ class FontMetrics:
             lines.append(word[pos:end])
             pos = end
         return word[pos:], cum[n] - cum[pos]
+
+
+def half_point_sizes(size: float, floor: float, *, end_at_floor: bool = False) -> list[float]:
+    """The text sizes a fitting tries, largest first: ``size``, then half points down to
+    ``floor``; with ``end_at_floor`` the floor itself last when the half points miss it."""
+    sizes = [size]
+    while sizes[-1] - 0.5 >= floor - 1e-9:
+        sizes.append(round(sizes[-1] - 0.5, 2))
+    if end_at_floor and sizes[-1] > floor:
+        sizes.append(floor)
+    return sizes
 
 
 @functools.cache

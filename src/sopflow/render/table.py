@@ -617,14 +617,6 @@ def _tallies(flow: Flow, opts: LayoutOptions, left: float, width: float,
     return best
 
 
-def _sizes(opts: LayoutOptions) -> list[float]:
-    """The text sizes tried, largest first: the chosen size, then half points to the floor."""
-    sizes = [opts.font_size]
-    while sizes[-1] - 0.5 >= FONT_FLOOR - 1e-9:
-        sizes.append(round(sizes[-1] - 0.5, 2))
-    return sizes
-
-
 def _at_size(opts: LayoutOptions, size: float) -> LayoutOptions:
     shrink = size / opts.font_size if opts.font_size else 1.0
     return attrs.evolve(opts, font_size=size,
@@ -639,7 +631,7 @@ def fit_columns(flow: Flow, opts: LayoutOptions, left: float, width: float,
     ``width``, and the options with that size; :class:`TooManyLanesError` naming how many
     lanes fit and the smallest paper that holds them all when none does."""
     n = len(flow.lanes)
-    for size in _sizes(opts):
+    for size in fonts.half_point_sizes(opts.font_size, FONT_FLOOR):
         sized = _at_size(opts, size) if size != opts.font_size else opts
         needs, mins = text_needs(flow, sized)
         lane_min = lane_minimum(flow, sized)
