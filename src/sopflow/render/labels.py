@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Surroundings", "place_labels"]
 
+#: The farthest (points) a label may sit from its arrow to keep clear of the table's rules.
+NEAR_ARROW = 18.0
+
 #: Distances along a leg (points from its start) tried for a label.
 _ALONG = (2.0, 6.0, 10.0, 16.0, 24.0, 34.0, 46.0)
 
@@ -73,13 +76,15 @@ class _Ours:
     """Whether a spot reads as the label of ``arrow``: nearer to it than to any other exit
     of the same step (a label between two exits could belong to either)."""
 
-    def __init__(self, arrow: Arrow, siblings: Sequence[Arrow]) -> None:
+    def __init__(self, arrow: Arrow, siblings: Sequence[Arrow],
+                 within: float = float("inf")) -> None:
         self.arrow = arrow
         self.siblings = [b for b in siblings if b is not arrow]
+        self.within = within
 
     def __call__(self, c: Rect) -> bool:
         own = _gap(c, self.arrow)
-        return all(own < _gap(c, b) for b in self.siblings)
+        return own <= self.within and all(own < _gap(c, b) for b in self.siblings)
 
 
 def _rule_rects(around: Surroundings) -> list[Rect]:
@@ -96,17 +101,20 @@ def _spot(ours: _Ours, sizes: Sequence[tuple[float, float]], lane: tuple[float, 
     """Which of the label's wrappings (``sizes``: one line, then a word a line) and where:
     beside the arrow, else near its tail, else anywhere free; nearer its own arrow than the
     step's other exits and clear of the table's rules if any such spot exists, else across a
-    rule (as hand-drawn pages do)."""
+    rule (as hand-drawn pages do). Clear of the rules, a spot near the tail must still be
+    within ``NEAR_ARROW`` of its arrow: a label across a rule beside its arrow reads better
+    than one far from it."""
     a = ours.arrow
-    for obstacles in ([*taken, *rules], taken):
+    close = _Ours(a, ours.siblings, NEAR_ARROW)
+    for obstacles, accept in (([*taken, *rules], close), (taken, ours)):
         for k, (w, h) in enumerate(sizes):
             found = _beside(_candidates(a, w, h), lane, area, obstacles, ours)
             if found is not None:
                 return k, found
-        w, h = sizes[0]
-        near = _near(a.points[0], w, h, area, obstacles, ours)
-        if near is not None:
-            return 0, near
+        for k, (w, h) in enumerate(sizes):
+            near = _near(a.points[0], w, h, area, obstacles, accept)
+            if near is not None:
+                return k, near
     w, h = sizes[0]
     return 0, (_anywhere(a.points[0], w, h, area, [*taken, *rules], ours)
                or _anywhere(a.points[0], w, h, area, taken, ours)

@@ -34,7 +34,8 @@ from sopflow.render.joint import joint_ends
 from sopflow.render.options import ColumnLabels, LayoutOptions
 from sopflow.render.page import PageBuilder, Room, Sheet
 from sopflow.render.ports import plan_ports
-from sopflow.render.symbols import CONN_BAND, PAD_Y
+from sopflow.render.route import RULE_GAP
+from sopflow.render.symbols import CLEAR, CONN_BAND, PAD_Y
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -53,7 +54,7 @@ ROOMS = (
 
 #: Tighter gutters, tried when the table runs onto more than one page: kept when it saves a
 #: page (a lone last row, most often) with every route still clean.
-TIGHT = Room(pad_y=PAD_Y * 0.3, side_margin=28.0)
+TIGHT = Room(pad_y=PAD_Y * 0.3, side_margin=28.0, pad_below=CLEAR + RULE_GAP + 0.5)
 
 
 #: A last page with this many rows or fewer is worth a tighter layout to save it.
@@ -147,9 +148,9 @@ def _layout(flow: Flow, opts: LayoutOptions, room: Room, start: _Start) -> _Atte
         raise FlowShapeError("the SOP has no steps: there is no flowchart to draw")
     pw, ph = opts.page_size()
     m = opts.margin
-    cols, opts = table.fit_columns(flow, opts, m, pw - 2 * m, room.pad_y)
+    cols, opts = table.fit_columns(flow, opts, m, pw - 2 * m, room.pad_y + room.below)
     ports = plan_ports(flow)
-    rows = table.rows(flow, cols, opts, ports, room.pad_y, room.side_margin)
+    rows = table.rows(flow, cols, opts, ports, room)
     hdr = table.header(flow, cols, opts)
     top = m + (10.0 if opts.page_numbers else 0.0)
     foot = opts.foot_reserve()

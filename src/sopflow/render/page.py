@@ -61,8 +61,15 @@ __all__ = ["BuiltPage", "PageBuilder", "Room", "Sheet"]
 class Room:
     """Spacing of one layout attempt; a crowded page is laid out again with more room."""
 
-    pad_y: float
+    pad_y: float  # free space above a row's shapes
     side_margin: float  # a lane keeps at least this much beside its boxes
+    #: Free space below a row's shapes (None: ``pad_y``). A tight layout keeps more below
+    #: than above so that each gutter still holds one horizontal track for lane changes.
+    pad_below: float | None = None
+
+    @property
+    def below(self) -> float:
+        return self.pad_y if self.pad_below is None else self.pad_below
 
 
 @attrs.frozen(kw_only=True)

@@ -54,10 +54,13 @@ class _Planner:
         return side
 
     def _bottom_exit(self, src: Node, edges: list[Edge]) -> Edge | None:
-        """The exit drawn from the bottom: to an end, else the first forward exit."""
+        """The exit drawn from the bottom: to an end, else a forward exit to the shape right
+        below in the same lane (a straight arrow down), else the first forward exit."""
         nodes = self.flow.nodes
         to_end = [e for e in edges if nodes[e.v].kind is NodeKind.END]
         forward = [e for e in edges if not e.back and nodes[e.v].kind is not NodeKind.END]
+        forward.sort(key=lambda e: not (nodes[e.v].row == src.row + 1
+                                        and nodes[e.v].lanes[0] == src.lanes[0]))
         bottom = to_end[0] if to_end else (forward[0] if forward else None)
         if bottom is None and src.kind is not NodeKind.DECISION and edges:
             bottom = edges[0]  # a process looping back still leaves at the bottom

@@ -38,6 +38,11 @@ _AHEAD = {d: tuple(nd for nd in _DIRS if nd != (-d[0], -d[1])) for d in _DIRS}
 _CROSSED = {d: (3, 1 if d[1] == 0 else 2) for d in _DIRS}
 
 
+#: How far a horizontal (vertical) track keeps from a row (column) rule, so no arrow runs
+#: along a rule where it would read as part of the table.
+RULE_GAP = 2.5
+
+
 class RouteError(RuntimeError):
     """No clear orthogonal route exists for an arrow (the page is too crowded)."""
 
@@ -81,6 +86,34 @@ def _lines(lo: float, hi: float, step: float, special: Iterable[float],
     return sorted(set(result))
 
 
+def _gutter_tracks(ys: list[float], bands: Sequence[tuple[float, float]],
+                   rules: Sequence[float], obstacles: Sequence[Rect]) -> list[float]:
+    """``ys`` plus a track in each gutter window that has none: between a row's shapes
+    (with their clearance) and the row's rule (kept ``RULE_GAP`` away), above and below.
+
+    The even fill may miss a narrow window (a tight layout leaves one of a few points), and a
+    gutter without a track forces lane changes into detours around the next row.
+    """
+    out = list(ys)
+    rules_sorted = sorted(rules)
+    for lo, hi in bands:
+        around = [r for r in obstacles if r.y < hi and r.bottom > lo]
+        if not around:
+            continue
+        i = bisect.bisect_right(rules_sorted, lo)
+        windows = []
+        if i > 0:
+            windows.append((rules_sorted[i - 1] + RULE_GAP, min(r.y for r in around)))
+        j = bisect.bisect_left(rules_sorted, hi)
+        if j < len(rules_sorted):
+            windows.append((max(r.bottom for r in around), rules_sorted[j] - RULE_GAP))
+        for a, b in windows:
+            k = bisect.bisect_left(out, a)
+            if a <= b and not (k < len(out) and out[k] <= b):
+                bisect.insort(out, round((a + b) / 2, 3))
+    return sorted(set(out))
+
+
 @attrs.frozen(kw_only=True)
 class _Query:
     """One route search: from grid point ``s`` leaving in ``d0`` to ``t`` entering in ``d1``;
@@ -118,8 +151,10 @@ class Router:
     ) -> None:
         pts = list(ports)
         step = self.STEP
-        self.xs = _lines(area.x, area.right, step, (p[0] for p in pts), rules_x, 2.5)
-        self.ys = _lines(area.y, area.bottom, step, (p[1] for p in pts), rules_y, 2.5)
+        self.xs = _lines(area.x, area.right, step, (p[0] for p in pts), rules_x, RULE_GAP)
+        self.ys = _gutter_tracks(
+            _lines(area.y, area.bottom, step, (p[1] for p in pts), rules_y, RULE_GAP),
+            bands, rules_y, obstacles)
         self.xi = {x: i for i, x in enumerate(self.xs)}
         self.yi = {y: i for i, y in enumerate(self.ys)}
         nx_, ny_ = len(self.xs), len(self.ys)

@@ -211,7 +211,7 @@ def _attempt(flow: Flow, cols: table.Columns, lopts: LayoutOptions, opts: Swimla
              room: Room, top: float) -> _Drawn:
     """One layout of the whole table on one page with the spacing of ``room``."""
     ports = plan_ports(flow)
-    rows = tuple(table.rows(flow, cols, lopts, ports, room.pad_y))
+    rows = tuple(table.rows(flow, cols, lopts, ports, room))
     hdr, drawing = _header(flow, cols, opts, top)
     pages = [list(range(len(rows)))]
     sheet = Sheet(flow=flow, opts=lopts, cols=cols, hdr=hdr, header=drawing, ports=ports,

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from sopflow.render.flow import Flow, Node, RowData
     from sopflow.render.options import LayoutOptions
+    from sopflow.render.page import Room
     from sopflow.render.ports import Ports
 
 __all__ = [
@@ -438,26 +439,27 @@ def end_gap(node: Node, opts: LayoutOptions) -> float:
 
 
 def rows(flow: Flow, cols: Columns, opts: LayoutOptions, ports: Ports,
-         pad_y: float, side_margin: float = 32.0) -> list[Row]:
-    """The table's rows in order, each as tall as its text and its shapes need (diamonds as
-    :func:`~sopflow.render.diamond.fit_diamond` sizes them with ``side_margin``)."""
+         room: Room) -> list[Row]:
+    """The table's rows in order, each as tall as its text and its shapes with the gutters
+    of ``room`` need (diamonds as :func:`~sopflow.render.diamond.fit_diamond` sizes them with
+    the room's ``side_margin``)."""
     start_of, end_of = _capsules(flow, ports)
     out: list[Row] = []
     for rd in flow.rows:
         node = flow.nodes[rd.step]
         start = start_of.get(rd.step)
         if start is not None and opts.start_own_row:
-            zone = pad_y + _term_h(flow, start, cols, opts) + pad_y
+            zone = room.pad_y + _term_h(flow, start, cols, opts) + room.below
             out.append(Row(data=None, cells=(), zone=zone, height=zone, start=start,
                            step=None, end=None))
             start = None
         end = end_of.get(rd.step)
         decision = node.kind is NodeKind.DECISION
-        shape_h = _diamond_h(node, cols, opts, side_margin) if decision else PROCESS_H
-        zone = pad_y + shape_h + pad_y
+        shape_h = _diamond_h(node, cols, opts, room.side_margin) if decision else PROCESS_H
+        zone = room.pad_y + shape_h + room.below
         if decision and end is None:
             # room for an exit label ("Ya") between the diamond and the row's rule
-            zone += max(0.0, fonts.metrics().line_height(opts.label_font_size) + 5 - pad_y)
+            zone += max(0.0, fonts.metrics().line_height(opts.label_font_size) + 5 - room.below)
         if start is not None:
             zone += _term_h(flow, start, cols, opts) + GAP_Y
         if end is not None:
@@ -576,9 +578,9 @@ def _heights(flow: Flow, opts: LayoutOptions) -> ColumnHeights:
     return heights
 
 
-def _floors(flow: Flow, pad_y: float) -> list[float]:
+def _floors(flow: Flow, gutters: float) -> list[float]:
     """Each row's height without text: its shape and the gutters above and below it."""
-    return [2 * pad_y + (DECISION_H if flow.nodes[r.step].kind is NodeKind.DECISION
+    return [gutters + (DECISION_H if flow.nodes[r.step].kind is NodeKind.DECISION
                          else PROCESS_H) for r in flow.rows]
 
 
@@ -626,7 +628,7 @@ def _at_size(opts: LayoutOptions, size: float) -> LayoutOptions:
 
 
 def fit_columns(flow: Flow, opts: LayoutOptions, left: float, width: float,
-                pad_y: float = PAD_Y) -> tuple[Columns, LayoutOptions]:
+                gutters: float = 2 * PAD_Y) -> tuple[Columns, LayoutOptions]:
     """The columns at the largest text size (down to ``FONT_FLOOR``) at which the table fits
     ``width``, and the options with that size; :class:`TooManyLanesError` naming how many
     lanes fit and the smallest paper that holds them all when none does."""
@@ -637,7 +639,7 @@ def fit_columns(flow: Flow, opts: LayoutOptions, left: float, width: float,
         lane_min = lane_minimum(flow, sized)
         if fits(width, n, mins, lane_min):
             need = ColumnNeeds(minimums=mins, lane_min=lane_min, heights=_heights(flow, sized),
-                               floors=_floors(flow, pad_y), used_note=needs[4] > 0,
+                               floors=_floors(flow, gutters), used_note=needs[4] > 0,
                                lane_wishes=label_room(flow, sized))
             return _shortest(flow, sized, left, width, need), sized
     floor = _at_size(opts, FONT_FLOOR)
