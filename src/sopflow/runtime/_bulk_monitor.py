@@ -64,13 +64,10 @@ class _Visits:
     """The completed visits collected from the log, grouped by (revision, step)."""
 
     def __init__(self) -> None:
-        self.groups: dict[_Key, _Group] = {}
+        self.groups: dict[_Key, _Group] = {}  # only steps whose standard was found
         self.count = 0
 
-    def add(self, key: _Key, entry: _Entry) -> int:
-        group = self.groups.get(key)
-        if group is None:
-            group = self.groups[key] = _Group()
+    def add(self, group: _Group, entry: _Entry) -> int:
         index = self.count
         self.count = index + 1
         group.entries.append(entry)
@@ -227,12 +224,16 @@ class _Walk:
     def _completed(self, p: _Pending, revision: str | None, step_id: str,
                    entry: _Entry) -> None:
         """A completed visit of ``p`` collected, or why its step has no standard noted."""
-        try:
-            self.resolver.get(revision, step_id)
-        except ExecutionError as error:
-            p.no_due.append(f"{step_id}: {error}")
-            return
-        p.visits.append(self.visits.add((revision, step_id), entry))
+        visits = self.visits
+        group = visits.groups.get((revision, step_id))
+        if group is None:
+            try:
+                self.resolver.get(revision, step_id)
+            except ExecutionError as error:
+                p.no_due.append(f"{step_id}: {error}")
+                return
+            group = visits.groups[revision, step_id] = _Group()
+        p.visits.append(visits.add(group, entry))
 
 
 def _migrated(activated: dict[tuple[str, int], datetime], current: tuple[str, int] | None,
@@ -259,8 +260,9 @@ def _timings(resolver: _Resolver, visits: _Visits) -> list[StepTiming]:
         standard, step = resolver.get(revision, step_id)
         ids, numbers, activities, lanes, persons, present, starts, ends = (
             list(column) for column in zip(*group.entries, strict=True))
-        dues = _dues(resolver.executor, standard, revision, starts)
-        actual = _minutes(calendar, standard.basis, starts, ends)
+        local = _Local(calendar, starts)  # converted once, for the due times and the minutes
+        dues = _dues(resolver.executor, standard, revision, starts, local)
+        actual = _minutes(calendar, standard.basis, starts, ends, local)
         late = [None if due is None else end > due for due, end in zip(dues, ends, strict=True)]
         late_at = [k for k, flag in enumerate(late) if flag]
         late_by: list[float | None] = [0.0 if flag is False else None for flag in late]
@@ -325,7 +327,7 @@ def _overdue_now(resolver: _Resolver, pending: Sequence[_Pending], now: datetime
 
 
 def _dues(executor: Executor, standard: Standard, revision: str | None,
-          starts: list[datetime]) -> list[datetime | None]:
+          starts: list[datetime], local_starts: _Local | None = None) -> list[datetime | None]:
     """``executor.due_at`` of each start, for one step's standard, computed together."""
     high = standard.high_minutes
     if high is None or not starts:
@@ -335,7 +337,7 @@ def _dues(executor: Executor, standard: Standard, revision: str | None,
         if standard.basis is Basis.CALENDAR:
             delta = timedelta(minutes=high)
             return [start + delta for start in starts]
-        local, zone = _local(calendar, starts)
+        local, zone = (local_starts or _Local(calendar, starts))()
         if standard.working_days is not None:
             found = calendar.add_working_days_each(local, standard.working_days)
         else:
@@ -346,8 +348,8 @@ def _dues(executor: Executor, standard: Standard, revision: str | None,
         return [executor.due_at(step_id, start, revision=revision) for start in starts]
 
 
-def _minutes(calendar: Any, basis: Basis | None, starts: list[Any],
-             ends: list[Any]) -> list[float | None]:
+def _minutes(calendar: Any, basis: Basis | None, starts: list[Any], ends: list[Any],
+             local_starts: _Local | None = None) -> list[float | None]:
     """Minutes from each start to its end in ``basis`` (as ``_Resolver.minutes``)."""
     if basis is None:
         return [None] * len(starts)
@@ -356,9 +358,25 @@ def _minutes(calendar: Any, basis: Basis | None, starts: list[Any],
                                                                          strict=True)]
     if not starts:
         return []
-    a, _ = _local(calendar, starts)
+    a, _ = (local_starts or _Local(calendar, starts))()
     b, _ = _local(calendar, ends)
     return calendar.working_minutes_between_each(a, b).tolist()  # type: ignore[no-any-return]
+
+
+class _Local:
+    """``_local`` of some moments, converted at the first call and kept for the next."""
+
+    __slots__ = ("calendar", "found", "moments")
+
+    def __init__(self, calendar: Any, moments: list[datetime]) -> None:
+        self.calendar = calendar
+        self.moments = moments
+        self.found: tuple[Any, tzinfo | None] | None = None
+
+    def __call__(self) -> tuple[Any, tzinfo | None]:
+        if self.found is None:
+            self.found = _local(self.calendar, self.moments)
+        return self.found
 
 
 def _local(calendar: Any, moments: list[datetime]) -> tuple[Any, tzinfo | None]:
