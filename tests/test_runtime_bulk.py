@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import random
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,9 +15,21 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_runtime import MONDAY, loop_procedure
 
+from sopflow import Procedure
 from sopflow.calendar import WorkingCalendar
-from sopflow.runtime import Executor, FakeClock, MemoryStore, SQLiteStore, monitor
-from sopflow.runtime.monitoring import scalar_reports
+from sopflow.interchange.json_format import from_dict, to_dict
+from sopflow.procedure import compile_definition
+from sopflow.runtime import (
+    EventKind,
+    Executor,
+    FakeClock,
+    MemoryStore,
+    SQLiteStore,
+    Store,
+    monitor,
+)
+from sopflow.runtime._bulk_monitor import all_reports
+from sopflow.runtime.monitoring import InstanceReport, scalar_reports
 
 
 @st.composite
@@ -158,16 +171,38 @@ def test_reads_leave_the_garbage_collector_as_they_found_it(tmp_path: object) ->
             gc.enable()
 
 
+class EventsOnly:
+    """A store seen without its rows: the bulk monitor then walks the decoded events (the
+    generic path, as for the in-memory store)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "_event_pages":
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+
+def via_events(ex: Executor, now: datetime) -> list[InstanceReport]:
+    """``all_reports`` walking the store's decoded events instead of its rows."""
+    store = ex.store
+    ex.store = EventsOnly(store)  # type: ignore[assignment]
+    try:
+        return all_reports(ex, now)
+    finally:
+        ex.store = store
+
+
 def test_the_log_read_from_sql_rows_equals_the_decoded_events(
     tmp_path: object, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The bulk monitor reads a SQL store's rows without building events: the same log as
-    ``events()``, damaged rows skipped alike, other SOPs in the store left out."""
+    """The bulk monitor reads a SQL store's rows without building events: the same reports as
+    from the decoded events, damaged rows logged and skipped alike, other SOPs in the store
+    left out."""
     import sqlite3
 
     from test_runtime import reference_procedure
-
-    from sopflow.runtime._bulk_monitor import _light, _light_events
 
     path = f"{tmp_path}/rows.db"
     clock = FakeClock(MONDAY)
@@ -184,6 +219,8 @@ def test_the_log_read_from_sql_rows_equals_the_decoded_events(
                     labels = other.answers(active[0].step_id)
                     other.complete(f"x{k}", active[0].step_id, by="P",
                                    answer=labels[0] if labels else None)
+        now = clock() + timedelta(days=2)
+        intact = all_reports(ex, now)
         conn = sqlite3.connect(path)
         conn.execute("UPDATE events SET note = X'41' WHERE seq = 2 AND instance_id = "
                      "'i1'")
@@ -194,10 +231,94 @@ def test_the_log_read_from_sql_rows_equals_the_decoded_events(
         conn.commit()
         conn.close()
         with caplog.at_level(logging.WARNING, logger="sopflow.runtime"):
-            expected = [_light(e) for e in ex.events()]
+            expected = via_events(ex, now)
             assert len(caplog.records) == 3  # the three damaged rows
-            assert list(_light_events(ex)) == expected
+            damaged = all_reports(ex, now)
+            assert damaged == expected
             assert len(caplog.records) == 6
-        assert {e[0] for e in expected} == {i.id for i in ex.instances()}
-        now = clock() + timedelta(days=2)
+        assert damaged != intact  # the damaged rows mattered
+        assert [r.instance.id for r in damaged] == [i.id for i in ex.instances()]
         assert list(monitor(other, at=now).instances) == scalar_reports(other, now)
+
+
+def revised(procedure: Procedure, rng: random.Random) -> tuple[Procedure, dict[str, str]]:
+    """A revision of ``procedure``: some step ids renamed, some Waktu changed (one of them to
+    a Waktu that cannot be read)."""
+    data: dict[str, Any] = to_dict(procedure.definition)
+    mapping = {s["id"]: (f"r_{s['id']}" if rng.random() < 0.5 else s["id"])
+               for s in data["steps"]}
+    times = ["5 menit", "45 menit", "2 jam", "1 hari kerja", "3 hari kalender", "2x24 jam",
+             "segera"]
+    for k, step in enumerate(data["steps"]):
+        step["id"] = mapping[step["id"]]
+        if k == 0 or rng.random() < 0.5:  # the first always: a new revision
+            step["time"] = rng.choice([t for t in times if t != step["time"]])
+        for exit_ in step["exits"]:
+            exit_["target"] = mapping.get(exit_["target"], exit_["target"])
+    if data.get("start") in mapping:
+        data["start"] = mapping[data["start"]]
+    return compile_definition(from_dict(data), strict=False), mapping
+
+
+def advance(ex: Executor, clock: FakeClock, rng: random.Random, iid: str, moves: int) -> None:
+    for _ in range(moves):
+        instance = ex.get(iid)
+        if not instance.active:
+            return
+        clock.advance(minutes=rng.choice([1, 20, 90, 600, 1500, 4000]))
+        step = instance.active[0].step_id
+        labels = ex.answers(step, revision=instance.revision)
+        items = list(ex.step(step, revision=instance.revision).inputs)
+        ex.complete(iid, step, by="P", answer=rng.choice(labels) if labels else None,
+                    inputs_present=rng.choice([None, [], items, items[:1]]))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), count=st.integers(1, 12),
+       revisions=st.integers(1, 3), later=st.integers(0, 60 * 24 * 20),
+       page=st.sampled_from([1, 3, 2000]))
+def test_bulk_monitoring_across_migrations_and_revised_waktu(
+    tmp_path_factory: pytest.TempPathFactory, seed: int, count: int, revisions: int,
+    later: int, page: int,
+) -> None:
+    """Instances started on several revisions of an SOP (ids renamed, Waktu changed), some
+    migrated half way, some twice: the bulk report from a SQLite store's rows equals the
+    instance-by-instance oracle and the walk over the decoded events, across page
+    boundaries."""
+    from sopflow.runtime import _sql
+
+    rng = random.Random(seed)
+    clock = FakeClock(MONDAY)
+    path = tmp_path_factory.mktemp("rev") / "m.db"
+    was = _sql._EVENT_PAGE
+    _sql._EVENT_PAGE = page
+    try:
+        with SQLiteStore(path) as store:
+            procedure = loop_procedure()
+            ex = Executor(procedure, store=store, clock=clock)
+            started = 0
+            for _ in range(revisions):
+                for _ in range(count):
+                    ex.start(f"i{started}")
+                    advance(ex, clock, rng, f"i{started}", rng.randrange(0, 6))
+                    started += 1
+                ex.start(f"i{started}")  # at its first step: it will migrate
+                started += 1
+                procedure, mapping = revised(procedure, rng)
+                ex = Executor(procedure, store=store, clock=clock)
+                for k in range(started):
+                    if rng.random() < 0.5:
+                        advance(ex, clock, rng, f"i{k}", rng.randrange(0, 3))
+                clock.advance(minutes=30)
+                ex.migrate(steps=mapping, by="Admin")
+                for k in range(started):
+                    advance(ex, clock, rng, f"i{k}", rng.randrange(0, 3))
+            now = clock() + timedelta(minutes=later)
+            bulk = all_reports(ex, now)
+            assert bulk == scalar_reports(ex, now)
+            assert bulk == via_events(ex, now)
+            assert any(e.kind is EventKind.INSTANCE_MIGRATED for e in ex.events())
+            assert monitor(ex, at=now) == monitor(ex, at=now, instance_ids=[
+                i.id for i in ex.instances()])
+    finally:
+        _sql._EVENT_PAGE = was

@@ -11,12 +11,12 @@ year) falls back to the executor's scalar arithmetic, as before.
 
 from __future__ import annotations
 
+import contextlib
 import gc
-import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, tzinfo
-from operator import itemgetter
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from sopflow.runtime._rows import _DAMAGE, _KINDS, _strings_json, decode_events
@@ -29,39 +29,49 @@ from sopflow.waktu import Basis
 if TYPE_CHECKING:
     from sopflow.runtime.executor import Executor
 
-__all__ = ["all_reports"]
+__all__ = ["all_reports", "collector_paused"]
 
 _EPOCH = datetime(1970, 1, 1)
 _MICROSECOND = timedelta(microseconds=1)
-_new_timing: Callable[..., StepTiming] = _slot_builder(StepTiming, positional=False)
 _STEPS = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED)
 _Key = tuple[str | None, str]  # (revision, step id)
 _log = logging.getLogger("sopflow.runtime")
 
 
-# One event of the log as the walk needs it (decoded from a store row without building an
-# Event): instance id, seq, kind (its text), timestamp, step id, visit, revision, activity,
-# actors, person, inputs present.
-_Light = tuple[str, int, str, datetime, str | None, int | None, str | None, str | None,
-               tuple[str, ...], str | None, tuple[str, ...] | None]
+# An event as the walk reads it: a row of ``EVENT_COLUMNS`` as the store holds it (texts,
+# JSON), or the same fields already decoded (from an Event: kind as its text, timestamp a
+# datetime, actors and Kelengkapan tuples).
 _ACTIVATED, _COMPLETED, _MIGRATED = (EventKind.STEP_ACTIVATED.value,
                                      EventKind.STEP_COMPLETED.value,
                                      EventKind.INSTANCE_MIGRATED.value)
+# One completed visit: instance id, visit, activity, actors, person, inputs present, start, end.
+_Entry = tuple[str, int, str, tuple[str, ...], str | None, tuple[str, ...] | None, datetime,
+               datetime]
+_new_timing: Callable[..., StepTiming] = _slot_builder(StepTiming, positional=True)
+
+
+class _Group:
+    """The completed visits of one step of one revision, and where each goes in the log."""
+
+    __slots__ = ("entries", "indices")
+
+    def __init__(self) -> None:
+        self.entries: list[_Entry] = []
+        self.indices: list[int] = []
 
 
 class _Visits:
-    """The completed visits and active steps collected from the log, column by column."""
+    """The completed visits collected from the log, grouped by (revision, step)."""
 
     def __init__(self) -> None:
-        self.groups: dict[_Key, list[int]] = {}  # completed visits per (revision, step)
-        self.starts: list[datetime] = []
-        self.events: list[_Light] = []
+        self.groups: dict[_Key, _Group] = {}  # only steps whose standard was found
+        self.count = 0
 
-    def add(self, key: _Key, start: datetime, event: _Light) -> int:
-        index = len(self.starts)
-        self.starts.append(start)
-        self.events.append(event)
-        self.groups.setdefault(key, []).append(index)
+    def add(self, group: _Group, entry: _Entry) -> int:
+        index = self.count
+        self.count = index + 1
+        group.entries.append(entry)
+        group.indices.append(index)
         return index
 
 
@@ -77,33 +87,41 @@ class _Pending:
         self.overdue: list[Any] = []
 
 
-def all_reports(executor: Executor, now: datetime) -> list[InstanceReport]:
-    """Every instance in one pass over the instances and one streamed pass over the log (an
-    instance created while the log is read is left out; its events are skipped).
-
-    The cyclic garbage collector is paused meanwhile: the reports hold no cycles, and with
-    millions of new objects alive its passes cost more than all the rest."""
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused, then left as it was: monitoring makes millions of
+    objects without cycles, and the collector's passes over them (each pass promotes them,
+    which soon triggers a full pass over everything alive) cost more than all the rest."""
     was = gc.isenabled()
     gc.disable()
     try:
-        return _all_reports(executor, now)
+        yield
     finally:
         if was:
             gc.enable()
 
 
+def all_reports(executor: Executor, now: datetime) -> list[InstanceReport]:
+    """Every instance in one pass over the instances and one streamed pass over the log (an
+    instance created while the log is read is left out; its events are skipped), with the
+    garbage collector paused."""
+    with collector_paused():
+        return _all_reports(executor, now)
+
+
 def _all_reports(executor: Executor, now: datetime) -> list[InstanceReport]:
     instances = {i.id: i for i in executor.instances()}
-    resolver = _Resolver(executor)
-    visits = _Visits()
-    pending: dict[str, _Pending] = {}
-    for instance_id, events in itertools.groupby(_light_events(executor), itemgetter(0)):
-        instance = instances.get(instance_id)
-        if instance is not None:
-            pending[instance_id] = _walk(resolver, instance, events, visits)
-    ordered = [pending[i] for i in instances if i in pending]
-    timings = _timings(resolver, visits)
-    _overdue_now(resolver, ordered, now)
+    walk = _Walk(_Resolver(executor), instances)
+    pages = getattr(executor.store, "_event_pages", None)
+    if pages is None:
+        walk.rows(map(_fields, executor.events()), raw=False)
+    else:  # a SQL store: its rows as they are, no Event built
+        for name in sorted(executor._names):
+            for rows in pages(name):
+                walk.rows(rows, raw=True)
+    ordered = [walk.pending[i] for i in instances if i in walk.pending]
+    timings = _timings(walk.resolver, walk.visits)
+    _overdue_now(walk.resolver, ordered, now)
     reports = []
     for p in ordered:
         found = [timings[k] for k in p.visits]
@@ -115,84 +133,119 @@ def _all_reports(executor: Executor, now: datetime) -> list[InstanceReport]:
     return reports
 
 
-def _walk(resolver: _Resolver, instance: Instance, events: Iterable[_Light],
-          visits: _Visits) -> _Pending:
-    """The log walk of ``monitoring._report_from_events``, collecting instead of computing."""
-    p = _Pending(instance)
-    activated: dict[tuple[str, int], datetime] = {}
-    current: tuple[str, int] | None = None
-    revision = instance.revision
-    limit = instance.event_count  # only the events up to the listed state
-    for event in events:
-        _, seq, kind, stamp, step_id, visit, moved_to = event[:7]
-        if seq >= limit:
-            continue
-        if moved_to is not None:
-            revision = moved_to
-        if kind == _MIGRATED and current is not None:
-            moved = activated.pop(current, None)
-            if moved is not None and step_id is not None and visit is not None:
-                current = (step_id, visit)
-                activated[current] = moved
-            continue
-        if step_id is None or visit is None:
-            continue
-        if kind == _ACTIVATED:
-            current = (step_id, visit)
-            activated[current] = stamp
-        elif kind == _COMPLETED and (step_id, visit) in activated:
+def _fields(e: Event) -> tuple[Any, ...]:
+    """An event's fields in the order of ``EVENT_COLUMNS``, decoded (the kind as its text)."""
+    return (e.instance_id, e.seq, e.kind.value, e.timestamp, e.version, e.step_id, e.activity,
+            e.actors, e.person, e.visit, e.answer, e.note, e.inputs_present, e.output,
+            e.revision)
+
+
+class _Walk:
+    """The log walk of ``monitoring._report_from_events`` over every instance, collecting the
+    completed visits instead of judging them. It reads the rows straight (one loop, each row
+    checked as ``decode_events`` checks it, no Event or tuple built per row): a damaged row
+    goes through ``decode_events``, so it is logged and skipped exactly as when listing."""
+
+    def __init__(self, resolver: _Resolver, instances: dict[str, Instance]) -> None:
+        self.resolver = resolver
+        self.instances = instances
+        self.visits = _Visits()
+        self.pending: dict[str, _Pending] = {}
+        # the instance being walked (its events are consecutive in the log), kept from one
+        # page of rows to the next
+        self.walking: str | None = None
+        self.p: _Pending | None = None
+        self.limit = 0  # only the events up to the listed state
+        self.revision: str | None = None
+        self.activated: dict[tuple[str, int], datetime] = {}
+        self.current: tuple[str, int] | None = None
+
+    def rows(self, rows: Iterable[Sequence[Any]], *, raw: bool) -> None:
+        """Walk ``rows`` (``raw``: as stored; else decoded, see ``_fields``)."""
+        kinds, strings, parse = _KINDS, _strings_json, datetime.fromisoformat
+        last_text: object = None
+        moment = last_time = _EPOCH
+        seen: dict[object, tuple[str, ...]] = {}
+        walking, p, limit, revision = self.walking, self.p, self.limit, self.revision
+        activated, current = self.activated, self.current
+        for row in rows:
             try:
-                resolver.get(revision, step_id)
+                (instance_id, seq, kind, stamp, version, step_id, activity, actors, person,
+                 visit, _answer, note, present, _output, moved_to) = row
+                if raw:
+                    if (type(instance_id) is not str or type(seq) is not int
+                            or type(version) is not int or type(note) is not str
+                            or kind not in kinds):
+                        raise TypeError("damaged")
+                    if stamp != last_text:
+                        last_time, last_text = parse(stamp), stamp
+                    moment = last_time
+                    lanes = seen.get(actors)
+                    if lanes is None:
+                        lanes = seen[actors] = strings(actors, "actors")
+                    if present is not None:
+                        present = strings(present, "inputs_present")
+                else:
+                    moment, lanes = stamp, actors
+            except _DAMAGE:
+                found = decode_events([row], _damaged)
+                if not found:
+                    continue
+                (instance_id, seq, kind, moment, _, step_id, activity, lanes, person, visit,
+                 _, _, present, _, moved_to) = _fields(found[0])
+            if instance_id != walking:  # another instance: its walk starts afresh
+                walking, p, limit, revision, activated, current = self._start(instance_id)
+            if p is None or seq >= limit:
+                continue
+            revision = revision if moved_to is None else moved_to
+            if kind == _MIGRATED:
+                current = _migrated(activated, current, step_id, visit)
+            elif step_id is None or visit is None:
+                continue
+            elif kind == _ACTIVATED:
+                current = (step_id, visit)
+                activated[current] = moment
+            elif kind == _COMPLETED and (step_id, visit) in activated:
+                self._completed(p, revision, step_id, (
+                    instance_id, visit, activity or "", lanes, person, present,
+                    activated[step_id, visit], moment))
+        self.walking, self.p, self.limit, self.revision = walking, p, limit, revision
+        self.activated, self.current = activated, current
+
+    def _start(self, instance_id: str) -> tuple[str, _Pending | None, int, str | None,
+                                                 dict[tuple[str, int], datetime], None]:
+        """The walk's state at the first event of an instance (None: one not listed)."""
+        instance = self.instances.get(instance_id)
+        if instance is None:
+            return instance_id, None, 0, None, {}, None
+        p = self.pending[instance_id] = _Pending(instance)
+        return instance_id, p, instance.event_count, instance.revision, {}, None
+
+    def _completed(self, p: _Pending, revision: str | None, step_id: str,
+                   entry: _Entry) -> None:
+        """A completed visit of ``p`` collected, or why its step has no standard noted."""
+        visits = self.visits
+        group = visits.groups.get((revision, step_id))
+        if group is None:
+            try:
+                self.resolver.get(revision, step_id)
             except ExecutionError as error:
                 p.no_due.append(f"{step_id}: {error}")
-                continue
-            p.visits.append(visits.add((revision, step_id), activated[step_id, visit], event))
-    return p
+                return
+            group = visits.groups[revision, step_id] = _Group()
+        p.visits.append(visits.add(group, entry))
 
 
-def _light_events(executor: Executor) -> Iterator[_Light]:
-    """The log, in the order of ``executor.events()``: straight from the rows of a SQL store
-    (the same checks as ``decode_events``, no Event built), else from the events."""
-    pages = getattr(executor.store, "_event_pages", None)
-    if pages is None:
-        return (_light(e) for e in executor.events())
-    return itertools.chain.from_iterable(
-        _light_page(rows) for name in sorted(executor._names) for rows in pages(name))
-
-
-def _light(e: Event) -> _Light:
-    return (e.instance_id, e.seq, e.kind.value, e.timestamp, e.step_id, e.visit, e.revision,
-            e.activity, e.actors, e.person, e.inputs_present)
-
-
-def _light_page(rows: Iterable[Sequence[Any]]) -> list[_Light]:
-    """One page of rows as ``decode_events`` checks them; a damaged row goes through it (so it
-    is logged and skipped exactly as when listing)."""
-    kinds, strings, parse = _KINDS, _strings_json, datetime.fromisoformat
-    last_text: object = None
-    last_time = _EPOCH
-    seen: dict[object, tuple[str, ...]] = {}
-    found: list[_Light] = []
-    append = found.append
-    for row in rows:
-        try:
-            (instance_id, seq, kind, stamp, version, step_id, activity, actors, person, visit,
-             _answer, note, present, _output, revision) = row
-            if (type(instance_id) is not str or type(seq) is not int
-                    or type(version) is not int or type(note) is not str
-                    or kind not in kinds):
-                raise TypeError("damaged")
-            if stamp != last_text:
-                last_time, last_text = parse(stamp), stamp
-            lanes = seen.get(actors)
-            if lanes is None:
-                lanes = seen[actors] = strings(actors, "actors")
-            append((instance_id, seq, kind, last_time, step_id, visit, revision, activity,
-                    lanes, person,
-                    None if present is None else strings(present, "inputs_present")))
-        except _DAMAGE:
-            found.extend(_light(e) for e in decode_events([row], _damaged))
-    return found
+def _migrated(activated: dict[tuple[str, int], datetime], current: tuple[str, int] | None,
+              step_id: str | None, visit: int | None) -> tuple[str, int] | None:
+    """The active step after a migration: its clock kept under its id in the new revision."""
+    if current is None:
+        return None
+    moved = activated.pop(current, None)
+    if moved is not None and step_id is not None and visit is not None:
+        current = (step_id, visit)
+        activated[current] = moved
+    return current
 
 
 def _damaged(error: StoreError) -> None:
@@ -200,15 +253,16 @@ def _damaged(error: StoreError) -> None:
 
 
 def _timings(resolver: _Resolver, visits: _Visits) -> list[StepTiming]:
-    """Every collected visit judged, one step (of one revision) at a time."""
-    timings: list[Any] = [None] * len(visits.starts)
+    """Every collected visit judged, one step (of one revision) at a time, column by column."""
+    timings: list[Any] = [None] * visits.count
     calendar = resolver.executor.calendar
-    for (revision, step_id), indices in visits.groups.items():
+    for (revision, step_id), group in visits.groups.items():
         standard, step = resolver.get(revision, step_id)
-        starts = [visits.starts[k] for k in indices]
-        ends = [visits.events[k][3] for k in indices]
-        dues = _dues(resolver.executor, standard, revision, starts)
-        actual = _minutes(calendar, standard.basis, starts, ends)
+        ids, numbers, activities, lanes, persons, present, starts, ends = (
+            list(column) for column in zip(*group.entries, strict=True))
+        local = _Local(calendar, starts)  # converted once, for the due times and the minutes
+        dues = _dues(resolver.executor, standard, revision, starts, local)
+        actual = _minutes(calendar, standard.basis, starts, ends, local)
         late = [None if due is None else end > due for due, end in zip(dues, ends, strict=True)]
         late_at = [k for k, flag in enumerate(late) if flag]
         late_by: list[float | None] = [0.0 if flag is False else None for flag in late]
@@ -217,20 +271,14 @@ def _timings(resolver: _Resolver, visits: _Visits) -> list[StepTiming]:
         for k, minutes in zip(late_at, found, strict=True):
             late_by[k] = minutes
         inputs = step.inputs
-        for k, index in enumerate(indices):
-            (instance_id, _, _, _, _, visit, _, activity, actors, person,
-             present) = visits.events[index]
-            timings[index] = _new_timing(
-                instance_id=instance_id, step_id=step_id, activity=activity or "",
-                actors=actors, visit=visit, person=person,
-                activated_at=starts[k], completed_at=ends[k], waktu=standard.waktu,
-                basis=standard.basis, standard_minutes=standard.high_minutes,
-                actual_minutes=actual[k], due_at=dues[k], late=late[k],
-                late_by_minutes=late_by[k],
-                inputs_missing=None if present is None else tuple(
-                    item for item in inputs if item not in present),
-                problem=standard.problem,
-            )
+        missing = {items: None if items is None else tuple(i for i in inputs if i not in items)
+                   for items in set(present)}  # the same few lists of items repeat
+        built = map(_new_timing, ids, repeat(step_id), activities, lanes, numbers, persons,
+                    starts, ends, repeat(standard.waktu), repeat(standard.basis),
+                    repeat(standard.high_minutes), actual, dues, late, late_by,
+                    map(missing.__getitem__, present), repeat(standard.problem))
+        for index, timing in zip(group.indices, built, strict=True):
+            timings[index] = timing
     return timings
 
 
@@ -279,7 +327,7 @@ def _overdue_now(resolver: _Resolver, pending: Sequence[_Pending], now: datetime
 
 
 def _dues(executor: Executor, standard: Standard, revision: str | None,
-          starts: list[datetime]) -> list[datetime | None]:
+          starts: list[datetime], local_starts: _Local | None = None) -> list[datetime | None]:
     """``executor.due_at`` of each start, for one step's standard, computed together."""
     high = standard.high_minutes
     if high is None or not starts:
@@ -289,7 +337,7 @@ def _dues(executor: Executor, standard: Standard, revision: str | None,
         if standard.basis is Basis.CALENDAR:
             delta = timedelta(minutes=high)
             return [start + delta for start in starts]
-        local, zone = _local(calendar, starts)
+        local, zone = (local_starts or _Local(calendar, starts))()
         if standard.working_days is not None:
             found = calendar.add_working_days_each(local, standard.working_days)
         else:
@@ -300,8 +348,8 @@ def _dues(executor: Executor, standard: Standard, revision: str | None,
         return [executor.due_at(step_id, start, revision=revision) for start in starts]
 
 
-def _minutes(calendar: Any, basis: Basis | None, starts: list[Any],
-             ends: list[Any]) -> list[float | None]:
+def _minutes(calendar: Any, basis: Basis | None, starts: list[Any], ends: list[Any],
+             local_starts: _Local | None = None) -> list[float | None]:
     """Minutes from each start to its end in ``basis`` (as ``_Resolver.minutes``)."""
     if basis is None:
         return [None] * len(starts)
@@ -310,9 +358,25 @@ def _minutes(calendar: Any, basis: Basis | None, starts: list[Any],
                                                                          strict=True)]
     if not starts:
         return []
-    a, _ = _local(calendar, starts)
+    a, _ = (local_starts or _Local(calendar, starts))()
     b, _ = _local(calendar, ends)
     return calendar.working_minutes_between_each(a, b).tolist()  # type: ignore[no-any-return]
+
+
+class _Local:
+    """``_local`` of some moments, converted at the first call and kept for the next."""
+
+    __slots__ = ("calendar", "found", "moments")
+
+    def __init__(self, calendar: Any, moments: list[datetime]) -> None:
+        self.calendar = calendar
+        self.moments = moments
+        self.found: tuple[Any, tzinfo | None] | None = None
+
+    def __call__(self) -> tuple[Any, tzinfo | None]:
+        if self.found is None:
+            self.found = _local(self.calendar, self.moments)
+        return self.found
 
 
 def _local(calendar: Any, moments: list[datetime]) -> tuple[Any, tzinfo | None]:

@@ -21,6 +21,7 @@ from sopflow.runtime.state import (
     EventKind,
     Instance,
     InstanceStatus,
+    _slot_builder,
     event_from_row,
     new_event,
     new_instance,
@@ -132,20 +133,34 @@ _KINDS = {kind.value: kind for kind in EventKind}
 _STATUSES = {status.value: status for status in InstanceStatus}
 
 
-def _active(value: object) -> tuple[ActiveStep, ...]:
+def _active(text: str) -> tuple[ActiveStep, ...]:
+    if text == _NONE_ACTIVE:  # a finished instance
+        return ()
+    value = json.loads(text)
     if type(value) is not list:
         raise TypeError(f"active is {value!r}, not a list")
     steps = []
     for step_id, visit, moment, notified in value:
         if type(step_id) is not str or type(visit) is not int:
             raise TypeError(f"active step {step_id!r} visit {visit!r}: wrong types")
-        steps.append(ActiveStep(step_id=step_id, visit=visit,
-                                activated_at=datetime.fromisoformat(moment),
-                                overdue_notified=bool(notified)))
+        steps.append(_new_active(step_id, visit, datetime.fromisoformat(moment),
+                                 bool(notified)))
     return tuple(steps)
 
 
-def _visits(value: object) -> dict[str, int]:
+_NONE_ACTIVE = "[]"
+_new_active: Callable[..., ActiveStep] = _slot_builder(ActiveStep, positional=True)
+
+
+def _visits(text: str) -> dict[str, int]:
+    """The visit counts in ``text``, a mapping of the instance's own (decoded and checked once
+    per distinct text: the same few counts repeat across instances)."""
+    return dict(_visits_decoded(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _visits_decoded(text: str) -> dict[str, int]:
+    value = json.loads(text)
     if type(value) is not dict:
         raise TypeError(f"visits is {value!r}, not a mapping")
     for k, v in value.items():
@@ -174,8 +189,8 @@ def decode_instance(row: Sequence[Any]) -> Instance:
             id=iid, procedure=procedure, version=version, status=_STATUSES[status],
             event_count=event_count, created_at=datetime.fromisoformat(created),
             updated_at=datetime.fromisoformat(updated), end=end,
-            metadata=MappingProxyType(meta), active=_active(json.loads(active)),
-            visits=_visits(json.loads(visits)), revision=revision,
+            metadata=MappingProxyType(meta), active=_active(active),
+            visits=_visits(visits), revision=revision,
         )
     except _DAMAGE as exc:
         raise StoreError(

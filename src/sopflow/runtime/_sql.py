@@ -306,7 +306,11 @@ class SQLStoreBase(ABC, Generic[_C]):
         query = f"SELECT seq, {INSTANCE_COLUMNS} FROM instances WHERE seq > {p}"
         params: list[Any] = []
         if procedure is not None:
-            query += f" AND procedure = {p}"
+            # all of one SOP's instances: along the creation key, the SOP checked row by row
+            # (its index would sort all the SOP's rows again for every page); with a status,
+            # by the index (a few running instances among many finished ones)
+            hidden = self._unindexed if status is None else ""
+            query += f" AND {hidden}procedure = {p}"
             params.append(procedure)
         if status is not None:
             query += f" AND status = {p}"
@@ -352,13 +356,13 @@ class SQLStoreBase(ABC, Generic[_C]):
 
     def _event_pages(self, procedure: str | None) -> Iterator[list[Any]]:
         p = self._statements.placeholder
-        where = f" AND i.procedure = {p}" if procedure is not None else ""
+        # the page is a range of creation numbers: found and read along that key, so the rows
+        # come in order without a sort (the SOP name is checked row by row, not by its index,
+        # which would sort all the SOP's instances again for every page)
+        where = f" AND {self._unindexed}i.procedure = {p}" if procedure is not None else ""
         params = () if procedure is None else (procedure,)
         ids_query = (f"SELECT seq FROM instances i WHERE seq > {p}{where} "
                      f"ORDER BY seq LIMIT {_EVENT_PAGE}")
-        # the page is a range of creation numbers: read it along that key, so the rows come
-        # in order without a sort (the SOP name is checked row by row, not by its index)
-        where = f" AND {self._unindexed}i.procedure = {p}" if procedure is not None else ""
         query = (f"SELECT {_JOINED_EVENT_COLUMNS} FROM instances i "
                  f"JOIN events e ON e.instance_id = i.id "
                  f"WHERE i.seq > {p} AND i.seq <= {p}{where} ORDER BY i.seq, e.seq")

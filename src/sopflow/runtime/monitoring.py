@@ -391,12 +391,18 @@ def monitor(
     executor's clock by default)."""
     now = executor.clock() if at is None else at
     if instance_ids is None:
-        from sopflow.runtime._bulk_monitor import all_reports
+        from sopflow.runtime._bulk_monitor import all_reports, collector_paused
 
-        reports = all_reports(executor, now)
-    else:
-        reports = [_instance_report(executor, executor.get(i), now) for i in instance_ids]
+        with collector_paused():  # the reports and the summary hold no cycles
+            reports = all_reports(executor, now)
+            return _summarised(executor, now, reports)
+    reports = [_instance_report(executor, executor.get(i), now) for i in instance_ids]
+    return _summarised(executor, now, reports)
 
+
+def _summarised(executor: Executor, now: datetime,
+                reports: list[InstanceReport]) -> MonitoringReport:
+    """The report of ``reports``: each step's completions, lateness and overdue instances."""
     by_step: dict[str, list[StepTiming]] = {}
     overdue_at: dict[str, list[str]] = {}
     for r in reports:  # one pass: group every timing and overdue step by step id
