@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import assume, event, given, settings
+from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 from strategies import build, sop_specs
 from test_render_graphs import build_graph, decisions_graph, reference_graph
@@ -424,8 +424,39 @@ def _layout_or_skip(graph: Any, **kw: Any) -> tuple[list[Page], tuple[float, flo
     except LayoutError as exc:
         assume("no room for another off-page connector" not in str(exc))
         raise
+def _one_lane(*steps: tuple[str, tuple[tuple[Any, ...], ...]]) -> dict[str, Any]:
+    """A one-lane spec in the strategy's shape: (kind, exits) per step."""
+    out: list[dict[str, Any]] = []
+    for i, (kind, exits) in enumerate(steps):
+        step: dict[str, Any] = {"kind": kind, "lane": 0, "i": i}
+        step.update({"exits": list(exits)} if kind == "decision" else {"then": exits[0]})
+        out.append(step)
+    return {"lanes": 1, "steps": out}
+
+
+_NEXT, _START, _END = ("next",), ("start",), ("end",)
+#: Found by hypothesis: one lane crowded by loops back to the start left a merged label
+#: ("Ya / Lainnya") no free spot, and it was drawn over an arrow or a shape; such a page is
+#: now laid out again with more room.
+_CROWDED_LANE = _one_lane(
+    ("decision", (_NEXT, _NEXT, _NEXT)), *[("process", (_NEXT,))] * 4,
+    ("decision", (_NEXT, ("step", 8), _NEXT)), ("process", (_NEXT,)), ("process", (_NEXT,)),
+    ("decision", (_NEXT, _NEXT)), ("decision", (_NEXT, _START)),
+    ("decision", (_NEXT, _START)), ("process", (_START,)),
+)
+_CROWDED_ENDS = _one_lane(
+    ("decision", (_NEXT, _NEXT)), ("decision", (_NEXT, _END)), ("process", (_NEXT,)),
+    ("decision", (_NEXT, _NEXT, _NEXT)), ("decision", (_END, _END)), ("process", (("none",),)),
+    ("decision", (_NEXT, _NEXT, ("step", 7))), ("process", (_START,)),
+    ("decision", (_END, _START)), ("decision", (_END, _NEXT)),
+    ("decision", (_END, _START, _END)), ("process", (_START,)), ("process", (_END,)),
+)
+
+
 @settings(max_examples=60, deadline=None)
 @given(spec=sop_specs(max_steps=14, max_lanes=5), paper=st.sampled_from(["A4", "Letter"]))
+@example(spec=_CROWDED_LANE, paper="A4")
+@example(spec=_CROWDED_ENDS, paper="Letter")
 def test_generated_sops_obey_the_drawing_rules(spec: dict[str, Any], paper: str) -> None:
     proc = build(spec).compile(strict=False)
     pages, size = _layout_or_skip(proc.graph, paper=paper)

@@ -115,11 +115,13 @@ def _spot(ours: _Ours, sizes: Sequence[tuple[float, float]], lane: tuple[float, 
             near = _near(a.points[0], w, h, area, obstacles, accept)
             if near is not None:
                 return k, near
+    for obstacles, accept in (([*taken, *rules], ours), (taken, ours), (taken, _Ours(a, ()))):
+        for k, (w, h) in enumerate(sizes):
+            spot = _anywhere(a.points[0], w, h, area, obstacles, accept)
+            if spot is not None:
+                return k, spot
     w, h = sizes[0]
-    return 0, (_anywhere(a.points[0], w, h, area, [*taken, *rules], ours)
-               or _anywhere(a.points[0], w, h, area, taken, ours)
-               or _anywhere(a.points[0], w, h, area, taken, _Ours(a, ()))
-               or _candidates(a, w, h)[0])
+    return -1, _candidates(a, w, h)[0]  # no free spot on the page: drawn over something
 
 
 def _near(tail: tuple[float, float], w: float, h: float, area: Rect,
@@ -197,8 +199,9 @@ class Surroundings:
 
 
 def place_labels(flow: Flow, arrows: Sequence[Arrow], around: Surroundings,
-                 size: float) -> list[Arrow]:
-    """``arrows`` with the labels of the exits whose source is drawn on this page."""
+                 size: float) -> tuple[list[Arrow], int]:
+    """``arrows`` with the labels of the exits whose source is drawn on this page, and how
+    many labels found no free spot (drawn over something: the layout tries more room)."""
     lm = fonts.metrics()
     shapes, area, cols = around.shapes, around.area, around.cols
     taken = _obstacles(arrows, shapes, around.texts)
@@ -206,6 +209,7 @@ def place_labels(flow: Flow, arrows: Sequence[Arrow], around: Surroundings,
     exit_labels = {e.key: e.label for e in flow.edges
                    if flow.nodes[e.u].kind is not NodeKind.START}
     out = []
+    crowded = 0
     for a in arrows:
         e_label = exit_labels.get(a.edge)
         if not e_label or a.edge[0] not in around.drawn_here:
@@ -219,8 +223,9 @@ def place_labels(flow: Flow, arrows: Sequence[Arrow], around: Surroundings,
         lane = next((s.lane for s in shapes if s.node == a.edge[0]), 0)
         siblings = [b for b in arrows if b.edge[0] == a.edge[0] != b.edge[1]]
         k, best = _spot(_Ours(a, siblings), sizes, cols.lane(lane), area, taken, rule_rects)
-        lines = wrappings[k]
+        crowded += k < 0
+        lines = wrappings[max(k, 0)]
         taken.append(best.inflate(1.0))
         out.append(attrs.evolve(a, label=TextBox(rect=best, lines=lines, size=size,
                                                  role="label")))
-    return out
+    return out, crowded

@@ -96,7 +96,8 @@ class Sheet:
 
 @attrs.frozen(kw_only=True)
 class BuiltPage:
-    """A page and how far its arrows had to be relaxed (0: every route clean)."""
+    """A page and how far it was compromised: its arrows relaxed, plus labels with no free spot
+    (0: every route clean, every label clear)."""
 
     page: Page
     relaxed: int
@@ -172,7 +173,7 @@ class PageBuilder:
             drawn_here=frozenset(n for n, pg in self.page_of.items() if pg == self.p),
             rules=body.bounds,
         )
-        arrows = place_labels(self.flow, (*routed.arrows, *handoffs), around,
+        arrows, crowded = place_labels(self.flow, (*routed.arrows, *handoffs), around,
                               opts.label_font_size)
         number = opts.first_page_number + self.p
         lines = [*(head.lines if head else ()),
@@ -186,7 +187,7 @@ class PageBuilder:
             rows=tuple(d.row for d in (self.sheet.rows[i].data for i in self.idx)
                        if d is not None),
         )
-        return BuiltPage(page=page, relaxed=routed.relaxed)
+        return BuiltPage(page=page, relaxed=routed.relaxed + crowded)
 
     # ------------------------------------------------------------------ body
     def body(self, top: float) -> _Body:
