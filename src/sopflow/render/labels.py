@@ -6,6 +6,7 @@ and, when possible, the table's row rules), nearest to where its arrow leaves it
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import attrs
@@ -15,7 +16,7 @@ from sopflow.render import fonts
 from sopflow.render.geometry import Arrow, Rect, TextBox
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from sopflow.render.flow import Flow
     from sopflow.render.geometry import Shape
@@ -50,10 +51,12 @@ def _candidates(a: Arrow, w: float, h: float) -> list[Rect]:
     return cands
 
 
-def _beside(cands: Sequence[Rect], lane: tuple[float, float], area: Rect,
+def _beside(w: float, h: float, *, lane: tuple[float, float], area: Rect,
             obstacles: Sequence[Rect], ours: _Ours) -> Rect | None:
-    """Nearest to the shape first; at the same distance, one inside the source's lane."""
+    """A ``w`` by ``h`` spot beside a leg of the label's arrow: nearest to the shape first; at
+    the same distance, one inside the source's lane."""
     ll, lr = lane
+    cands = _candidates(ours.arrow, w, h)
     for pair in (cands[i:i + 2] for i in range(0, len(cands), 2)):
         ranked = sorted(pair, key=lambda c: not (c.x >= ll + 1 and c.right <= lr - 1))
         for c in ranked:
@@ -103,23 +106,20 @@ def _spot(ours: _Ours, sizes: Sequence[tuple[float, float]], lane: tuple[float, 
     step's other exits and clear of the table's rules if any such spot exists, else across a
     rule (as hand-drawn pages do). Clear of the rules, a spot near the tail must still be
     within ``NEAR_ARROW`` of its arrow: a label across a rule beside its arrow reads better
-    than one far from it."""
-    a = ours.arrow
+    than one far from it. Wrapping -1: no free spot anywhere, drawn over something."""
+    a, tail = ours.arrow, ours.arrow.points[0]
     close = _Ours(a, ours.siblings, NEAR_ARROW)
+    searches: list[Callable[[float, float], Rect | None]] = []
     for obstacles, accept in (([*taken, *rules], close), (taken, ours)):
+        searches += [partial(_beside, lane=lane, area=area, obstacles=obstacles, ours=ours),
+                     partial(_near, tail, area=area, taken=obstacles, ours=accept)]
+    for obstacles, accept in (([*taken, *rules], ours), (taken, ours), (taken, _Ours(a, ()))):
+        searches.append(partial(_anywhere, tail, area=area, taken=obstacles, ours=accept))
+    for search in searches:  # each search tries every wrapping before the next search
         for k, (w, h) in enumerate(sizes):
-            found = _beside(_candidates(a, w, h), lane, area, obstacles, ours)
+            found = search(w, h)
             if found is not None:
                 return k, found
-        for k, (w, h) in enumerate(sizes):
-            near = _near(a.points[0], w, h, area, obstacles, accept)
-            if near is not None:
-                return k, near
-    for obstacles, accept in (([*taken, *rules], ours), (taken, ours), (taken, _Ours(a, ()))):
-        for k, (w, h) in enumerate(sizes):
-            spot = _anywhere(a.points[0], w, h, area, obstacles, accept)
-            if spot is not None:
-                return k, spot
     w, h = sizes[0]
     return -1, _candidates(a, w, h)[0]  # no free spot on the page: drawn over something
 

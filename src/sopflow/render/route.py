@@ -111,7 +111,7 @@ def _gutter_tracks(ys: list[float], bands: Sequence[tuple[float, float]],
             k = bisect.bisect_left(out, a)
             if a <= b and not (k < len(out) and out[k] <= b):
                 bisect.insort(out, round((a + b) / 2, 3))
-    return sorted(set(out))
+    return out
 
 
 @attrs.frozen(kw_only=True)
